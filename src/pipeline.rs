@@ -1,0 +1,313 @@
+//! Stage 7: the pipeline, from documents to decisions.
+//!
+//! ```text
+//! Document ─ split ─ normalize ─ boilerplate ─ fingerprint ─┐   (parallel, per document)
+//!                                                           ├─ dedup ─ CleanDocument ─ Sink
+//!                                      input order ─────────┘   (sequential)
+//! ```
+//!
+//! The per-document stages run in parallel on rayon's pool; the dedup
+//! stage then walks the batch in input order, so "first occurrence wins"
+//! means first in the input, and the output is the same for any number of
+//! threads.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::boilerplate::{BoilerplateConfig, classify_page};
+use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
+use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint};
+use crate::normalize::comparison_key_into;
+use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, Verdict};
+use crate::split::{Paragraph, SplitConfig, split_paragraphs};
+
+/// The whole recipe: one section per stage. Serializes to JSON, so a
+/// cleaned corpus can say how it was cleaned.
+///
+/// ```
+/// let config: chaff::Config = serde_json::from_str(r#"{"dedup": {"max_hamming": 5}}"#)?;
+/// assert_eq!(config.dedup.max_hamming, 5);
+/// assert!(config.split.repair_breaks); // everything else keeps its default
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Splitting and break repair.
+    pub split: SplitConfig,
+    /// Boilerplate layers.
+    pub boilerplate: BoilerplateConfig,
+    /// Shingles and feature hash.
+    pub fingerprint: FingerprintConfig,
+    /// Exact and near repeats.
+    pub dedup: DedupConfig,
+}
+
+impl Config {
+    /// Checks the values that have limits.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.fingerprint.cjk_shingle_chars == 0 || self.fingerprint.word_shingle_words == 0 {
+            return Err(Error::Config("shingle sizes must be at least 1".into()));
+        }
+        if self.dedup.max_hamming > crate::index::MAX_DISTANCE {
+            return Err(Error::Config(format!(
+                "max_hamming {} is above the supported maximum {}",
+                self.dedup.max_hamming,
+                crate::index::MAX_DISTANCE
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One input document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    /// The document's id (a file name, a record id).
+    pub id: String,
+    /// The page text.
+    pub text: String,
+    /// The page's URL, when known.
+    pub url: Option<String>,
+    /// Invalid UTF-8 sequences replaced while decoding (0 when the input
+    /// was valid).
+    pub replaced_invalid_utf8: usize,
+}
+
+impl Document {
+    /// A document from an id and its text.
+    ///
+    /// ```
+    /// let doc = chaff::Document::new("a.txt", "正文。");
+    /// assert_eq!(doc.id, "a.txt");
+    /// ```
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            ..Document::default()
+        }
+    }
+}
+
+/// Where cleaned documents go, one at a time and in input order.
+pub trait Sink {
+    /// Takes one cleaned document.
+    fn accept(&mut self, document: CleanDocument) -> Result<(), Error>;
+}
+
+impl Sink for Vec<CleanDocument> {
+    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
+        self.push(document);
+        Ok(())
+    }
+}
+
+/// How many documents [`Cleaner::run`] reads before cleaning them together.
+pub const DEFAULT_BATCH: usize = 512;
+
+/// Cleans documents and remembers what it has seen, so that repeats are
+/// found across every document it is given.
+///
+/// ```
+/// use chaff::{Cleaner, Config, Document};
+/// let mut cleaner = Cleaner::new(Config::default())?;
+/// let pages = vec![
+///     Document::new("a", "网站首页\n走进青城\n政务动态\n本报讯 市统计局发布数据,全市经济运行总体平稳。\n分享到:"),
+///     Document::new("b", "本报讯 市统计局发布数据，全市经济运行总体平稳。\n新的段落。"),
+/// ];
+/// let clean = cleaner.clean_batch(pages);
+/// assert_eq!(clean[0].kept().collect::<Vec<_>>(), ["本报讯 市统计局发布数据,全市经济运行总体平稳。"]);
+/// assert_eq!(clean[1].kept().collect::<Vec<_>>(), ["新的段落。"]);
+/// assert_eq!(cleaner.summary().dropped["exact_duplicate"], 1);
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Cleaner {
+    config: Config,
+    dedup: Deduplicator,
+    document_ids: Vec<Arc<str>>,
+    summary: Summary,
+}
+
+/// A document after the parallel stages.
+struct Analyzed {
+    id: Arc<str>,
+    url: Option<String>,
+    replaced_invalid_utf8: usize,
+    bytes_in: usize,
+    paragraphs: Vec<Paragraph>,
+    boilerplate: Vec<Option<&'static str>>,
+    fingerprints: Vec<Option<Fingerprint>>,
+}
+
+/// Buffers one worker reuses across documents.
+#[derive(Default)]
+struct Scratch {
+    keys: String,
+    key_ends: Vec<usize>,
+    shingler: Shingler,
+}
+
+impl Cleaner {
+    /// A cleaner that has seen nothing yet.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(Cleaner {
+            dedup: Deduplicator::new(config.dedup.clone())?,
+            config,
+            document_ids: Vec::new(),
+            summary: Summary::default(),
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Counts over everything cleaned so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// Cleans one document.
+    pub fn clean(&mut self, document: Document) -> CleanDocument {
+        let mut scratch = Scratch::default();
+        let analyzed = analyze(document, &self.config, &mut scratch);
+        self.resolve(analyzed)
+    }
+
+    /// Cleans a batch: the per-document stages in parallel on the current
+    /// rayon pool, then dedup in input order. The result is in input order
+    /// and does not depend on the number of threads.
+    pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
+        let config = &self.config;
+        let analyzed: Vec<Analyzed> = documents
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, document| {
+                analyze(document, config, scratch)
+            })
+            .collect();
+        analyzed.into_iter().map(|a| self.resolve(a)).collect()
+    }
+
+    /// Cleans a stream of documents in batches of `batch` and hands each
+    /// cleaned document to `sink` in input order. Memory holds one batch.
+    /// The first input or sink error stops the run and is returned.
+    pub fn run<I, S>(&mut self, documents: I, batch: usize, sink: &mut S) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = Result<Document, Error>>,
+        S: Sink + ?Sized,
+    {
+        let batch = batch.max(1);
+        let mut pending = Vec::with_capacity(batch);
+        for document in documents {
+            pending.push(document?);
+            if pending.len() == batch {
+                for clean in self.clean_batch(std::mem::take(&mut pending)) {
+                    sink.accept(clean)?;
+                }
+            }
+        }
+        for clean in self.clean_batch(pending) {
+            sink.accept(clean)?;
+        }
+        Ok(())
+    }
+
+    /// The sequential stage: dedup in input order, verdicts, counts.
+    fn resolve(&mut self, analyzed: Analyzed) -> CleanDocument {
+        let document = self.document_ids.len() as u64;
+        self.document_ids.push(Arc::clone(&analyzed.id));
+        let mut decisions = Vec::with_capacity(analyzed.paragraphs.len());
+        let parts = analyzed
+            .paragraphs
+            .into_iter()
+            .zip(analyzed.boilerplate)
+            .zip(analyzed.fingerprints);
+        for (index, ((paragraph, boilerplate), fingerprint)) in parts.enumerate() {
+            let at = ParagraphRef {
+                document,
+                paragraph: index as u32,
+            };
+            let verdict = match (boilerplate, fingerprint) {
+                (Some(rule), _) => Verdict::Boilerplate { rule },
+                (None, Some(fingerprint)) => match self.dedup.check_and_insert(&fingerprint, at) {
+                    None => Verdict::Kept,
+                    Some(Repeat::Exact { of }) => Verdict::ExactDuplicate {
+                        duplicate_of: self.origin(of),
+                    },
+                    Some(Repeat::Near { of, distance }) => Verdict::NearDuplicate {
+                        duplicate_of: self.origin(of),
+                        hamming: distance,
+                    },
+                },
+                (None, None) => Verdict::Kept,
+            };
+            decisions.push(ParagraphDecision {
+                line: paragraph.line,
+                byte_offset: paragraph.byte_offset,
+                text: paragraph.text,
+                verdict,
+            });
+        }
+        let clean = CleanDocument {
+            id: analyzed.id,
+            url: analyzed.url,
+            replaced_invalid_utf8: analyzed.replaced_invalid_utf8,
+            bytes_in: analyzed.bytes_in,
+            paragraphs: decisions,
+        };
+        self.summary.add(&clean);
+        clean
+    }
+
+    fn origin(&self, at: ParagraphRef) -> Origin {
+        Origin {
+            id: Arc::clone(&self.document_ids[at.document as usize]),
+            paragraph: at.paragraph,
+        }
+    }
+}
+
+/// The per-document stages: split, normalize, boilerplate, fingerprint.
+fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyzed {
+    let paragraphs = split_paragraphs(&document.text, &config.split);
+    let Scratch {
+        keys,
+        key_ends,
+        shingler,
+    } = scratch;
+    keys.clear();
+    key_ends.clear();
+    let mut key = String::new();
+    for paragraph in &paragraphs {
+        comparison_key_into(&paragraph.text, &mut key);
+        keys.push_str(&key);
+        key_ends.push(keys.len());
+    }
+    let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
+    let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
+    let boilerplate = classify_page(&page_keys, &config.boilerplate);
+    let dedup_on = config.dedup.exact || config.dedup.near;
+    let fingerprints = page_keys
+        .iter()
+        .zip(&boilerplate)
+        .map(|(key, class)| {
+            (dedup_on && class.is_none()).then(|| fingerprint(key, &config.fingerprint, shingler))
+        })
+        .collect();
+    Analyzed {
+        id: Arc::from(document.id),
+        url: document.url,
+        replaced_invalid_utf8: document.replaced_invalid_utf8,
+        bytes_in: document.text.len(),
+        paragraphs,
+        boilerplate,
+        fingerprints,
+    }
+}

@@ -1,0 +1,275 @@
+//! Reading documents: `.txt` pages, directories of them, JSONL records and
+//! standard input, as a lazy stream of [`Document`]s.
+//!
+//! Every error names its source, line and byte offset.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{Document, Error};
+
+/// What to do with bytes that are not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Utf8Policy {
+    /// Fail with [`Error::InvalidUtf8`] naming the source, line and offset.
+    #[default]
+    Strict,
+    /// Replace each invalid sequence with U+FFFD and count it in the
+    /// document (and so in the summary).
+    Lossy,
+}
+
+/// Decodes `bytes` read from `source`, whose first byte sits at
+/// `base_offset` and on line `base_line` of the source.
+///
+/// ```
+/// use chaff::read::{decode, Utf8Policy};
+/// let err = decode(b"ok\nbad \xFF".to_vec(), "x.txt".as_ref(), 1, 0, Utf8Policy::Strict).unwrap_err();
+/// assert_eq!(err.to_string(), "x.txt:2: invalid UTF-8 at byte offset 7");
+/// let (text, replaced) = decode(b"bad \xFF\xFE".to_vec(), "x.txt".as_ref(), 1, 0, Utf8Policy::Lossy)?;
+/// assert_eq!((text.as_str(), replaced), ("bad \u{FFFD}\u{FFFD}", 2));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn decode(
+    bytes: Vec<u8>,
+    source: &Path,
+    base_line: usize,
+    base_offset: usize,
+    policy: Utf8Policy,
+) -> Result<(String, usize), Error> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, 0)),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            match policy {
+                Utf8Policy::Strict => {
+                    let valid = std::str::from_utf8(&bytes)
+                        .map_err(|e| e.valid_up_to())
+                        .err()
+                        .unwrap_or(0);
+                    Err(Error::InvalidUtf8 {
+                        source_name: source.to_path_buf(),
+                        line: base_line + memchr::memchr_iter(b'\n', &bytes[..valid]).count(),
+                        byte_offset: base_offset + valid,
+                    })
+                }
+                Utf8Policy::Lossy => {
+                    let replaced = bytes
+                        .utf8_chunks()
+                        .filter(|c| !c.invalid().is_empty())
+                        .count();
+                    Ok((String::from_utf8_lossy(&bytes).into_owned(), replaced))
+                }
+            }
+        }
+    }
+}
+
+/// Reads one page; its id is the file name.
+pub fn read_txt_file(path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (text, replaced_invalid_utf8) = decode(bytes, path, 1, 0, policy)?;
+    let id = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(Document {
+        id,
+        text,
+        url: None,
+        replaced_invalid_utf8,
+    })
+}
+
+/// The `.txt` files of a directory, sorted by name (not recursive).
+pub fn txt_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "txt") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[derive(Deserialize)]
+struct Record {
+    id: Option<serde_json::Value>,
+    text: String,
+    url: Option<String>,
+}
+
+/// Reads JSONL records `{"id": …, "text": …, "url": …}` one line at a
+/// time. `text` is required; a missing `id` becomes `SOURCE:LINE`; other
+/// fields are ignored; blank lines are skipped.
+///
+/// ```
+/// use chaff::read::{JsonlReader, Utf8Policy};
+/// let input = "{\"id\": \"a\", \"text\": \"正文\"}\n\n{\"text\": 1}\n";
+/// let mut records = JsonlReader::new(input.as_bytes(), "in.jsonl", Utf8Policy::Strict);
+/// assert_eq!(records.next().unwrap()?.text, "正文");
+/// let err = records.next().unwrap().unwrap_err();
+/// assert!(err.to_string().starts_with("in.jsonl:3: bad JSONL record at byte offset 31"));
+/// assert!(records.next().is_none());
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub struct JsonlReader<R> {
+    reader: R,
+    source: PathBuf,
+    policy: Utf8Policy,
+    line: usize,
+    offset: usize,
+    buffer: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    /// Reads records from `reader`; `source` names it in errors and ids.
+    pub fn new(reader: R, source: impl Into<PathBuf>, policy: Utf8Policy) -> Self {
+        JsonlReader {
+            reader,
+            source: source.into(),
+            policy,
+            line: 0,
+            offset: 0,
+            buffer: Vec::new(),
+            done: false,
+        }
+    }
+
+    fn record(&self, bytes: Vec<u8>, line: usize, offset: usize) -> Result<Document, Error> {
+        let (text, replaced_invalid_utf8) = decode(bytes, &self.source, line, offset, self.policy)?;
+        let bad = |message: String| Error::BadRecord {
+            source_name: self.source.clone(),
+            line,
+            byte_offset: offset,
+            message,
+        };
+        let record: Record = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let id = match record.id {
+            None | Some(serde_json::Value::Null) => format!("{}:{line}", self.source.display()),
+            Some(serde_json::Value::String(id)) => id,
+            Some(serde_json::Value::Number(id)) => id.to_string(),
+            Some(other) => {
+                return Err(bad(format!(
+                    "\"id\" must be a string or a number, not {other}"
+                )));
+            }
+        };
+        Ok(Document {
+            id,
+            text: record.text,
+            url: record.url,
+            replaced_invalid_utf8,
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<Document, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buffer.clear();
+            let read = match self.reader.read_until(b'\n', &mut self.buffer) {
+                Ok(read) => read,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Error::io(&self.source, e)));
+                }
+            };
+            if read == 0 {
+                self.done = true;
+                break;
+            }
+            self.line += 1;
+            let offset = self.offset;
+            self.offset += read;
+            if self.buffer.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let bytes = std::mem::take(&mut self.buffer);
+            return Some(self.record(bytes, self.line, offset));
+        }
+        None
+    }
+}
+
+/// One input as the user names it.
+enum Source {
+    Txt(PathBuf),
+    Jsonl(PathBuf),
+    Stdin,
+}
+
+/// All documents of the given paths, lazily, in order: a directory gives
+/// its `.txt` files sorted by name, a `.jsonl`/`.json` file its records,
+/// any other file one page, and `-` standard input (JSONL when it starts
+/// with `{`, otherwise one page with id `<stdin>`).
+pub fn documents(
+    paths: &[PathBuf],
+    policy: Utf8Policy,
+) -> impl Iterator<Item = Result<Document, Error>> {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+        } else if path.is_dir() {
+            match txt_files_in(path) {
+                Ok(files) => sources.extend(files.into_iter().map(Source::Txt)),
+                Err(e) => errors.push(e),
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "jsonl" || e == "json")
+        {
+            sources.push(Source::Jsonl(path.clone()));
+        } else {
+            sources.push(Source::Txt(path.clone()));
+        }
+    }
+    let errors = errors.into_iter().map(Err);
+    errors.chain(
+        sources
+            .into_iter()
+            .flat_map(move |source| -> Box<dyn Iterator<Item = _>> {
+                match source {
+                    Source::Txt(path) => Box::new(std::iter::once(read_txt_file(&path, policy))),
+                    Source::Jsonl(path) => match fs::File::open(&path) {
+                        Ok(file) => Box::new(JsonlReader::new(BufReader::new(file), path, policy)),
+                        Err(e) => Box::new(std::iter::once(Err(Error::io(path, e)))),
+                    },
+                    Source::Stdin => stdin_documents(policy),
+                }
+            }),
+    )
+}
+
+fn stdin_documents(policy: Utf8Policy) -> Box<dyn Iterator<Item = Result<Document, Error>>> {
+    let mut stdin = BufReader::new(std::io::stdin());
+    let starts_with_brace = match stdin.fill_buf() {
+        Ok(buf) => buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+        Err(e) => return Box::new(std::iter::once(Err(Error::io("<stdin>", e)))),
+    };
+    if starts_with_brace {
+        return Box::new(JsonlReader::new(stdin, "<stdin>", policy));
+    }
+    let mut bytes = Vec::new();
+    let page = stdin
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("<stdin>", e))
+        .and_then(|_| decode(bytes, Path::new("<stdin>"), 1, 0, policy))
+        .map(|(text, replaced_invalid_utf8)| Document {
+            id: "<stdin>".into(),
+            text,
+            url: None,
+            replaced_invalid_utf8,
+        });
+    Box::new(std::iter::once(page))
+}

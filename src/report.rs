@@ -1,0 +1,222 @@
+//! Stage 8: decisions, and the two views of them.
+//!
+//! Every paragraph of every document gets a [`Verdict`]. The clean output
+//! is the kept paragraphs; the report is the dropped ones with their
+//! reasons. Both are views of the same [`CleanDocument`], so nothing can
+//! be dropped without a record.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// Why a paragraph was kept or dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Verdict {
+    /// The paragraph is in the clean output.
+    Kept,
+    /// A boilerplate rule matched.
+    Boilerplate {
+        /// The rule's name (see [`crate::boilerplate`]).
+        rule: &'static str,
+    },
+    /// The same comparison key was seen earlier.
+    ExactDuplicate {
+        /// The first occurrence.
+        duplicate_of: Origin,
+    },
+    /// A SimHash within the Hamming distance was seen earlier.
+    NearDuplicate {
+        /// The earlier paragraph.
+        duplicate_of: Origin,
+        /// Hamming distance between the two SimHashes.
+        hamming: u32,
+    },
+}
+
+impl Verdict {
+    /// The name counted in the summary: `kept`, the boilerplate rule's name,
+    /// `exact_duplicate` or `near_duplicate`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Kept => "kept",
+            Verdict::Boilerplate { rule } => rule,
+            Verdict::ExactDuplicate { .. } => "exact_duplicate",
+            Verdict::NearDuplicate { .. } => "near_duplicate",
+        }
+    }
+}
+
+/// The paragraph a duplicate repeats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// Its document's id.
+    pub id: Arc<str>,
+    /// Its index among its document's paragraphs.
+    pub paragraph: u32,
+}
+
+/// One paragraph and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParagraphDecision {
+    /// 1-based line of the paragraph's first character.
+    pub line: usize,
+    /// Byte offset of the paragraph's first character in the document.
+    pub byte_offset: usize,
+    /// The paragraph as it stands in the input (outer blanks trimmed,
+    /// repaired breaks joined).
+    pub text: String,
+    /// What became of it.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// A document after cleaning: every paragraph with its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CleanDocument {
+    /// The document's id.
+    pub id: Arc<str>,
+    /// The document's URL, when the input had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Invalid UTF-8 sequences replaced when the document was decoded
+    /// lossily.
+    pub replaced_invalid_utf8: usize,
+    /// Bytes of input text.
+    pub bytes_in: usize,
+    /// Every paragraph, in input order.
+    pub paragraphs: Vec<ParagraphDecision>,
+}
+
+impl CleanDocument {
+    /// The kept paragraphs, in input order.
+    pub fn kept(&self) -> impl Iterator<Item = &str> {
+        self.paragraphs
+            .iter()
+            .filter(|p| p.verdict == Verdict::Kept)
+            .map(|p| p.text.as_str())
+    }
+
+    /// The dropped paragraphs with their indices, in input order.
+    pub fn dropped(&self) -> impl Iterator<Item = (usize, &ParagraphDecision)> {
+        self.paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.verdict != Verdict::Kept)
+    }
+
+    /// The kept paragraphs joined by newlines.
+    pub fn clean_text(&self) -> String {
+        let mut text = String::new();
+        for paragraph in self.kept() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(paragraph);
+        }
+        text
+    }
+}
+
+/// One line of the report: a dropped paragraph and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportEntry<'a> {
+    /// The document's id.
+    pub id: &'a str,
+    /// The paragraph's index in its document.
+    pub paragraph: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// Byte offset in the document.
+    pub byte_offset: usize,
+    /// The paragraph's text.
+    pub text: &'a str,
+    /// Why it was dropped.
+    #[serde(flatten)]
+    pub verdict: &'a Verdict,
+}
+
+impl CleanDocument {
+    /// The report entries of this document.
+    pub fn report_entries(&self) -> impl Iterator<Item = ReportEntry<'_>> {
+        self.dropped().map(|(index, p)| ReportEntry {
+            id: &self.id,
+            paragraph: index,
+            line: p.line,
+            byte_offset: p.byte_offset,
+            text: &p.text,
+            verdict: &p.verdict,
+        })
+    }
+}
+
+/// Counts over a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Documents cleaned.
+    pub documents: u64,
+    /// Paragraphs read.
+    pub paragraphs_in: u64,
+    /// Paragraphs kept.
+    pub paragraphs_out: u64,
+    /// Bytes of input text.
+    pub bytes_in: u64,
+    /// Bytes of kept paragraph text.
+    pub bytes_out: u64,
+    /// Invalid UTF-8 sequences replaced under lossy decoding.
+    pub replaced_invalid_utf8: u64,
+    /// Dropped paragraphs per reason: boilerplate rule names,
+    /// `exact_duplicate`, `near_duplicate`.
+    pub dropped: BTreeMap<&'static str, u64>,
+}
+
+impl Summary {
+    /// Adds one cleaned document to the counts.
+    pub fn add(&mut self, document: &CleanDocument) {
+        self.documents += 1;
+        self.bytes_in += document.bytes_in as u64;
+        self.replaced_invalid_utf8 += document.replaced_invalid_utf8 as u64;
+        for paragraph in &document.paragraphs {
+            self.paragraphs_in += 1;
+            match paragraph.verdict {
+                Verdict::Kept => {
+                    self.paragraphs_out += 1;
+                    self.bytes_out += paragraph.text.len() as u64;
+                }
+                ref verdict => *self.dropped.entry(verdict.name()).or_default() += 1,
+            }
+        }
+    }
+
+    /// Paragraphs dropped for any reason.
+    pub fn paragraphs_dropped(&self) -> u64 {
+        self.dropped.values().sum()
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "documents: {}  paragraphs: {} in, {} out, {} dropped  bytes: {} in, {} out",
+            self.documents,
+            self.paragraphs_in,
+            self.paragraphs_out,
+            self.paragraphs_dropped(),
+            self.bytes_in,
+            self.bytes_out
+        )?;
+        if self.replaced_invalid_utf8 > 0 {
+            writeln!(
+                f,
+                "invalid UTF-8 sequences replaced: {}",
+                self.replaced_invalid_utf8
+            )?;
+        }
+        for (reason, count) in &self.dropped {
+            writeln!(f, "  {reason:<20} {count}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! Readers, errors and edge cases of input.
+
+use std::path::PathBuf;
+
+use chaff::read::{Utf8Policy, documents};
+use chaff::{Cleaner, Config, Document, Error};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chaff-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn invalid_utf8_names_the_file_line_and_offset() {
+    let dir = temp_dir("utf8");
+    let path = dir.join("bad.txt");
+    std::fs::write(&path, b"first line\nsecond \xE4\xB8 broken").unwrap();
+    let err = documents(std::slice::from_ref(&path), Utf8Policy::Strict)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    match &err {
+        Error::InvalidUtf8 {
+            source_name,
+            line,
+            byte_offset,
+        } => {
+            assert_eq!(source_name, &path);
+            assert_eq!((*line, *byte_offset), (2, 18));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .ends_with("bad.txt:2: invalid UTF-8 at byte offset 18")
+    );
+
+    let doc = documents(&[path], Utf8Policy::Lossy)
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(doc.replaced_invalid_utf8, 1);
+    let mut cleaner = Cleaner::new(Config::default()).unwrap();
+    cleaner.clean(doc);
+    assert_eq!(cleaner.summary().replaced_invalid_utf8, 1);
+}
+
+#[test]
+fn jsonl_errors_name_the_line_and_do_not_take_other_records() {
+    let dir = temp_dir("jsonl");
+    let path = dir.join("in.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"text\":\"甲。\",\"url\":\"http://x.cn/1\"}\n{not json}\n{\"id\":7,\"text\":\"乙。\"}\n{\"text\":\"丙。\"}\n",
+    )
+    .unwrap();
+    let results: Vec<Result<Document, Error>> =
+        documents(std::slice::from_ref(&path), Utf8Policy::Strict).collect();
+    assert_eq!(results.len(), 4);
+    assert_eq!(
+        results[0].as_ref().unwrap().url.as_deref(),
+        Some("http://x.cn/1")
+    );
+    let err = results[1].as_ref().unwrap_err().to_string();
+    assert!(
+        err.contains("in.jsonl:2: bad JSONL record at byte offset 49"),
+        "{err}"
+    );
+    assert_eq!(results[2].as_ref().unwrap().id, "7");
+    assert!(results[3].as_ref().unwrap().id.ends_with("in.jsonl:4"));
+}
+
+#[test]
+fn a_missing_input_is_an_error_naming_it() {
+    let missing = PathBuf::from("/nonexistent/chaff/page.txt");
+    let err = documents(std::slice::from_ref(&missing), Utf8Policy::Strict)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(err.to_string().starts_with("/nonexistent/chaff/page.txt: "));
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let mut cleaner = Cleaner::new(Config::default()).unwrap();
+    let clean = cleaner.clean(Document::new("empty", ""));
+    assert!(clean.paragraphs.is_empty());
+    let clean = cleaner.clean(Document::new("blank", " \n\r\n\u{3000}\u{200B}\n"));
+    assert!(clean.paragraphs.is_empty());
+    assert!(cleaner.clean_batch(Vec::new()).is_empty());
+    assert_eq!(cleaner.summary().documents, 2);
+}
+
+#[test]
+fn run_stops_at_the_first_input_error_after_cleaning_what_came_before() {
+    let mut cleaner = Cleaner::new(Config::default()).unwrap();
+    let mut out = Vec::new();
+    let inputs = vec![
+        Ok(Document::new("a", "正文。")),
+        Err(Error::Config("boom".into())),
+        Ok(Document::new("b", "另一段。")),
+    ];
+    assert!(cleaner.run(inputs, 1, &mut out).is_err());
+    assert_eq!(out.len(), 1);
+}
+
+#[test]
+fn bad_configuration_is_rejected() {
+    let mut config = Config::default();
+    config.dedup.max_hamming = 40;
+    assert!(matches!(Cleaner::new(config), Err(Error::Config(_))));
+    let mut config = Config::default();
+    config.fingerprint.cjk_shingle_chars = 0;
+    assert!(Cleaner::new(config).is_err());
+    assert!(serde_json::from_str::<Config>(r#"{"dedup": {"max_haming": 3}}"#).is_err());
+}
+
+#[test]
+fn near_repeats_across_documents_point_at_the_first() {
+    let mut cleaner = Cleaner::new(Config::default()).unwrap();
+    let original = "2023年,呼和浩特全力培育“六大产业集群”,产值实现2430亿元,占全市工业总产值比重突破90%,为呼和浩特推进高质量发展提供了“新动能”。全年新增规模以上工业企业41户,总数达到322户。";
+    // a different comma and an inserted quote: a new key, the same shingles
+    let edited = original
+        .replacen(",", "、", 2)
+        .replacen("六大", "『六大", 1);
+    let clean = cleaner.clean_batch(vec![
+        Document::new("a", original),
+        Document::new("b", edited),
+    ]);
+    match &clean[1].paragraphs[0].verdict {
+        chaff::Verdict::NearDuplicate {
+            duplicate_of,
+            hamming,
+        } => {
+            assert_eq!(&*duplicate_of.id, "a");
+            assert!(*hamming <= 3);
+        }
+        other => panic!("{other:?}"),
+    }
+}
