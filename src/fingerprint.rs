@@ -238,17 +238,55 @@ fn push_lowercase(text: &mut String, c: char) {
 /// assert_ne!(a.exact, b.exact);     // but the keys differ
 /// ```
 pub fn fingerprint(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Fingerprint {
+    fingerprint_with_set(key, config, shingler, None)
+}
+
+/// The fingerprint of a comparison key and, when `set` is given, its
+/// shingle set: the low 32 bits of every shingle's hash, sorted, without
+/// repeats (what near-duplicate verification compares).
+///
+/// ```
+/// use chaff::fingerprint::{fingerprint_with_set, FingerprintConfig, Shingler};
+/// let mut set = Vec::new();
+/// let fp = fingerprint_with_set("甲乙丙甲乙丙", &FingerprintConfig::default(), &mut Shingler::new(), Some(&mut set));
+/// assert_eq!(fp.shingles, 4); // 甲乙丙 乙丙甲 丙甲乙 甲乙丙
+/// assert_eq!(set.len(), 3);
+/// ```
+pub fn fingerprint_with_set(
+    key: &str,
+    config: &FingerprintConfig,
+    shingler: &mut Shingler,
+    mut set: Option<&mut Vec<u32>>,
+) -> Fingerprint {
     let mut counter = BitCounter::new();
     let feature_hash = config.feature_hash;
+    if let Some(set) = set.as_deref_mut() {
+        set.clear();
+    }
     shingler.for_each_shingle(key, config, |shingle| {
-        counter.add(feature_hash.hash(shingle))
+        let hash = feature_hash.hash(shingle);
+        counter.add(hash);
+        if let Some(set) = set.as_deref_mut() {
+            set.push(hash as u32);
+        }
     });
+    if let Some(set) = set {
+        set.sort_unstable();
+        set.dedup();
+    }
     let (simhash, shingles) = counter.finish();
     Fingerprint {
         exact: xxh3_64(key.as_bytes()),
         simhash,
         shingles: shingles.min(u64::from(u32::MAX)) as u32,
     }
+}
+
+/// The shingle set of a comparison key (see [`fingerprint_with_set`]).
+pub fn shingle_set(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Vec<u32> {
+    let mut set = Vec::new();
+    fingerprint_with_set(key, config, shingler, Some(&mut set));
+    set
 }
 
 /// SimHash of a stream of feature hashes.

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::boilerplate::{BoilerplateConfig, classify_page};
-use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
-use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint};
+use crate::dedup::{DedupConfig, Deduplicator, MAX_SET, ParagraphRef, Repeat};
+use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
 use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, Verdict};
 use crate::split::{Paragraph, SplitConfig, split_paragraphs};
@@ -33,7 +33,7 @@ use crate::split::{Paragraph, SplitConfig, split_paragraphs};
 /// assert!(config.split.repair_breaks); // everything else keeps its default
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Splitting and break repair.
@@ -51,6 +51,12 @@ impl Config {
     pub fn validate(&self) -> Result<(), Error> {
         if self.fingerprint.cjk_shingle_chars == 0 || self.fingerprint.word_shingle_words == 0 {
             return Err(Error::Config("shingle sizes must be at least 1".into()));
+        }
+        if !(0.0..=1.0).contains(&self.dedup.min_similarity) {
+            return Err(Error::Config(format!(
+                "min_similarity {} is not between 0 and 1",
+                self.dedup.min_similarity
+            )));
         }
         if self.dedup.max_hamming > crate::index::MAX_DISTANCE {
             return Err(Error::Config(format!(
@@ -142,6 +148,9 @@ struct Analyzed {
     paragraphs: Vec<Paragraph>,
     boilerplate: Vec<Option<&'static str>>,
     fingerprints: Vec<Option<Fingerprint>>,
+    /// Shingle sets of the fingerprinted paragraphs, end to end.
+    sets: Vec<u32>,
+    set_ends: Vec<usize>,
 }
 
 /// Buffers one worker reuses across documents.
@@ -150,6 +159,7 @@ struct Scratch {
     keys: String,
     key_ends: Vec<usize>,
     shingler: Shingler,
+    set: Vec<u32>,
 }
 
 impl Cleaner {
@@ -229,6 +239,8 @@ impl Cleaner {
             .into_iter()
             .zip(analyzed.boilerplate)
             .zip(analyzed.fingerprints);
+        let mut set_start = 0;
+        let mut set_ends = analyzed.set_ends.iter();
         for (index, ((paragraph, boilerplate), fingerprint)) in parts.enumerate() {
             let at = ParagraphRef {
                 document,
@@ -236,16 +248,12 @@ impl Cleaner {
             };
             let verdict = match (boilerplate, fingerprint) {
                 (Some(rule), _) => Verdict::Boilerplate { rule },
-                (None, Some(fingerprint)) => match self.dedup.check_and_insert(&fingerprint, at) {
-                    None => Verdict::Kept,
-                    Some(Repeat::Exact { of }) => Verdict::ExactDuplicate {
-                        duplicate_of: self.origin(of),
-                    },
-                    Some(Repeat::Near { of, distance }) => Verdict::NearDuplicate {
-                        duplicate_of: self.origin(of),
-                        hamming: distance,
-                    },
-                },
+                (None, Some(fingerprint)) => {
+                    let set_end = set_ends.next().copied().unwrap_or(set_start);
+                    let set = &analyzed.sets[set_start..set_end];
+                    set_start = set_end;
+                    self.decide(&fingerprint, set, at)
+                }
                 (None, None) => Verdict::Kept,
             };
             decisions.push(ParagraphDecision {
@@ -266,6 +274,25 @@ impl Cleaner {
         clean
     }
 
+    /// Dedup's answer for one paragraph, as a verdict.
+    fn decide(&mut self, fingerprint: &Fingerprint, set: &[u32], at: ParagraphRef) -> Verdict {
+        match self.dedup.check_and_insert(fingerprint, set, at) {
+            None => Verdict::Kept,
+            Some(Repeat::Exact { of }) => Verdict::ExactDuplicate {
+                duplicate_of: self.origin(of),
+            },
+            Some(Repeat::Near {
+                of,
+                distance,
+                similarity,
+            }) => Verdict::NearDuplicate {
+                duplicate_of: self.origin(of),
+                hamming: distance,
+                similarity,
+            },
+        }
+    }
+
     fn origin(&self, at: ParagraphRef) -> Origin {
         Origin {
             id: Arc::clone(&self.document_ids[at.document as usize]),
@@ -281,6 +308,7 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
         keys,
         key_ends,
         shingler,
+        set,
     } = scratch;
     keys.clear();
     key_ends.clear();
@@ -294,11 +322,20 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
     let boilerplate = classify_page(&page_keys, &config.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
+    let mut sets = Vec::new();
+    let mut set_ends = Vec::new();
     let fingerprints = page_keys
         .iter()
         .zip(&boilerplate)
         .map(|(key, class)| {
-            (dedup_on && class.is_none()).then(|| fingerprint(key, &config.fingerprint, shingler))
+            (dedup_on && class.is_none()).then(|| {
+                let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
+                if config.dedup.near && fp.shingles >= config.dedup.min_shingles {
+                    sets.extend_from_slice(&set[..set.len().min(MAX_SET)]);
+                }
+                set_ends.push(sets.len());
+                fp
+            })
         })
         .collect();
     Analyzed {
@@ -309,5 +346,7 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
         paragraphs,
         boilerplate,
         fingerprints,
+        sets,
+        set_ends,
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 /// Why a paragraph was kept or dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Verdict {
     /// The paragraph is in the clean output.
@@ -32,6 +32,8 @@ pub enum Verdict {
         duplicate_of: Origin,
         /// Hamming distance between the two SimHashes.
         hamming: u32,
+        /// Jaccard similarity of the two shingle sets that confirmed it.
+        similarity: f64,
     },
 }
 
@@ -58,7 +60,7 @@ pub struct Origin {
 }
 
 /// One paragraph and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParagraphDecision {
     /// 1-based line of the paragraph's first character.
     pub line: usize,
@@ -73,7 +75,7 @@ pub struct ParagraphDecision {
 }
 
 /// A document after cleaning: every paragraph with its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CleanDocument {
     /// The document's id.
     pub id: Arc<str>,

@@ -267,7 +267,7 @@ fn is_clause_mark(c: char) -> bool {
 
 /// CJK ideographs, kana and hangul: scripts written without spaces
 /// between words.
-pub(crate) fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30FF}'
         | '\u{3400}'..='\u{4DBF}'
