@@ -46,6 +46,7 @@
 pub mod boilerplate;
 pub mod dedup;
 mod error;
+pub mod evaluate;
 pub mod fingerprint;
 pub mod index;
 pub mod normalize;

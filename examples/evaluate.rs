@@ -1,0 +1,74 @@
+//! Scores chaff (or any cleaner's JSONL output) against gold labels.
+//!
+//! ```text
+//! cargo run --release --example evaluate                               # chaff on the sample pages vs their gold
+//! cargo run --release --example evaluate -- --gold GOLD_DIR PAGES...   # chaff on your labelled pages
+//! cargo run --release --example evaluate -- --scored OUTPUT.jsonl      # someone's output vs the gold
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chaff::evaluate::{Gold, load_output};
+use chaff::read::{Utf8Policy, documents};
+use chaff::{Cleaner, Config, Error};
+use clap::Parser;
+
+/// Scores clean output against gold paragraph labels (same rules as score.py).
+#[derive(Parser, Debug)]
+struct Args {
+    /// Pages to clean and score (default: the bundled sample pages).
+    inputs: Vec<PathBuf>,
+    /// Directory of gold `*.jsonl` files.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold"))]
+    gold: PathBuf,
+    /// Score this clean JSONL ({"id", "paragraphs"} per page) instead of running chaff.
+    #[arg(long, conflicts_with = "inputs")]
+    scored: Option<PathBuf>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("evaluate: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Error> {
+    let gold = Gold::load(&args.gold)?;
+    let output: Vec<(String, Vec<String>)> = if let Some(path) = &args.scored {
+        load_output(path)?
+    } else {
+        let inputs = if args.inputs.is_empty() {
+            vec![PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/seeds"
+            ))]
+        } else {
+            args.inputs
+        };
+        let docs = documents(&inputs, Utf8Policy::Strict).collect::<Result<Vec<_>, _>>()?;
+        let mut cleaner = Cleaner::new(Config::default())?;
+        cleaner
+            .clean_batch(docs)
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.kept().map(str::to_owned).collect()))
+            .collect()
+    };
+    let scores = gold.score(&output);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&scores).map_err(|e| Error::Config(e.to_string()))?
+        );
+    } else {
+        println!("{scores}");
+    }
+    Ok(())
+}
