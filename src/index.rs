@@ -12,11 +12,13 @@
 //! exact: every stored fingerprint within `k` is found, none beyond.
 //!
 //! Memory: 8 bytes for the fingerprint and 16 bytes of table entries
-//! (four `u32` ids) per indexed paragraph, plus 4 × 65,536 bucket headers
-//! (6 MiB) once. Work per query: `4 Σ_{i≤r} C(16, i)` probes (4 at
+//! (four `u32` ids) per indexed paragraph, plus at most 4 × 65,536 bucket
+//! headers (about 8 MiB when all are used) and occupancy bitmaps (32 KiB). Work per query: `4 Σ_{i≤r} C(16, i)` probes (4 at
 //! `k ≤ 3`, 68 at `k ≤ 7`, 548 at `k ≤ 11`) and, on random fingerprints,
 //! `n · 4 Σ_{i≤r} C(16, i) / 65,536` candidates (`n / 16,384` at `k ≤ 3`,
 //! `n / 120` at `k ≤ 11`).
+
+use std::collections::HashMap;
 
 use crate::Error;
 
@@ -42,7 +44,10 @@ pub struct SimhashIndex {
     /// Every 16-bit value within the probe radius of 0.
     probes: Vec<u16>,
     /// `tables[block][value]`: ids whose block `block` equals `value`.
-    tables: Vec<Vec<Vec<u32>>>,
+    tables: Vec<HashMap<u16, Vec<u32>>>,
+    /// `occupied[block]`: one bit per bucket that holds any id, so probes
+    /// of empty buckets stay in an 8 KiB bitmap instead of hashing.
+    occupied: Vec<Vec<u64>>,
     fingerprints: Vec<u64>,
 }
 
@@ -63,7 +68,8 @@ impl SimhashIndex {
         Ok(SimhashIndex {
             max_distance,
             probes,
-            tables: vec![vec![Vec::new(); 1 << BLOCK_BITS]; BLOCKS as usize],
+            tables: vec![HashMap::new(); BLOCKS as usize],
+            occupied: vec![vec![0; (1 << BLOCK_BITS) / 64]; BLOCKS as usize],
             fingerprints: Vec::new(),
         })
     }
@@ -87,8 +93,11 @@ impl SimhashIndex {
     pub fn insert(&mut self, fingerprint: u64) -> u32 {
         let id = self.fingerprints.len() as u32;
         self.fingerprints.push(fingerprint);
-        for (block, table) in self.tables.iter_mut().enumerate() {
-            table[block_value(fingerprint, block)].push(id);
+        for (block, (table, occupied)) in self.tables.iter_mut().zip(&mut self.occupied).enumerate()
+        {
+            let value = block_value(fingerprint, block);
+            table.entry(value as u16).or_default().push(id);
+            occupied[value / 64] |= 1 << (value % 64);
         }
         id
     }
@@ -107,10 +116,14 @@ impl SimhashIndex {
     /// ```
     pub fn within(&self, fingerprint: u64) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
-        for (block, table) in self.tables.iter().enumerate() {
+        for (block, (table, occupied)) in self.tables.iter().zip(&self.occupied).enumerate() {
             let value = block_value(fingerprint, block);
             for &probe in &self.probes {
-                for &id in &table[value ^ usize::from(probe)] {
+                let bucket = value ^ usize::from(probe);
+                if occupied[bucket / 64] & (1 << (bucket % 64)) == 0 {
+                    continue;
+                }
+                for &id in table.get(&(bucket as u16)).map_or(&[][..], Vec::as_slice) {
                     let distance = (self.fingerprints[id as usize] ^ fingerprint).count_ones();
                     if distance <= self.max_distance {
                         found.push((distance, id));
