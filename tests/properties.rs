@@ -1,0 +1,148 @@
+//! Invariants on arbitrary input (proptest).
+
+use chaff::fingerprint::{FingerprintConfig, Shingler, fingerprint};
+use chaff::index::SimhashIndex;
+use chaff::{Cleaner, Config, Document, Verdict};
+use proptest::prelude::*;
+
+/// Page-like text: CJK, Latin, digits, punctuation, every kind of line break,
+/// blanks and invisible characters, and repeated lines.
+fn page() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[一二三四五六七八九十的是在和了有人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞]{1,40}",
+        "[a-zA-Z]{1,10}( [a-zA-Z]{1,10}){0,8}",
+        "[0-9]{1,6}",
+        prop::sample::select(vec![
+            "，",
+            ",",
+            "。",
+            ".",
+            "、",
+            "：",
+            ":",
+            "“",
+            "”",
+            "(",
+            ")",
+            " ",
+            "\u{3000}",
+            "\u{200B}",
+            "\u{FEFF}",
+            "\n",
+            "\n\n",
+            "\r\n",
+            "\r",
+            "\u{2028}",
+            "\t",
+            "•",
+            "分享到:",
+            "网站首页",
+            "王劲凯 摄",
+            "\u{202E}",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| {
+        // repeat some lines so dedup has work
+        let text = pieces.concat();
+        if text.len() % 3 == 0 {
+            format!("{text}\n{text}")
+        } else {
+            text
+        }
+    })
+}
+
+fn without_blanks(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !chaff::normalize::is_invisible(*c))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn every_character_is_kept_or_reported_once_in_order(pages in prop::collection::vec(page(), 1..4)) {
+        let mut cleaner = Cleaner::new(Config::default()).unwrap();
+        let docs: Vec<Document> = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();
+        for (doc, page) in cleaner.clean_batch(docs).iter().zip(&pages) {
+            let decided: String = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            prop_assert_eq!(without_blanks(&decided), without_blanks(page));
+            prop_assert!(doc.paragraphs.windows(2).all(|w| w[0].byte_offset < w[1].byte_offset));
+            prop_assert!(doc.paragraphs.iter().all(|p| !p.text.is_empty() && page[p.byte_offset..].starts_with(p.text.chars().next().unwrap())));
+            prop_assert_eq!(doc.kept().count() + doc.report_entries().count(), doc.paragraphs.len());
+        }
+    }
+
+    #[test]
+    fn duplicates_point_at_earlier_kept_paragraphs(pages in prop::collection::vec(page(), 1..4)) {
+        let mut cleaner = Cleaner::new(Config::default()).unwrap();
+        let docs: Vec<Document> = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();
+        let clean = cleaner.clean_batch(docs);
+        for (d, doc) in clean.iter().enumerate() {
+            for (p, paragraph) in doc.paragraphs.iter().enumerate() {
+                let origin = match &paragraph.verdict {
+                    Verdict::ExactDuplicate { duplicate_of } | Verdict::NearDuplicate { duplicate_of, .. } => duplicate_of,
+                    _ => continue,
+                };
+                let od: usize = origin.id.parse().unwrap();
+                prop_assert!((od, origin.paragraph as usize) < (d, p));
+                prop_assert_eq!(&clean[od].paragraphs[origin.paragraph as usize].verdict, &Verdict::Kept);
+            }
+        }
+    }
+
+    #[test]
+    fn output_does_not_depend_on_the_thread_count(pages in prop::collection::vec(page(), 1..6)) {
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let docs = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();
+                Cleaner::new(Config::default()).unwrap().clean_batch(docs)
+            })
+        };
+        let one = run(1);
+        prop_assert_eq!(&one, &run(2));
+        prop_assert_eq!(&one, &run(8));
+    }
+
+    #[test]
+    fn kernel_equals_the_simhash_crate(text in page()) {
+        let config = FingerprintConfig::default();
+        let mut shingler = Shingler::new();
+        let key = chaff::normalize::comparison_key(&text);
+        let mut shingles = Vec::new();
+        shingler.for_each_shingle(&key, &config, |s| shingles.push(s.to_owned()));
+        let reference = simhash::simhash_stream(shingles.iter().map(String::as_str));
+        prop_assert_eq!(fingerprint(&key, &config, &mut shingler).simhash, reference);
+    }
+
+    #[test]
+    fn index_equals_brute_force(
+        stored in prop::collection::vec(any::<u64>(), 0..200),
+        queries in prop::collection::vec((any::<u64>(), prop::collection::vec(0u32..64, 0..14)), 1..20),
+        k in 0u32..=15,
+    ) {
+        let mut index = SimhashIndex::new(k).unwrap();
+        // queries are stored fingerprints with a few bits flipped, or random
+        let mut all = stored.clone();
+        for (i, (random, flips)) in queries.iter().enumerate() {
+            let base = stored.get(i).copied().unwrap_or(*random);
+            all.push(flips.iter().fold(base, |fp, bit| fp ^ (1 << bit)));
+        }
+        for fp in &stored {
+            index.insert(*fp);
+        }
+        for query in &all[stored.len()..] {
+            let mut brute: Vec<(u32, u32)> = stored
+                .iter()
+                .enumerate()
+                .map(|(id, fp)| (id as u32, (fp ^ query).count_ones()))
+                .filter(|(_, d)| *d <= k)
+                .collect();
+            brute.sort_by_key(|(id, d)| (*d, *id));
+            prop_assert_eq!(index.within(*query), brute);
+        }
+    }
+}
