@@ -321,7 +321,7 @@ impl Gold {
         let mut group_seen: HashMap<(usize, usize), usize> = HashMap::new();
         let mut scores = Scores::default();
         let mut used_per_page = Vec::new();
-        for (page, (name, gold)) in self.pages.iter().enumerate() {
+        for (name, gold) in &self.pages {
             let mut used = vec![0usize; gold.len()];
             let mut figures = Figures::default();
             for text in by_page.get(name).map(Vec::as_slice).unwrap_or(&[]) {
@@ -351,16 +351,18 @@ impl Gold {
                 let seen = group_seen.entry(group).or_default();
                 *seen += 1;
                 let root = &self.pages[group.0].1[group.1];
-                if gold[i].label == Label::Boilerplate {
-                } else if *seen > 1 {
-                    if *seen - 1 <= members.get(&group).copied().unwrap_or(0) {
-                        figures.dup_leak += 1;
+                let duplicates = members.get(&group).copied().unwrap_or(0);
+                match (gold[i].label, *seen) {
+                    // leaked boilerplate is counted per gold paragraph below
+                    (Label::Boilerplate, _) => {}
+                    (_, seen) if seen > 1 && seen - 1 <= duplicates => figures.dup_leak += 1,
+                    (_, seen) if seen > 1 => {}
+                    _ if matches!(root.label, Label::Content | Label::Optional) => {
+                        figures.correct += 1
                     }
-                } else if matches!(root.label, Label::Content | Label::Optional) {
-                    figures.correct += 1;
+                    _ => {}
                 }
             }
-            let _ = page;
             used_per_page.push(used);
             scores.pages.insert(name.clone(), figures);
         }
