@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::boilerplate::{BoilerplateConfig, classify_page};
-use crate::dedup::{DedupConfig, Deduplicator, MAX_SET, ParagraphRef, Repeat};
+use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
 use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, Verdict};
@@ -156,6 +156,7 @@ struct Analyzed {
 /// Buffers one worker reuses across documents.
 #[derive(Default)]
 struct Scratch {
+    key: String,
     keys: String,
     key_ends: Vec<usize>,
     shingler: Shingler,
@@ -305,6 +306,7 @@ impl Cleaner {
 fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyzed {
     let paragraphs = split_paragraphs(&document.text, &config.split);
     let Scratch {
+        key,
         keys,
         key_ends,
         shingler,
@@ -312,10 +314,9 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
     } = scratch;
     keys.clear();
     key_ends.clear();
-    let mut key = String::new();
     for paragraph in &paragraphs {
-        comparison_key_into(&paragraph.text, &mut key);
-        keys.push_str(&key);
+        comparison_key_into(&paragraph.text, key);
+        keys.push_str(key);
         key_ends.push(keys.len());
     }
     let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
@@ -331,7 +332,7 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
             (dedup_on && class.is_none()).then(|| {
                 let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
                 if config.dedup.near && fp.shingles >= config.dedup.min_shingles {
-                    sets.extend_from_slice(&set[..set.len().min(MAX_SET)]);
+                    sets.extend_from_slice(set);
                 }
                 set_ends.push(sets.len());
                 fp
