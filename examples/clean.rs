@@ -86,6 +86,11 @@ struct Args {
     #[arg(long)]
     no_near_dedup: bool,
 
+    /// Trim sentences of kept paragraphs that repeat earlier paragraphs'
+    /// sentences (reported as `trimmed_sentences`).
+    #[arg(long)]
+    trim_sentences: bool,
+
     /// Replace invalid UTF-8 instead of failing (counted in the summary).
     #[arg(long)]
     lossy: bool,
@@ -137,6 +142,7 @@ fn config_from(args: &Args) -> Result<Config, Error> {
         config.dedup.near = false;
     }
     config.dedup.near &= !args.no_near_dedup;
+    config.dedup.trim_repeated_sentences |= args.trim_sentences;
     Ok(config)
 }
 

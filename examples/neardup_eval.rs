@@ -1,9 +1,10 @@
 //! Precision and recall of near-duplicate detection on generated pairs.
 //!
-//! `cargo run --release --example neardup_eval [-- SEED_DIR]`
+//! `cargo run --release --example neardup_eval`
 //!
-//! Base paragraphs are the distinct paragraphs (at least `min_shingles`
-//! shingles) of the sample pages. For each edit rate, every base paragraph
+//! Two tables: Chinese, whose base paragraphs are the distinct paragraphs
+//! (at least `min_shingles` shingles) of the sample pages, and English,
+//! from `tests/fixtures/english`. For each edit rate, every base paragraph
 //! gets an edited copy (random substitutions, insertions and deletions of
 //! that share of its characters, seeded); a pair counts as caught when the
 //! default detector (SimHash within `max_hamming`, then Jaccard of the
@@ -59,37 +60,37 @@ fn edit(text: &str, rate: f64, alphabet: &[char], rng: &mut StdRng) -> String {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds"))
-        });
+    let fixtures = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
     let config = FingerprintConfig::default();
-    let dedup = DedupConfig::default();
     let mut shingler = Shingler::new();
-    let mut bases: Vec<String> = Vec::new();
-    for doc in documents(&[dir], Utf8Policy::Strict) {
-        let doc = doc.expect("readable seeds");
-        for p in split_paragraphs(&doc.text, &SplitConfig::default()) {
-            if !bases.contains(&p.text) && sample(&p.text, &config, &mut shingler).is_some() {
-                bases.push(p.text);
+    for (language, dir) in [("Chinese", "seeds"), ("English", "english")] {
+        let mut bases: Vec<String> = Vec::new();
+        for doc in documents(&[fixtures.join(dir)], Utf8Policy::Strict) {
+            let doc = doc.expect("readable fixtures");
+            for p in split_paragraphs(&doc.text, &SplitConfig::default()) {
+                if !bases.contains(&p.text) && sample(&p.text, &config, &mut shingler).is_some() {
+                    bases.push(p.text);
+                }
             }
         }
-    }
-    let alphabet: Vec<char> = {
-        let mut all: Vec<char> = bases
+        let mut alphabet: Vec<char> = bases
             .iter()
             .flat_map(|b| b.chars())
-            .filter(|c| chaff::split::is_cjk(*c))
+            .filter(|c| c.is_alphabetic())
             .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    };
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        println!("## {language}\n");
+        table(&bases, &alphabet, &config, &mut shingler);
+        println!();
+    }
+}
+
+fn table(bases: &[String], alphabet: &[char], config: &FingerprintConfig, shingler: &mut Shingler) {
+    let dedup = DedupConfig::default();
     let samples: Vec<Sample> = bases
         .iter()
-        .filter_map(|b| sample(b, &config, &mut shingler))
+        .filter_map(|b| sample(b, config, shingler))
         .collect();
     let settings: Vec<(u32, f64)> = vec![
         (3, 0.0),
@@ -122,8 +123,8 @@ fn main() {
                 if !lengths.contains(&base.chars().count()) {
                     continue;
                 }
-                let edited = edit(base, rate, &alphabet, &mut rng);
-                let Some(b) = sample(&edited, &config, &mut shingler) else {
+                let edited = edit(base, rate, alphabet, &mut rng);
+                let Some(b) = sample(&edited, config, shingler) else {
                     continue;
                 };
                 total += 1;
@@ -156,7 +157,7 @@ fn main() {
             if changed == *base {
                 continue;
             }
-            let Some(b) = sample(&changed, &config, &mut shingler) else {
+            let Some(b) = sample(&changed, config, shingler) else {
                 continue;
             };
             total += 1;
@@ -171,10 +172,14 @@ fn main() {
         println!();
     }
     // false merges: every pair of distinct paragraphs, plain and with a shared template sentence
-    let template = "本网站所载内容仅供参考,如需转载请注明出处并保留原文链接。";
+    let template = if alphabet.iter().any(|c| chaff::split::is_cjk(*c)) {
+        "本网站所载内容仅供参考,如需转载请注明出处并保留原文链接。"
+    } else {
+        "The views expressed on this page are those of the authors and do not necessarily reflect the position of the council. "
+    };
     let templated: Vec<Sample> = bases
         .iter()
-        .filter_map(|b| sample(&format!("{template}{b}"), &config, &mut shingler))
+        .filter_map(|b| sample(&format!("{template}{b}"), config, shingler))
         .collect();
     for (label, set) in [
         ("distinct pairs", &samples),
@@ -209,7 +214,10 @@ fn main() {
 }
 
 fn swap_sentences(text: &str) -> String {
-    let sentences: Vec<&str> = text.split_inclusive('。').collect();
+    let sentences: Vec<&str> = chaff::split::sentence_ranges(text)
+        .into_iter()
+        .map(|range| &text[range])
+        .collect();
     if sentences.len() < 2 {
         return text.to_owned();
     }
@@ -224,4 +232,5 @@ fn change_punctuation(text: &str) -> String {
     text.replace(',', "，")
         .replace('。', ".")
         .replace(':', "：")
+        .replace(". ", "。")
 }

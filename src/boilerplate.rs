@@ -17,6 +17,12 @@
 //!    both sides is chrome too (`chrome_context`, after jusText's
 //!    context-sensitive pass).
 //!
+//! 4. **Text statistics** ([`features`]): what a line's own text says
+//!    (sentence endings, stop-word density, digits, link-like tokens,
+//!    position after the last paragraph of text), for the footers and link
+//!    rows of portals no rule has seen (`link_density`, `digit_row`,
+//!    `page_tail`).
+//!
 //! Rules are data: adding a pattern is adding a row to [`RULES`] with a test
 //! on text that is not from the samples.
 
@@ -26,6 +32,9 @@ use std::sync::LazyLock;
 use regex::RegexSet;
 use serde::{Deserialize, Serialize};
 
+pub mod features;
+pub use features::TextFeatures;
+
 /// Which boilerplate layers run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -34,6 +43,8 @@ pub struct BoilerplateConfig {
     pub rules: bool,
     /// Run the layout rules (menu rows, short-line runs, chrome context).
     pub layout: bool,
+    /// Run the text-statistics layer (link density, digit rows, page tail).
+    pub features: bool,
 }
 
 impl Default for BoilerplateConfig {
@@ -41,6 +52,7 @@ impl Default for BoilerplateConfig {
         BoilerplateConfig {
             rules: true,
             layout: true,
+            features: true,
         }
     }
 }
@@ -333,17 +345,25 @@ pub fn classify_page<S: AsRef<str>>(
     } else {
         vec![None; keys.len()]
     };
-    if !config.layout {
-        return classes;
+    if config.layout {
+        let shapes: Vec<Shape> = keys.iter().map(|k| Shape::of(k.as_ref())).collect();
+        for (class, shape) in classes.iter_mut().zip(&shapes) {
+            if class.is_none() && shape.menu_row() {
+                *class = Some("menu_row");
+            }
+        }
+        mark_link_runs(&shapes, &mut classes);
+        mark_chrome_context(&shapes, &mut classes);
     }
-    let shapes: Vec<Shape> = keys.iter().map(|k| Shape::of(k.as_ref())).collect();
-    for (class, shape) in classes.iter_mut().zip(&shapes) {
-        if class.is_none() && shape.menu_row() {
-            *class = Some("menu_row");
+    if config.features {
+        let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+        let kept: Vec<bool> = classes.iter().map(Option::is_none).collect();
+        for (class, feature_class) in classes.iter_mut().zip(features::classify(&keys, &kept)) {
+            if class.is_none() {
+                *class = feature_class;
+            }
         }
     }
-    mark_link_runs(&shapes, &mut classes);
-    mark_chrome_context(&shapes, &mut classes);
     classes
 }
 

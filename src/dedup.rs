@@ -48,6 +48,13 @@ pub struct DedupConfig {
     pub min_similarity: f64,
     /// Paragraphs with fewer shingles are compared exactly only.
     pub min_shingles: u32,
+    /// Trim sentences of a kept paragraph that repeat a sentence of an
+    /// earlier kept paragraph (a paragraph whose tail repeats another). Off
+    /// by default: the paragraph is then kept whole.
+    pub trim_repeated_sentences: bool,
+    /// Sentences shorter than this (in comparison-key characters) are never
+    /// trimmed: "是的。" repeats without being copied.
+    pub min_sentence_chars: u32,
 }
 
 /// The most shingle hashes kept per paragraph for verification.
@@ -61,6 +68,8 @@ impl Default for DedupConfig {
             max_hamming: 11,
             min_similarity: 0.7,
             min_shingles: 24,
+            trim_repeated_sentences: false,
+            min_sentence_chars: 16,
         }
     }
 }

@@ -21,8 +21,8 @@ use crate::boilerplate::{BoilerplateConfig, classify_page};
 use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
-use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, Verdict};
-use crate::split::{Paragraph, SplitConfig, split_paragraphs};
+use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, TrimmedSentence, Verdict};
+use crate::split::{self, Paragraph, SplitConfig, split_paragraphs};
 
 /// The whole recipe: one section per stage. Serializes to JSON, so a
 /// cleaned corpus can say how it was cleaned.
@@ -137,6 +137,17 @@ pub struct Cleaner {
     dedup: Deduplicator,
     document_ids: Vec<Arc<str>>,
     summary: Summary,
+    /// The sentences of kept paragraphs, when trimming is on.
+    trimmer: Option<SentenceTrimmer>,
+}
+
+/// What sentence trimming remembers and reuses.
+#[derive(Debug)]
+struct SentenceTrimmer {
+    sentences: Deduplicator,
+    key: String,
+    shingler: Shingler,
+    set: Vec<u32>,
 }
 
 /// A document after the parallel stages.
@@ -167,11 +178,22 @@ impl Cleaner {
     /// A cleaner that has seen nothing yet.
     pub fn new(config: Config) -> Result<Self, Error> {
         config.validate()?;
+        let trimmer = if config.dedup.trim_repeated_sentences {
+            Some(SentenceTrimmer {
+                sentences: Deduplicator::new(config.dedup.clone())?,
+                key: String::new(),
+                shingler: Shingler::default(),
+                set: Vec::new(),
+            })
+        } else {
+            None
+        };
         Ok(Cleaner {
             dedup: Deduplicator::new(config.dedup.clone())?,
             config,
             document_ids: Vec::new(),
             summary: Summary::default(),
+            trimmer,
         })
     }
 
@@ -257,10 +279,16 @@ impl Cleaner {
                 }
                 (None, None) => Verdict::Kept,
             };
+            let (text, verdict) =
+                if verdict == Verdict::Kept && self.config.dedup.trim_repeated_sentences {
+                    self.trim_sentences(paragraph.text, at)
+                } else {
+                    (paragraph.text, verdict)
+                };
             decisions.push(ParagraphDecision {
                 line: paragraph.line,
                 byte_offset: paragraph.byte_offset,
-                text: paragraph.text,
+                text,
                 verdict,
             });
         }
@@ -292,6 +320,60 @@ impl Cleaner {
                 similarity,
             },
         }
+    }
+
+    /// Takes out the sentences of a kept paragraph that repeat (exactly or
+    /// nearly, by the same test as paragraphs) sentences of earlier kept
+    /// paragraphs: the remaining text and the verdict.
+    fn trim_sentences(&mut self, text: String, at: ParagraphRef) -> (String, Verdict) {
+        let min_chars = self.config.dedup.min_sentence_chars as usize;
+        let Some(trimmer) = self.trimmer.as_mut() else {
+            return (text, Verdict::Kept);
+        };
+        let mut remaining = String::with_capacity(text.len());
+        let mut repeats = Vec::new();
+        for range in split::sentence_ranges(&text) {
+            comparison_key_into(&text[range.clone()], &mut trimmer.key);
+            let repeat = if trimmer.key.chars().count() < min_chars {
+                None
+            } else {
+                let fingerprint = fingerprint_with_set(
+                    &trimmer.key,
+                    &self.config.fingerprint,
+                    &mut trimmer.shingler,
+                    Some(&mut trimmer.set),
+                );
+                trimmer
+                    .sentences
+                    .check_and_insert(&fingerprint, &trimmer.set, at)
+            };
+            match repeat {
+                None => remaining.push_str(&text[range]),
+                Some(repeat) => repeats.push((range, repeat)),
+            }
+        }
+        if repeats.is_empty() {
+            return (text, Verdict::Kept);
+        }
+        let sentences = repeats
+            .into_iter()
+            .map(|(range, repeat)| {
+                let (of, similarity) = match repeat {
+                    Repeat::Exact { of } => (of, 1.0),
+                    Repeat::Near { of, similarity, .. } => (of, similarity),
+                };
+                TrimmedSentence {
+                    offset: range.start,
+                    text: text[range].to_owned(),
+                    duplicate_of: self.origin(of),
+                    similarity,
+                }
+            })
+            .collect();
+        (
+            remaining.trim_end().to_owned(),
+            Verdict::TrimmedSentences { sentences },
+        )
     }
 
     fn origin(&self, at: ParagraphRef) -> Origin {

@@ -35,6 +35,29 @@ pub enum Verdict {
         /// Jaccard similarity of the two shingle sets that confirmed it.
         similarity: f64,
     },
+    /// Kept, less the sentences that repeat earlier kept paragraphs (only
+    /// with [`crate::dedup::DedupConfig::trim_repeated_sentences`]). The
+    /// paragraph's `text` is what remains; it is in the output unless every
+    /// sentence was trimmed, and in the report either way.
+    TrimmedSentences {
+        /// The sentences taken out, in order.
+        sentences: Vec<TrimmedSentence>,
+    },
+}
+
+/// A sentence taken out of a kept paragraph because it repeats an earlier
+/// one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrimmedSentence {
+    /// Byte offset of the sentence in the paragraph as it was read.
+    pub offset: usize,
+    /// The sentence.
+    pub text: String,
+    /// The kept paragraph that has it.
+    pub duplicate_of: Origin,
+    /// Jaccard similarity of the shingle sets of the two sentences (1 for
+    /// the same comparison key).
+    pub similarity: f64,
 }
 
 impl Verdict {
@@ -46,6 +69,16 @@ impl Verdict {
             Verdict::Boilerplate { rule } => rule,
             Verdict::ExactDuplicate { .. } => "exact_duplicate",
             Verdict::NearDuplicate { .. } => "near_duplicate",
+            Verdict::TrimmedSentences { .. } => "trimmed_sentences",
+        }
+    }
+
+    /// Whether the paragraph's text is in the clean output.
+    pub fn is_output(&self, text: &str) -> bool {
+        match self {
+            Verdict::Kept => true,
+            Verdict::TrimmedSentences { .. } => !text.is_empty(),
+            _ => false,
         }
     }
 }
@@ -67,7 +100,7 @@ pub struct ParagraphDecision {
     /// Byte offset of the paragraph's first character in the document.
     pub byte_offset: usize,
     /// The paragraph as it stands in the input (outer blanks trimmed,
-    /// repaired breaks joined).
+    /// repaired breaks joined), less any trimmed sentences.
     pub text: String,
     /// What became of it.
     #[serde(flatten)]
@@ -92,15 +125,16 @@ pub struct CleanDocument {
 }
 
 impl CleanDocument {
-    /// The kept paragraphs, in input order.
+    /// The paragraphs in the clean output, in input order.
     pub fn kept(&self) -> impl Iterator<Item = &str> {
         self.paragraphs
             .iter()
-            .filter(|p| p.verdict == Verdict::Kept)
+            .filter(|p| p.verdict.is_output(&p.text))
             .map(|p| p.text.as_str())
     }
 
-    /// The dropped paragraphs with their indices, in input order.
+    /// The paragraphs with a report entry (dropped, or trimmed) with their
+    /// indices, in input order.
     pub fn dropped(&self) -> impl Iterator<Item = (usize, &ParagraphDecision)> {
         self.paragraphs
             .iter()
@@ -160,8 +194,10 @@ pub struct Summary {
     pub documents: u64,
     /// Paragraphs read.
     pub paragraphs_in: u64,
-    /// Paragraphs kept.
+    /// Paragraphs kept (whole or trimmed).
     pub paragraphs_out: u64,
+    /// Sentences trimmed from kept paragraphs.
+    pub sentences_trimmed: u64,
     /// Bytes of input text.
     pub bytes_in: u64,
     /// Bytes of kept paragraph text.
@@ -181,12 +217,14 @@ impl Summary {
         self.replaced_invalid_utf8 += document.replaced_invalid_utf8 as u64;
         for paragraph in &document.paragraphs {
             self.paragraphs_in += 1;
-            match paragraph.verdict {
-                Verdict::Kept => {
-                    self.paragraphs_out += 1;
-                    self.bytes_out += paragraph.text.len() as u64;
-                }
-                ref verdict => *self.dropped.entry(verdict.name()).or_default() += 1,
+            if let Verdict::TrimmedSentences { sentences } = &paragraph.verdict {
+                self.sentences_trimmed += sentences.len() as u64;
+            }
+            if paragraph.verdict.is_output(&paragraph.text) {
+                self.paragraphs_out += 1;
+                self.bytes_out += paragraph.text.len() as u64;
+            } else {
+                *self.dropped.entry(paragraph.verdict.name()).or_default() += 1;
             }
         }
     }
@@ -214,6 +252,13 @@ impl std::fmt::Display for Summary {
                 f,
                 "invalid UTF-8 sequences replaced: {}",
                 self.replaced_invalid_utf8
+            )?;
+        }
+        if self.sentences_trimmed > 0 {
+            writeln!(
+                f,
+                "sentences trimmed from kept paragraphs: {}",
+                self.sentences_trimmed
             )?;
         }
         for (reason, count) in &self.dropped {

@@ -118,6 +118,52 @@ pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
     paragraphs
 }
 
+/// The sentences of a paragraph as byte ranges that tile it: each ends
+/// after a sentence-ending mark (`。！？!?`, `……`, a `.` before a space) and the
+/// closing quotes and brackets and spaces that follow it.
+///
+/// ```
+/// let text = "第一句。“第二句！”Third one. Fourth";
+/// let sentences: Vec<&str> = chaff::split::sentence_ranges(text)
+///     .into_iter()
+///     .map(|range| &text[range])
+///     .collect();
+/// assert_eq!(sentences, ["第一句。", "“第二句！”", "Third one. ", "Fourth"]);
+/// ```
+pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        let ends = match c {
+            '。' | '！' | '？' | '!' | '?' => true,
+            '.' => chars.peek().is_some_and(|(_, next)| next.is_whitespace()),
+            // "……", the Chinese ellipsis, ends a sentence as often as not.
+            '…' => chars.next_if(|(_, next)| *next == '…').is_some(),
+            _ => false,
+        };
+        if !ends {
+            continue;
+        }
+        while let Some(&(_, next)) = chars.peek() {
+            if matches!(next, '”' | '’' | '"' | '」' | '』' | ')' | '）' | '】')
+                || next.is_whitespace()
+            {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let end = chars.peek().map_or(text.len(), |(i, _)| *i);
+        ranges.push(start..end);
+        start = end;
+    }
+    if start < text.len() {
+        ranges.push(start..text.len());
+    }
+    ranges
+}
+
 /// The non-blank lines of `page`, trimmed.
 fn lines(page: &str) -> impl Iterator<Item = Line<'_>> {
     let bytes = page.as_bytes();

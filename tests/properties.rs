@@ -76,6 +76,36 @@ proptest! {
     }
 
     #[test]
+    fn trimming_loses_no_sentence(pages in prop::collection::vec(page(), 1..4)) {
+        let mut config = Config::default();
+        config.dedup.trim_repeated_sentences = true;
+        config.dedup.min_sentence_chars = 4;
+        let mut cleaner = Cleaner::new(config).unwrap();
+        let docs: Vec<Document> = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();
+        for (doc, page) in cleaner.clean_batch(docs).iter().zip(&pages) {
+            let mut decided = String::new();
+            for paragraph in &doc.paragraphs {
+                let mut pieces: Vec<(usize, &str)> = vec![];
+                if let Verdict::TrimmedSentences { sentences } = &paragraph.verdict {
+                    prop_assert!(!sentences.is_empty());
+                    pieces.extend(sentences.iter().map(|s| (s.offset, s.text.as_str())));
+                }
+                // Trimmed sentences go back where they were taken from.
+                let mut text = paragraph.text.clone();
+                for (offset, sentence) in pieces {
+                    prop_assert!(text.is_char_boundary(offset.min(text.len())));
+                    text.insert_str(offset.min(text.len()), sentence);
+                }
+                decided.push_str(&text);
+            }
+            prop_assert_eq!(without_blanks(&decided), without_blanks(page));
+            let reported = doc.report_entries().count();
+            let output_only = doc.paragraphs.iter().filter(|p| p.verdict == Verdict::Kept).count();
+            prop_assert_eq!(output_only + reported, doc.paragraphs.len());
+        }
+    }
+
+    #[test]
     fn duplicates_point_at_earlier_kept_paragraphs(pages in prop::collection::vec(page(), 1..4)) {
         let mut cleaner = Cleaner::new(Config::default()).unwrap();
         let docs: Vec<Document> = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();

@@ -176,6 +176,57 @@ fn partial_overlaps_are_kept() {
     );
 }
 
+fn origin_has(origin: &str, sentence: &str) -> bool {
+    origin.contains(sentence.trim())
+}
+
+#[test]
+fn trimming_takes_the_repeated_tail_out_of_the_concert_paragraph() {
+    let mut config = Config::default();
+    config.dedup.trim_repeated_sentences = true;
+    let docs = clean_seeds(config);
+    let page000 = page(&docs, "000");
+    let trimmed: Vec<_> = page000
+        .paragraphs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.verdict {
+            Verdict::TrimmedSentences { sentences } => Some((i, p, sentences)),
+            _ => None,
+        })
+        .collect();
+    let (index, paragraph, sentences) = trimmed
+        .iter()
+        .find(|(_, p, _)| p.text.contains("周杰伦演唱音乐会"))
+        .expect("the concert paragraph is trimmed");
+    assert!(!sentences.is_empty());
+    // The tail repeats "为了让更多的优秀人才…" (paragraph 41): one sentence
+    // with its opening edited, one verbatim.
+    assert_eq!(sentences.len(), 2);
+    assert!(sentences[0].text.starts_with("围绕“宜游”城市建设"));
+    assert!(sentences[0].similarity >= 0.7 && sentences[0].similarity < 1.0);
+    assert_eq!(sentences[1].similarity, 1.0);
+    for sentence in sentences.iter() {
+        assert!(!paragraph.text.contains(sentence.text.trim()));
+        assert!(sentence.duplicate_of.paragraph < *index as u32);
+        let origin = &page000.paragraphs[sentence.duplicate_of.paragraph as usize];
+        assert!(origin.text.starts_with("为了让更多的优秀人才"));
+    }
+    assert!(origin_has(&page000.paragraphs[41].text, &sentences[1].text));
+    assert!(paragraph.text.ends_with("的快乐……"));
+    // Off by default: the same paragraph is kept whole.
+    let whole = clean_seeds(Config::default());
+    let kept_whole = kept(page(&whole, "000"));
+    assert!(
+        kept_whole.iter().any(|p| p.contains("周杰伦演唱音乐会")
+            && p.contains("首府成功获评自治区级人力资源服务产业园"))
+    );
+    // Trimming changes nothing else on the sample pages.
+    for (trimmed_doc, whole_doc) in docs.iter().zip(&whole) {
+        assert_eq!(trimmed_doc.kept().count(), whole_doc.kept().count());
+    }
+}
+
 #[test]
 fn every_input_line_is_in_the_output_or_the_report() {
     for config in [Config::default(), {
@@ -227,6 +278,7 @@ fn stages_can_be_switched_off() {
     let mut config = Config::default();
     config.boilerplate.rules = false;
     config.boilerplate.layout = false;
+    config.boilerplate.features = false;
     config.dedup.exact = false;
     config.dedup.near = false;
     let docs = clean_seeds(config);
