@@ -66,9 +66,10 @@ struct Args {
     #[arg(long)]
     word_shingle: Option<usize>,
 
-    /// Hash shingles with XXH3 instead of the simhash crate's SipHash.
+    /// Hash shingles with the simhash crate's SipHash (slower; fingerprints
+    /// equal to the crate's) instead of the fast hash.
     #[arg(long)]
-    fast_hash: bool,
+    siphash: bool,
 
     /// Do not repair paragraphs broken mid-sentence.
     #[arg(long)]
@@ -81,6 +82,10 @@ struct Args {
     /// Do not drop repeats.
     #[arg(long)]
     no_dedup: bool,
+
+    /// Print where the time went, per stage.
+    #[arg(long)]
+    timings: bool,
 
     /// Drop exact repeats only.
     #[arg(long)]
@@ -129,8 +134,8 @@ fn config_from(args: &Args) -> Result<Config, Error> {
     if let Some(n) = args.word_shingle {
         config.fingerprint.word_shingle_words = n;
     }
-    if args.fast_hash {
-        config.fingerprint.feature_hash = chaff::fingerprint::FeatureHash::Xxh3;
+    if args.siphash {
+        config.fingerprint.feature_hash = chaff::fingerprint::FeatureHash::SipHash24;
     }
     config.split.repair_breaks &= !args.no_repair;
     if args.no_boilerplate {
@@ -203,6 +208,9 @@ fn run(args: &Args) -> Result<(), Error> {
     }
     if !args.quiet {
         print_summary(summary, elapsed.as_secs_f64(), rayon::current_num_threads());
+    }
+    if args.timings {
+        eprint!("{}", cleaner.timings());
     }
     Ok(())
 }

@@ -271,7 +271,14 @@ fn is_chrome_vocabulary(key: &str, words: &HashSet<String>) -> bool {
         .split(is_menu_separator)
         .filter(|t| !t.is_empty())
         .peekable();
-    tokens.peek().is_some() && tokens.all(|t| words.contains(&t.to_lowercase()))
+    tokens.peek().is_some()
+        && tokens.all(|t| {
+            if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                words.contains(&t.to_lowercase())
+            } else {
+                words.contains(t)
+            }
+        })
 }
 
 /// What the layout rules need to know of a line.

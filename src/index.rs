@@ -11,22 +11,57 @@
 //! bits of it, and verifies each candidate with a popcount. The search is
 //! exact: every stored fingerprint within `k` is found, none beyond.
 //!
-//! Memory: 8 bytes for the fingerprint and 16 bytes of table entries
-//! (four `u32` ids) per indexed paragraph, plus at most 4 × 65,536 bucket
-//! headers (about 8 MiB when all are used) and occupancy bitmaps (32 KiB). Work per query: `4 Σ_{i≤r} C(16, i)` probes (4 at
-//! `k ≤ 3`, 68 at `k ≤ 7`, 548 at `k ≤ 11`) and, on random fingerprints,
+//! Each table is an array of 65,536 buckets indexed by the block value
+//! (no hashing), and each bucket holds the full fingerprints with their ids,
+//! so verifying a candidate reads memory the probe has already brought in
+//! instead of a random slot of one large array.
+//!
+//! Memory: 16 bytes per entry in each of the four tables (a fingerprint
+//! and an id, padded), 64 bytes per indexed paragraph, plus up to 50% of
+//! vector growth slack; 4 × 65,536 bucket headers (6 MiB) and occupancy
+//! bitmaps (32 KiB) whatever the size. Ten million paragraphs: 0.6 to 1 GB.
+//!
+//! Work per query: `4 Σ_{i≤r} C(16, i)` probes (4 at `k ≤ 3`, 68 at
+//! `k ≤ 7`, 548 at `k ≤ 11`) and, on random fingerprints,
 //! `n · 4 Σ_{i≤r} C(16, i) / 65,536` candidates (`n / 16,384` at `k ≤ 3`,
-//! `n / 120` at `k ≤ 11`).
-
-use std::collections::HashMap;
+//! `n / 964` at `k ≤ 7`, `n / 120` at `k ≤ 11`), each an XOR and a popcount
+//! over contiguous memory. The probes cost about the same whatever `n`; the
+//! candidates grow with it, which is what limits `k = 11` on corpora of tens
+//! of millions of paragraphs (see `BENCHMARKS.md`).
 
 use crate::Error;
 
 /// The largest supported Hamming distance.
 pub const MAX_DISTANCE: u32 = 15;
 
-const BLOCKS: u32 = 4;
+const BLOCKS: usize = 4;
 const BLOCK_BITS: u32 = 16;
+const BUCKETS: usize = 1 << BLOCK_BITS;
+
+/// One stored fingerprint in one table.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    fingerprint: u64,
+    id: u32,
+}
+
+/// One table: the entries by the value of one 16-bit block.
+#[derive(Debug, Clone)]
+struct Table {
+    buckets: Vec<Vec<Entry>>,
+    /// One bit per bucket that holds any entry, so probes of empty buckets
+    /// stay in an 8 KiB bitmap.
+    occupied: Vec<u64>,
+}
+
+impl Table {
+    fn new() -> Self {
+        Table {
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            occupied: vec![0; BUCKETS / 64],
+        }
+    }
+}
 
 /// An exact near-neighbour index over 64-bit fingerprints.
 ///
@@ -41,13 +76,10 @@ const BLOCK_BITS: u32 = 16;
 #[derive(Debug, Clone)]
 pub struct SimhashIndex {
     max_distance: u32,
-    /// Every 16-bit value within the probe radius of 0.
+    /// Every 16-bit value within the probe radius of 0, nearest first.
     probes: Vec<u16>,
-    /// `tables[block][value]`: ids whose block `block` equals `value`.
-    tables: Vec<HashMap<u16, Vec<u32>>>,
-    /// `occupied[block]`: one bit per bucket that holds any id, so probes
-    /// of empty buckets stay in an 8 KiB bitmap instead of hashing.
-    occupied: Vec<Vec<u64>>,
+    /// Created on the first insert, so an unused index costs nothing.
+    tables: Vec<Table>,
     fingerprints: Vec<u64>,
 }
 
@@ -61,15 +93,15 @@ impl SimhashIndex {
                 "Hamming distance {max_distance} is above the supported maximum {MAX_DISTANCE}"
             )));
         }
-        let radius = max_distance / BLOCKS;
-        let probes = (0..=u16::MAX)
+        let radius = max_distance / BLOCKS as u32;
+        let mut probes: Vec<u16> = (0..=u16::MAX)
             .filter(|v| v.count_ones() <= radius)
             .collect();
+        probes.sort_by_key(|v| v.count_ones());
         Ok(SimhashIndex {
             max_distance,
             probes,
-            tables: vec![HashMap::new(); BLOCKS as usize],
-            occupied: vec![vec![0; (1 << BLOCK_BITS) / 64]; BLOCKS as usize],
+            tables: Vec::new(),
             fingerprints: Vec::new(),
         })
     }
@@ -89,15 +121,22 @@ impl SimhashIndex {
         self.fingerprints.is_empty()
     }
 
+    /// The stored fingerprints, by id.
+    pub fn fingerprints(&self) -> &[u64] {
+        &self.fingerprints
+    }
+
     /// Stores a fingerprint and returns its id (0, 1, 2… in insertion order).
     pub fn insert(&mut self, fingerprint: u64) -> u32 {
+        if self.tables.is_empty() {
+            self.tables = (0..BLOCKS).map(|_| Table::new()).collect();
+        }
         let id = self.fingerprints.len() as u32;
         self.fingerprints.push(fingerprint);
-        for (block, (table, occupied)) in self.tables.iter_mut().zip(&mut self.occupied).enumerate()
-        {
+        for (block, table) in self.tables.iter_mut().enumerate() {
             let value = block_value(fingerprint, block);
-            table.entry(value as u16).or_default().push(id);
-            occupied[value / 64] |= 1 << (value % 64);
+            table.buckets[value].push(Entry { fingerprint, id });
+            table.occupied[value / 64] |= 1 << (value % 64);
         }
         id
     }
@@ -116,17 +155,17 @@ impl SimhashIndex {
     /// ```
     pub fn within(&self, fingerprint: u64) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
-        for (block, (table, occupied)) in self.tables.iter().zip(&self.occupied).enumerate() {
+        for (block, table) in self.tables.iter().enumerate() {
             let value = block_value(fingerprint, block);
             for &probe in &self.probes {
                 let bucket = value ^ usize::from(probe);
-                if occupied[bucket / 64] & (1 << (bucket % 64)) == 0 {
+                if table.occupied[bucket / 64] & (1 << (bucket % 64)) == 0 {
                     continue;
                 }
-                for &id in table.get(&(bucket as u16)).map_or(&[][..], Vec::as_slice) {
-                    let distance = (self.fingerprints[id as usize] ^ fingerprint).count_ones();
+                for entry in &table.buckets[bucket] {
+                    let distance = (entry.fingerprint ^ fingerprint).count_ones();
                     if distance <= self.max_distance {
-                        found.push((distance, id));
+                        found.push((distance, entry.id));
                     }
                 }
             }

@@ -12,6 +12,7 @@
 //! threads.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,9 @@ use crate::boilerplate::{BoilerplateConfig, classify_page};
 use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
-use crate::report::{CleanDocument, Origin, ParagraphDecision, Summary, TrimmedSentence, Verdict};
+use crate::report::{
+    CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, TrimmedSentence, Verdict,
+};
 use crate::split::{self, Paragraph, SplitConfig, split_paragraphs};
 
 /// The whole recipe: one section per stage. Serializes to JSON, so a
@@ -133,10 +136,11 @@ pub const DEFAULT_BATCH: usize = 512;
 /// ```
 #[derive(Debug)]
 pub struct Cleaner {
-    config: Config,
+    config: Arc<Config>,
     dedup: Deduplicator,
     document_ids: Vec<Arc<str>>,
     summary: Summary,
+    timings: StageTimings,
     /// The sentences of kept paragraphs, when trimming is on.
     trimmer: Option<SentenceTrimmer>,
 }
@@ -162,6 +166,7 @@ struct Analyzed {
     /// Shingle sets of the fingerprinted paragraphs, end to end.
     sets: Vec<u32>,
     set_ends: Vec<usize>,
+    timings: StageTimings,
 }
 
 /// Buffers one worker reuses across documents.
@@ -190,9 +195,10 @@ impl Cleaner {
         };
         Ok(Cleaner {
             dedup: Deduplicator::new(config.dedup.clone())?,
-            config,
+            config: Arc::new(config),
             document_ids: Vec::new(),
             summary: Summary::default(),
+            timings: StageTimings::default(),
             trimmer,
         })
     }
@@ -207,6 +213,11 @@ impl Cleaner {
         &self.summary
     }
 
+    /// Time per stage over everything cleaned so far.
+    pub fn timings(&self) -> &StageTimings {
+        &self.timings
+    }
+
     /// Cleans one document.
     pub fn clean(&mut self, document: Document) -> CleanDocument {
         let mut scratch = Scratch::default();
@@ -218,42 +229,78 @@ impl Cleaner {
     /// rayon pool, then dedup in input order. The result is in input order
     /// and does not depend on the number of threads.
     pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
-        let config = &self.config;
-        let analyzed: Vec<Analyzed> = documents
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, document| {
-                analyze(document, config, scratch)
-            })
-            .collect();
-        analyzed.into_iter().map(|a| self.resolve(a)).collect()
+        analyze_batch(&self.config, documents)
+            .into_iter()
+            .map(|a| self.resolve(a))
+            .collect()
     }
 
     /// Cleans a stream of documents in batches of `batch` and hands each
-    /// cleaned document to `sink` in input order. Memory holds one batch.
-    /// The first input or sink error stops the run and is returned.
+    /// cleaned document to `sink` in input order. The first input error
+    /// stops the run after every document before it has been cleaned and
+    /// handed over; a sink error stops it at once. Either is returned.
+    ///
+    /// Two batches are in flight: while the rayon pool runs the
+    /// per-document stages of one, the calling thread runs dedup and the
+    /// sink on the one before it, so the sequential stages do not leave the
+    /// pool idle. Memory holds those two batches.
     pub fn run<I, S>(&mut self, documents: I, batch: usize, sink: &mut S) -> Result<(), Error>
     where
         I: IntoIterator<Item = Result<Document, Error>>,
         S: Sink + ?Sized,
     {
         let batch = batch.max(1);
-        let mut pending = Vec::with_capacity(batch);
-        for document in documents {
-            pending.push(document?);
-            if pending.len() == batch {
-                for clean in self.clean_batch(std::mem::take(&mut pending)) {
-                    sink.accept(clean)?;
+        let mut documents = documents.into_iter();
+        let mut analyzed: Vec<Analyzed> = Vec::new();
+        let mut input_error = None;
+        loop {
+            let mut next = Vec::with_capacity(batch);
+            if input_error.is_none() {
+                for document in documents.by_ref().take(batch) {
+                    match document {
+                        Ok(document) => next.push(document),
+                        Err(error) => {
+                            input_error = Some(error);
+                            break;
+                        }
+                    }
                 }
             }
+            if next.is_empty() && analyzed.is_empty() {
+                return input_error.map_or(Ok(()), Err);
+            }
+            // Analyze `next` on the pool while this thread resolves the
+            // batch before it. The scope waits for both, and a thread that
+            // waits in it runs pool jobs, so this works on a pool of one.
+            let config = Arc::clone(&self.config);
+            let mut next_analyzed = Vec::new();
+            let previous = std::mem::take(&mut analyzed);
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| next_analyzed = analyze_batch(&config, next));
+                self.resolve_and_output(previous, sink)
+            })?;
+            analyzed = next_analyzed;
         }
-        for clean in self.clean_batch(pending) {
+    }
+
+    fn resolve_and_output<S: Sink + ?Sized>(
+        &mut self,
+        analyzed: Vec<Analyzed>,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        for analyzed in analyzed {
+            let clean = self.resolve(analyzed);
+            let started = Instant::now();
             sink.accept(clean)?;
+            self.timings.output += elapsed_ns(started);
         }
         Ok(())
     }
 
     /// The sequential stage: dedup in input order, verdicts, counts.
     fn resolve(&mut self, analyzed: Analyzed) -> CleanDocument {
+        let started = Instant::now();
+        self.timings.add(&analyzed.timings);
         let document = self.document_ids.len() as u64;
         self.document_ids.push(Arc::clone(&analyzed.id));
         let mut decisions = Vec::with_capacity(analyzed.paragraphs.len());
@@ -300,6 +347,7 @@ impl Cleaner {
             paragraphs: decisions,
         };
         self.summary.add(&clean);
+        self.timings.dedup += elapsed_ns(started);
         clean
     }
 
@@ -384,9 +432,28 @@ impl Cleaner {
     }
 }
 
+/// The per-document stages of a batch, in parallel on the current rayon
+/// pool, in input order.
+fn analyze_batch(config: &Config, documents: Vec<Document>) -> Vec<Analyzed> {
+    documents
+        .into_par_iter()
+        .map_init(Scratch::default, |scratch, document| {
+            analyze(document, config, scratch)
+        })
+        .collect()
+}
+
 /// The per-document stages: split, normalize, boilerplate, fingerprint.
 fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyzed {
+    let mut timings = StageTimings::default();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &mut u64| {
+        let now = Instant::now();
+        *stage += now.duration_since(clock).as_nanos() as u64;
+        clock = now;
+    };
     let paragraphs = split_paragraphs(&document.text, &config.split);
+    lap(&mut timings.split);
     let Scratch {
         key,
         keys,
@@ -403,7 +470,9 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
     }
     let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
+    lap(&mut timings.normalize);
     let boilerplate = classify_page(&page_keys, &config.boilerplate);
+    lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
     let mut sets = Vec::new();
     let mut set_ends = Vec::new();
@@ -421,6 +490,7 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
             })
         })
         .collect();
+    lap(&mut timings.fingerprint);
     Analyzed {
         id: Arc::from(document.id),
         url: document.url,
@@ -431,5 +501,10 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
         fingerprints,
         sets,
         set_ends,
+        timings,
     }
+}
+
+fn elapsed_ns(since: Instant) -> u64 {
+    since.elapsed().as_nanos() as u64
 }

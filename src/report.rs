@@ -267,3 +267,65 @@ impl std::fmt::Display for Summary {
         Ok(())
     }
 }
+
+/// Where the time went, per stage, in nanoseconds. The per-document stages
+/// run in parallel, so theirs are summed over threads (thread time); dedup
+/// and output run in input order on one thread. Timings vary from run to
+/// run and are kept apart from the deterministic [`Summary`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StageTimings {
+    /// Splitting pages into paragraphs (parallel).
+    pub split: u64,
+    /// Comparison keys (parallel).
+    pub normalize: u64,
+    /// Boilerplate layers (parallel).
+    pub boilerplate: u64,
+    /// Shingles, SimHash and shingle sets (parallel).
+    pub fingerprint: u64,
+    /// Exact and near repeat search, verdicts (sequential).
+    pub dedup: u64,
+    /// Handing documents to the sink: serializing and writing (sequential).
+    pub output: u64,
+}
+
+impl StageTimings {
+    /// Adds another set of timings to this one.
+    pub fn add(&mut self, other: &StageTimings) {
+        self.split += other.split;
+        self.normalize += other.normalize;
+        self.boilerplate += other.boilerplate;
+        self.fingerprint += other.fingerprint;
+        self.dedup += other.dedup;
+        self.output += other.output;
+    }
+
+    fn rows(&self) -> [(&'static str, u64); 6] {
+        [
+            ("split", self.split),
+            ("normalize", self.normalize),
+            ("boilerplate", self.boilerplate),
+            ("fingerprint", self.fingerprint),
+            ("dedup", self.dedup),
+            ("output", self.output),
+        ]
+    }
+}
+
+impl std::fmt::Display for StageTimings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: u64 = self.rows().iter().map(|(_, ns)| ns).sum();
+        writeln!(
+            f,
+            "stage          seconds   share   (parallel stages: summed thread time)"
+        )?;
+        for (stage, ns) in self.rows() {
+            let share = if total == 0 {
+                0.0
+            } else {
+                100.0 * ns as f64 / total as f64
+            };
+            writeln!(f, "  {stage:<12} {:>8.3}  {share:>5.1}%", ns as f64 / 1e9)?;
+        }
+        Ok(())
+    }
+}

@@ -1,6 +1,6 @@
 //! Invariants on arbitrary input (proptest).
 
-use chaff::fingerprint::{FingerprintConfig, Shingler, fingerprint};
+use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint};
 use chaff::index::SimhashIndex;
 use chaff::{Cleaner, Config, Document, Verdict};
 use proptest::prelude::*;
@@ -138,8 +138,22 @@ proptest! {
     }
 
     #[test]
+    fn comparison_key_equals_nfkc_of_the_whole_text(
+        chars in prop::collection::vec(prop_oneof![
+            any::<char>(),
+            prop::sample::select(vec!['e', 'A', 'Ａ', 'ｅ', '가', 'ᄀ', 'ᅡ', 'ᆨ', '\u{301}', '\u{308}', '\u{323}', '\u{30A}', '\u{3099}', 'か', 'ｶ', 'ﾞ', '，', '。', '\u{3000}', '\u{200B}', ' ', '呼']),
+        ], 0..40)
+    ) {
+        use unicode_normalization::UnicodeNormalization;
+        let text: String = chars.into_iter().collect();
+        let normalized: String = text.nfkc().filter(|c| !chaff::normalize::is_invisible(*c)).collect();
+        let reference = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(chaff::normalize::comparison_key(&text), reference);
+    }
+
+    #[test]
     fn kernel_equals_the_simhash_crate(text in page()) {
-        let config = FingerprintConfig::default();
+        let config = FingerprintConfig { feature_hash: FeatureHash::SipHash24, ..FingerprintConfig::default() };
         let mut shingler = Shingler::new();
         let key = chaff::normalize::comparison_key(&text);
         let mut shingles = Vec::new();

@@ -314,8 +314,11 @@ fn output_is_identical_for_1_2_and_8_threads() {
 
 #[test]
 fn seed_fingerprints_equal_the_simhash_crate() {
-    use chaff::fingerprint::{FingerprintConfig, Shingler, fingerprint};
-    let config = FingerprintConfig::default();
+    use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint};
+    let config = FingerprintConfig {
+        feature_hash: FeatureHash::SipHash24,
+        ..FingerprintConfig::default()
+    };
     let mut shingler = Shingler::new();
     let mut checked = 0;
     for doc in clean_seeds(Config::default()) {
@@ -334,4 +337,34 @@ fn seed_fingerprints_equal_the_simhash_crate() {
         }
     }
     assert_eq!(checked, 456);
+}
+
+#[test]
+fn streaming_run_equals_one_batch_for_any_batch_size_and_pool() {
+    let docs = || {
+        let mut docs = documents(&[Path::new(SEEDS).to_path_buf()], Utf8Policy::Strict)
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        docs.extend(docs.clone());
+        docs
+    };
+    let expected = Cleaner::new(Config::default()).unwrap().clean_batch(docs());
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for batch in [1, 2, 3, 512] {
+            let mut out: Vec<CleanDocument> = Vec::new();
+            pool.install(|| {
+                Cleaner::new(Config::default()).unwrap().run(
+                    docs().into_iter().map(Ok),
+                    batch,
+                    &mut out,
+                )
+            })
+            .unwrap();
+            assert_eq!(out, expected, "{threads} threads, batch {batch}");
+        }
+    }
 }

@@ -39,6 +39,8 @@
 //! boilerplate lines 70 have density 0. Short content lines (headings) are
 //! often 0 too, which is why density alone never drops a line.
 
+use std::sync::LazyLock;
+
 /// Ideographs that are function words in running Chinese: particles,
 /// prepositions, conjunctions, pronouns, common auxiliaries. Characters
 /// that as often start chrome words are left out: 们 (联系我们), 地 (地图,
@@ -116,7 +118,7 @@ impl TextFeatures {
             while let Some(c) = chars.next() {
                 if crate::split::is_cjk(c) {
                     f.ideographs += 1;
-                    f.ideograph_stops += usize::from(CJK_STOP_CHARS.contains(c));
+                    f.ideograph_stops += usize::from(is_cjk_stop_char(c));
                 } else if matches!(c, '。' | '!' | '?' | '！' | '？' | ';' | '；') {
                     f.sentence_ends += 1;
                 } else if c == '.' {
@@ -124,16 +126,17 @@ impl TextFeatures {
                     // inside a token.
                     f.sentence_ends += usize::from(chars.peek().is_none());
                     f.digits_and_symbols += usize::from(chars.peek().is_some());
+                } else if c.is_ascii() {
+                    f.digits_and_symbols +=
+                        usize::from(!c.is_ascii_alphabetic() && !is_soft_punctuation(c));
                 } else if !c.is_alphabetic() && !is_soft_punctuation(c) {
                     f.digits_and_symbols += 1;
                 }
             }
-            let word: String = token
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
+            let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+            if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic()) {
                 f.words += 1;
-                f.word_stops += usize::from(ENGLISH_STOP_WORDS.contains(&word.as_str()));
+                f.word_stops += usize::from(is_english_stop_word(word));
             }
         }
         f
@@ -191,6 +194,43 @@ impl TextFeatures {
     }
 }
 
+/// One bit per character of the CJK Unified Ideographs block.
+const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
+fn is_cjk_stop_char(c: char) -> bool {
+    static STOP_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; (IDEOGRAPHS.end() - IDEOGRAPHS.start()) as usize / 64 + 1];
+        for c in CJK_STOP_CHARS.chars() {
+            let at = (c as u32 - IDEOGRAPHS.start()) as usize;
+            bits[at / 64] |= 1 << (at % 64);
+        }
+        bits
+    });
+    let code = c as u32;
+    IDEOGRAPHS.contains(&code) && {
+        let at = (code - IDEOGRAPHS.start()) as usize;
+        STOP_BITS[at / 64] & (1 << (at % 64)) != 0
+    }
+}
+
+/// `word` is ASCII letters.
+fn is_english_stop_word(word: &str) -> bool {
+    static SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut words = ENGLISH_STOP_WORDS.to_vec();
+        words.sort_unstable();
+        words
+    });
+    let mut lower = [0u8; 6];
+    if word.len() > lower.len() {
+        return false;
+    }
+    for (to, from) in lower.iter_mut().zip(word.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&lower[..word.len()])
+        .is_ok_and(|lower| SORTED.binary_search(&lower).is_ok())
+}
+
 fn share(part: usize, whole: usize) -> f32 {
     if whole == 0 {
         0.0
@@ -225,6 +265,9 @@ fn is_soft_punctuation(c: char) -> bool {
 
 /// A URL, an e-mail address or a bare domain.
 fn is_link_like(token: &str) -> bool {
+    if !token.is_ascii() || !token.contains(['.', '@', ':']) {
+        return false;
+    }
     let lower = token.to_ascii_lowercase();
     if lower.contains("://") || lower.starts_with("www.") {
         return true;

@@ -1,0 +1,216 @@
+//! Each stage on its own, on the paragraphs of the sample pages, and the
+//! fingerprint kernel against the `simhash` crate's in the same run.
+//!
+//! `cargo bench --bench stages` (one group: `cargo bench --bench stages -- fingerprint`)
+
+use std::hint::black_box;
+
+use chaff::boilerplate::{BoilerplateConfig, classify_page};
+use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint_with_set};
+use chaff::index::SimhashIndex;
+use chaff::normalize::comparison_key_into;
+use chaff::split::{SplitConfig, split_paragraphs};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use unicode_normalization::UnicodeNormalization;
+
+const SEEDS: [&str; 5] = [
+    include_str!("../tests/fixtures/seeds/000_3c173866b2547df7.txt"),
+    include_str!("../tests/fixtures/seeds/001_a4783f7c51050e56.txt"),
+    include_str!("../tests/fixtures/seeds/002_616ac49161f13a17.txt"),
+    include_str!("../tests/fixtures/seeds/003_48d6919dc0bc708a.txt"),
+    include_str!("../tests/fixtures/seeds/004_3c2085c3029b20c0.txt"),
+];
+
+fn paragraphs() -> Vec<String> {
+    SEEDS
+        .iter()
+        .flat_map(|page| split_paragraphs(page, &SplitConfig::default()))
+        .map(|p| p.text)
+        .collect()
+}
+
+fn keys() -> Vec<String> {
+    paragraphs()
+        .iter()
+        .map(|p| chaff::normalize::comparison_key(p))
+        .collect()
+}
+
+fn bytes(texts: &[String]) -> u64 {
+    texts.iter().map(|t| t.len() as u64).sum()
+}
+
+fn split(c: &mut Criterion) {
+    let mut group = c.benchmark_group("split");
+    group.throughput(Throughput::Bytes(
+        SEEDS.iter().map(|p| p.len() as u64).sum(),
+    ));
+    group.bench_function("seeds", |b| {
+        b.iter(|| {
+            for page in SEEDS {
+                black_box(split_paragraphs(page, &SplitConfig::default()));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn normalize(c: &mut Criterion) {
+    let paragraphs = paragraphs();
+    let mut group = c.benchmark_group("normalize");
+    group.throughput(Throughput::Bytes(bytes(&paragraphs)));
+    group.bench_function("chaff comparison key", |b| {
+        let mut key = String::new();
+        b.iter(|| {
+            for p in &paragraphs {
+                comparison_key_into(p, &mut key);
+                black_box(&key);
+            }
+        })
+    });
+    group.bench_function("unicode-normalization nfkc", |b| {
+        let mut key = String::new();
+        b.iter(|| {
+            for p in &paragraphs {
+                key.clear();
+                key.extend(p.nfkc());
+                black_box(&key);
+            }
+        })
+    });
+    group.finish();
+}
+
+fn boilerplate(c: &mut Criterion) {
+    let pages: Vec<Vec<String>> = SEEDS
+        .iter()
+        .map(|page| {
+            split_paragraphs(page, &SplitConfig::default())
+                .iter()
+                .map(|p| chaff::normalize::comparison_key(&p.text))
+                .collect()
+        })
+        .collect();
+    let mut group = c.benchmark_group("boilerplate");
+    group.throughput(Throughput::Bytes(pages.iter().map(|p| bytes(p)).sum()));
+    group.bench_function("classify pages", |b| {
+        b.iter(|| {
+            for page in &pages {
+                black_box(classify_page(page, &BoilerplateConfig::default()));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn fingerprint(c: &mut Criterion) {
+    let keys = keys();
+    let mut shingler = Shingler::new();
+    let config = FingerprintConfig::default();
+    // The reference is given the shingles ready-made, so that only the
+    // hashing and counting are compared.
+    let shingles: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            let mut all = Vec::new();
+            shingler.for_each_shingle(k, &config, |s| all.push(s.to_owned()));
+            all
+        })
+        .collect();
+    let mut group = c.benchmark_group("fingerprint");
+    group.throughput(Throughput::Bytes(bytes(&keys)));
+    group.bench_function("simhash crate simhash_stream (shingles given)", |b| {
+        b.iter(|| {
+            for paragraph in &shingles {
+                black_box(simhash::simhash_stream(
+                    paragraph.iter().map(String::as_str),
+                ));
+            }
+        })
+    });
+    for (name, feature_hash) in [
+        (
+            "chaff siphash24 (shingling included)",
+            FeatureHash::SipHash24,
+        ),
+        ("chaff fast (shingling included)", FeatureHash::Fast),
+    ] {
+        let config = FingerprintConfig {
+            feature_hash,
+            ..FingerprintConfig::default()
+        };
+        group.bench_function(name, |b| {
+            let mut set = Vec::new();
+            b.iter(|| {
+                for key in &keys {
+                    black_box(fingerprint_with_set(
+                        key,
+                        &config,
+                        &mut shingler,
+                        Some(&mut set),
+                    ));
+                }
+            })
+        });
+    }
+    group.finish();
+
+    let hashes: Vec<u64> = (0..4096u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
+        .collect();
+    let mut group = c.benchmark_group("bit counting");
+    group.throughput(Throughput::Elements(hashes.len() as u64));
+    group.bench_function(
+        format!("dispatched ({:?})", chaff::fingerprint::kernel()),
+        |b| {
+            b.iter(|| {
+                let mut ones = [0u32; 64];
+                chaff::fingerprint::count_bits(black_box(&hashes), &mut ones);
+                black_box(ones)
+            })
+        },
+    );
+    group.bench_function("portable (baseline target)", |b| {
+        b.iter(|| {
+            let mut ones = [0u32; 64];
+            chaff::fingerprint::count_bits_reference(black_box(&hashes), &mut ones);
+            black_box(ones)
+        })
+    });
+    group.finish();
+}
+
+fn index(c: &mut Criterion) {
+    // 100,000 random fingerprints, queried with copies that have 0..=11 bits flipped.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let stored: Vec<u64> = (0..100_000).map(|_| next()).collect();
+    let mut index = SimhashIndex::new(11).unwrap();
+    for fp in &stored {
+        index.insert(*fp);
+    }
+    let queries: Vec<u64> = stored
+        .iter()
+        .step_by(100)
+        .enumerate()
+        .map(|(i, fp)| fp ^ ((1u64 << (i % 12)) - 1))
+        .collect();
+    let mut group = c.benchmark_group("index");
+    group.throughput(Throughput::Elements(queries.len() as u64));
+    group.bench_function("within 11 bits of 100k", |b| {
+        b.iter(|| {
+            for q in &queries {
+                black_box(index.within(*q));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, split, normalize, boilerplate, fingerprint, index);
+criterion_main!(benches);
