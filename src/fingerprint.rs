@@ -131,7 +131,9 @@ impl FeatureHash {
     }
 
     /// Hashes one shingle; `buffer` is scratch space for the text form.
-    #[inline]
+    /// The common case (a CJK 3-gram under the fast hash) is inlined into
+    /// the shingle loop; the rest is not.
+    #[inline(always)]
     fn hash_shingle(self, shingle: Shingle<'_>, buffer: &mut String) -> u64 {
         match (self, shingle) {
             (FeatureHash::Fast, Shingle::Cjk(chars)) if chars.len() <= 3 => {
@@ -141,16 +143,22 @@ impl FeatureHash {
                 }
                 fmix64(packed)
             }
-            (FeatureHash::Fast, Shingle::Words(words)) => xxh3_64(words.as_bytes()),
-            (FeatureHash::Fast, shingle) => {
+            _ => self.hash_shingle_text(shingle, buffer),
+        }
+    }
+
+    #[inline(never)]
+    fn hash_shingle_text(self, shingle: Shingle<'_>, buffer: &mut String) -> u64 {
+        let text = match shingle {
+            Shingle::Words(words) => words,
+            Shingle::Cjk(_) => {
                 shingle.write_to(buffer);
-                xxh3_64(buffer.as_bytes())
+                buffer.as_str()
             }
-            (FeatureHash::SipHash24, Shingle::Words(words)) => siphash(words),
-            (FeatureHash::SipHash24, shingle) => {
-                shingle.write_to(buffer);
-                siphash(buffer)
-            }
+        };
+        match self {
+            FeatureHash::Fast => xxh3_64(text.as_bytes()),
+            FeatureHash::SipHash24 => siphash(text),
         }
     }
 }
@@ -195,6 +203,8 @@ pub struct Shingler {
     word_starts: Vec<usize>,
     /// Scratch space for shingles as text.
     text: String,
+    /// Scratch space for shingle hashes.
+    hashes: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,7 +264,10 @@ impl Shingler {
         let mut script: Option<Script> = None;
         let mut in_word = false;
         for c in key.chars() {
-            if is_cjk(c) || (c.is_numeric() && script != Some(Script::Word)) {
+            let cjk = ('\u{4E00}'..='\u{9FFF}').contains(&c)
+                || (!c.is_ascii() && is_cjk(c))
+                || (script != Some(Script::Word) && is_numeric(c));
+            if cjk {
                 if script == Some(Script::Word) {
                     if in_word {
                         self.end_word(word_width, &mut each);
@@ -267,7 +280,7 @@ impl Shingler {
                 if self.cjk.len() >= cjk_width {
                     each(Shingle::Cjk(&self.cjk[self.cjk.len() - cjk_width..]));
                 }
-            } else if c.is_alphanumeric() {
+            } else if is_alphanumeric(c) {
                 if script == Some(Script::Cjk) {
                     self.end_cjk_run(cjk_width, &mut each);
                 }
@@ -325,6 +338,52 @@ impl Shingler {
     }
 }
 
+/// `char::is_numeric` and `char::is_alphanumeric` of the characters
+/// between U+2000 and U+303F (general and CJK punctuation: what is left of
+/// the punctuation of Chinese text after NFKC), precomputed: the standard
+/// library answers them from its tables one binary search at a time.
+const PUNCTUATION_BLOCKS: std::ops::Range<u32> = 0x2000..0x3040;
+
+static PUNCTUATION_CLASSES: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    PUNCTUATION_BLOCKS
+        .map(|code| {
+            char::from_u32(code).map_or(0, |c| {
+                u8::from(c.is_numeric()) | (u8::from(c.is_alphanumeric()) << 1)
+            })
+        })
+        .collect()
+});
+
+#[inline]
+fn punctuation_class(c: char) -> Option<u8> {
+    let code = c as u32;
+    PUNCTUATION_BLOCKS
+        .contains(&code)
+        .then(|| PUNCTUATION_CLASSES[(code - PUNCTUATION_BLOCKS.start) as usize])
+}
+
+#[inline]
+fn is_numeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else if let Some(class) = punctuation_class(c) {
+        class & 1 != 0
+    } else {
+        c.is_numeric()
+    }
+}
+
+#[inline]
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if let Some(class) = punctuation_class(c) {
+        class & 2 != 0
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn push_lowercase(text: &mut String, c: char) {
     if c.is_ascii() {
         text.push(c.to_ascii_lowercase());
@@ -363,31 +422,38 @@ pub fn fingerprint_with_set(
     key: &str,
     config: &FingerprintConfig,
     shingler: &mut Shingler,
-    mut set: Option<&mut Vec<u32>>,
+    set: Option<&mut Vec<u32>>,
 ) -> Fingerprint {
-    let mut counter = BitCounter::new();
     let feature_hash = config.feature_hash;
-    if let Some(set) = set.as_deref_mut() {
-        set.clear();
-    }
     let mut buffer = std::mem::take(&mut shingler.text);
+    let mut hashes = std::mem::take(&mut shingler.hashes);
+    hashes.clear();
     shingler.for_each(key, config, |shingle| {
-        let hash = feature_hash.hash_shingle(shingle, &mut buffer);
-        counter.add(hash);
-        if let Some(set) = set.as_deref_mut() {
-            set.push(hash as u32);
-        }
+        hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
     });
     shingler.text = buffer;
+    let mut ones = [0u32; 64];
+    for block in hashes.chunks(u32::MAX as usize) {
+        count_bits(block, &mut ones);
+    }
+    let total = hashes.len() as u64;
+    let mut simhash = 0u64;
+    for (i, ones) in ones.iter().enumerate() {
+        if 2 * u64::from(*ones) > total {
+            simhash |= 1 << i;
+        }
+    }
     if let Some(set) = set {
+        set.clear();
+        set.extend(hashes.iter().map(|hash| *hash as u32));
         set.sort_unstable();
         set.dedup();
     }
-    let (simhash, shingles) = counter.finish();
+    shingler.hashes = hashes;
     Fingerprint {
         exact: xxh3_64(key.as_bytes()),
         simhash,
-        shingles: shingles.min(u64::from(u32::MAX)) as u32,
+        shingles: total.min(u64::from(u32::MAX)) as u32,
     }
 }
 
