@@ -26,8 +26,9 @@ pub enum Error {
         byte_offset: usize,
     },
 
-    /// A JSONL line is not a JSON object of the expected shape.
-    #[error("{source_name}:{line}: bad JSONL record at byte offset {byte_offset}: {message}")]
+    /// A JSONL line is not a JSON object of the expected shape, or a WARC
+    /// record does not parse.
+    #[error("{source_name}:{line}: bad record at byte offset {byte_offset}: {message}")]
     BadRecord {
         /// The file (or `<stdin>`) the record came from.
         source_name: PathBuf,
@@ -54,6 +55,13 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error concerns one record only (a bad JSON line, a WARC
+    /// record that does not frame, invalid UTF-8), so the reader is ready
+    /// for the next record and the run can skip it.
+    pub fn is_record_error(&self) -> bool {
+        matches!(self, Error::InvalidUtf8 { .. } | Error::BadRecord { .. })
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

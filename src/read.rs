@@ -1,7 +1,13 @@
-//! Reading documents: `.txt` pages, directories of them, JSONL records and
-//! standard input, as a lazy stream of [`Document`]s.
+//! Reading documents: `.txt` pages, directories of them, JSONL records,
+//! WARC/WET files and standard input, as a lazy stream of [`Document`]s.
+//! Files ending in `.gz` or `.zst` are decompressed on the fly (gzip by
+//! `flate2`, multi-member files as Common Crawl writes them; zstd by
+//! `zstd`), and the format is taken from the extension before that.
 //!
-//! Every error names its source, line and byte offset.
+//! Every error names its source, line and byte offset. Record-level errors
+//! (a bad JSON line, a WARC record that does not frame, invalid UTF-8) leave
+//! the reader at the next record, so a caller may report and skip them
+//! ([`skip_bad_records`]); I/O errors end the source.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -10,6 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::{Document, Error};
+
+mod wet;
+pub use wet::{MAX_RECORD_BYTES, WetReader};
 
 /// What to do with bytes that are not UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,18 +79,7 @@ pub fn decode(
 
 /// Reads one page; its id is the file name.
 pub fn read_txt_file(path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (text, replaced_invalid_utf8) = decode(bytes, path, 1, 0, policy)?;
-    let id = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    Ok(Document {
-        id,
-        text,
-        url: None,
-        replaced_invalid_utf8,
-    })
+    read_page(open(path)?, path, policy)
 }
 
 /// The `.txt` files of a directory, sorted by name (not recursive).
@@ -114,7 +112,7 @@ struct Record {
 /// let mut records = JsonlReader::new(input.as_bytes(), "in.jsonl", Utf8Policy::Strict);
 /// assert_eq!(records.next().unwrap()?.text, "正文");
 /// let err = records.next().unwrap().unwrap_err();
-/// assert!(err.to_string().starts_with("in.jsonl:3: bad JSONL record at byte offset 31"));
+/// assert!(err.to_string().starts_with("in.jsonl:3: bad record at byte offset 31: not a JSONL record"));
 /// assert!(records.next().is_none());
 /// # Ok::<(), chaff::Error>(())
 /// ```
@@ -150,7 +148,8 @@ impl<R: BufRead> JsonlReader<R> {
             byte_offset: offset,
             message,
         };
-        let record: Record = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let record: Record =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not a JSONL record: {e}")))?;
         let id = match record.id {
             None | Some(serde_json::Value::Null) => format!("{}:{line}", self.source.display()),
             Some(serde_json::Value::String(id)) => id,
@@ -200,65 +199,190 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// One input as the user names it.
-enum Source {
-    Txt(PathBuf),
-    Jsonl(PathBuf),
-    Stdin,
+/// What a file holds, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One page of text.
+    Txt,
+    /// JSONL records.
+    Jsonl,
+    /// WARC/WET records.
+    Wet,
+}
+
+/// How a file is compressed, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip (`.gz`), one member or several.
+    Gzip,
+    /// Zstandard (`.zst`, `.zstd`).
+    Zstd,
+}
+
+/// The format and compression of a file, from its name.
+///
+/// ```
+/// use chaff::read::{format_of, Compression, Format};
+/// use std::path::Path;
+/// assert_eq!(format_of(Path::new("CC-MAIN-1.warc.wet.gz")), (Format::Wet, Compression::Gzip));
+/// assert_eq!(format_of(Path::new("crawl.jsonl.zst")), (Format::Jsonl, Compression::Zstd));
+/// assert_eq!(format_of(Path::new("page.txt")), (Format::Txt, Compression::None));
+/// ```
+pub fn format_of(path: &Path) -> (Format, Compression) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (stem, compression) = if let Some(stem) = name.strip_suffix(".gz") {
+        (stem, Compression::Gzip)
+    } else if let Some(stem) = name
+        .strip_suffix(".zst")
+        .or_else(|| name.strip_suffix(".zstd"))
+    {
+        (stem, Compression::Zstd)
+    } else {
+        (name.as_str(), Compression::None)
+    };
+    let format = if stem.ends_with(".jsonl") || stem.ends_with(".json") {
+        Format::Jsonl
+    } else if stem.ends_with(".wet") || stem.ends_with(".warc") {
+        Format::Wet
+    } else {
+        Format::Txt
+    };
+    (format, compression)
+}
+
+/// Opens a file, decompressing it as its name says.
+pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Error> {
+    let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = BufReader::with_capacity(1 << 16, file);
+    Ok(match format_of(path).1 {
+        Compression::None => Box::new(file),
+        Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(file))),
+        Compression::Zstd => Box::new(BufReader::new(
+            zstd::Decoder::with_buffer(file).map_err(|e| Error::io(path, e))?,
+        )),
+    })
+}
+
+/// The documents of one file.
+fn file_documents(
+    path: PathBuf,
+    policy: Utf8Policy,
+) -> Box<dyn Iterator<Item = Result<Document, Error>> + Send> {
+    let reader = match open(&path) {
+        Ok(reader) => reader,
+        Err(e) => return Box::new(std::iter::once(Err(e))),
+    };
+    match format_of(&path).0 {
+        Format::Jsonl => Box::new(JsonlReader::new(reader, path, policy)),
+        Format::Wet => Box::new(WetReader::new(reader, path, policy)),
+        Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy))),
+    }
+}
+
+/// Reads a whole (possibly decompressed) file as one page.
+fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let (text, replaced_invalid_utf8) = decode(bytes, path, 1, 0, policy)?;
+    let id = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(Document {
+        id,
+        text,
+        url: None,
+        replaced_invalid_utf8,
+    })
 }
 
 /// All documents of the given paths, lazily, in order: a directory gives
-/// its `.txt` files sorted by name, a `.jsonl`/`.json` file its records,
-/// any other file one page, and `-` standard input (JSONL when it starts
-/// with `{`, otherwise one page with id `<stdin>`).
+/// its `.txt` files sorted by name; a file is read by its [`format_of`]
+/// (JSONL records, WARC/WET records, or one page), decompressed when its
+/// name ends in `.gz` or `.zst`; `-` is standard input (JSONL when it
+/// starts with `{`, WARC when it starts with `WARC/`, otherwise one page
+/// with id `<stdin>`).
 pub fn documents(
     paths: &[PathBuf],
     policy: Utf8Policy,
-) -> impl Iterator<Item = Result<Document, Error>> {
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
+) -> impl Iterator<Item = Result<Document, Error>> + use<> {
+    let mut items: Vec<Result<PathBuf, Error>> = Vec::new();
     for path in paths {
-        if path.as_os_str() == "-" {
-            sources.push(Source::Stdin);
-        } else if path.is_dir() {
+        if path.is_dir() {
             match txt_files_in(path) {
-                Ok(files) => sources.extend(files.into_iter().map(Source::Txt)),
-                Err(e) => errors.push(e),
+                Ok(files) => items.extend(files.into_iter().map(Ok)),
+                Err(e) => items.push(Err(e)),
             }
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "jsonl" || e == "json")
-        {
-            sources.push(Source::Jsonl(path.clone()));
         } else {
-            sources.push(Source::Txt(path.clone()));
+            items.push(Ok(path.clone()));
         }
     }
-    let errors = errors.into_iter().map(Err);
-    errors.chain(
-        sources
-            .into_iter()
-            .flat_map(move |source| -> Box<dyn Iterator<Item = _>> {
-                match source {
-                    Source::Txt(path) => Box::new(std::iter::once(read_txt_file(&path, policy))),
-                    Source::Jsonl(path) => match fs::File::open(&path) {
-                        Ok(file) => Box::new(JsonlReader::new(BufReader::new(file), path, policy)),
-                        Err(e) => Box::new(std::iter::once(Err(Error::io(path, e)))),
-                    },
-                    Source::Stdin => stdin_documents(policy),
-                }
-            }),
-    )
+    items
+        .into_iter()
+        .flat_map(move |item| -> Box<dyn Iterator<Item = _>> {
+            match item {
+                Err(e) => Box::new(std::iter::once(Err(e))),
+                Ok(path) if path.as_os_str() == "-" => stdin_documents(policy),
+                Ok(path) => file_documents(path, policy),
+            }
+        })
+}
+
+/// Drops the record-level errors of a stream (see [`Error::is_record_error`])
+/// after handing each to `on_skip`; other errors pass through.
+///
+/// ```
+/// use chaff::read::{skip_bad_records, JsonlReader, Utf8Policy};
+/// let input = "{\"text\": \"一\"}\nnot json\n{\"text\": \"二\"}\n";
+/// let mut skipped = Vec::new();
+/// let texts: Vec<String> = skip_bad_records(
+///     JsonlReader::new(input.as_bytes(), "in.jsonl", Utf8Policy::Strict),
+///     |e| skipped.push(e.to_string()),
+/// )
+/// .map(|d| d.map(|d| d.text))
+/// .collect::<Result<_, _>>()?;
+/// assert_eq!(texts, ["一", "二"]);
+/// assert!(skipped[0].starts_with("in.jsonl:2: bad record"));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn skip_bad_records<I, F>(
+    records: I,
+    mut on_skip: F,
+) -> impl Iterator<Item = Result<Document, Error>>
+where
+    I: IntoIterator<Item = Result<Document, Error>>,
+    F: FnMut(&Error),
+{
+    records.into_iter().filter(move |record| match record {
+        Err(e) if e.is_record_error() => {
+            on_skip(e);
+            false
+        }
+        _ => true,
+    })
 }
 
 fn stdin_documents(policy: Utf8Policy) -> Box<dyn Iterator<Item = Result<Document, Error>>> {
     let mut stdin = BufReader::new(std::io::stdin());
-    let starts_with_brace = match stdin.fill_buf() {
-        Ok(buf) => buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+    let (starts_with_brace, starts_with_warc) = match stdin.fill_buf() {
+        Ok(buf) => (
+            buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+            buf.starts_with(b"WARC/"),
+        ),
         Err(e) => return Box::new(std::iter::once(Err(Error::io("<stdin>", e)))),
     };
     if starts_with_brace {
         return Box::new(JsonlReader::new(stdin, "<stdin>", policy));
+    }
+    if starts_with_warc {
+        return Box::new(WetReader::new(stdin, "<stdin>", policy));
     }
     let mut bytes = Vec::new();
     let page = stdin

@@ -2,7 +2,8 @@
 //!
 //! Files are written under a temporary name and renamed into place by
 //! [`AtomicFile::commit`], so an interrupted run never leaves a
-//! half-written file under the final name.
+//! half-written file under the final name. [`OutputFile`] adds gzip or
+//! zstd compression when the name ends in `.gz` or `.zst`.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -64,6 +65,80 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.take().is_some() {
             let _ = fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// An [`AtomicFile`], compressed as its name says: gzip for `.gz`,
+/// Zstandard for `.zst`/`.zstd`, plain otherwise.
+///
+/// ```
+/// use std::io::Write;
+/// let path = std::env::temp_dir().join(format!("chaff-doc-{}.jsonl.gz", std::process::id()));
+/// let mut out = chaff::write::OutputFile::create(&path)?;
+/// writeln!(out, "{{\"id\": \"a\"}}").map_err(|e| chaff::Error::io(&path, e))?;
+/// out.commit()?;
+/// let mut text = String::new();
+/// std::io::Read::read_to_string(&mut chaff::read::open(&path)?, &mut text).unwrap();
+/// assert_eq!(text, "{\"id\": \"a\"}\n");
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub struct OutputFile {
+    path: PathBuf,
+    encoder: Encoder,
+}
+
+enum Encoder {
+    Plain(AtomicFile),
+    Gzip(flate2::write::GzEncoder<AtomicFile>),
+    Zstd(zstd::Encoder<'static, AtomicFile>),
+}
+
+impl OutputFile {
+    /// Creates the file (under its partial name) with the compression its
+    /// name asks for.
+    pub fn create(path: impl Into<PathBuf>) -> Result<Self, Error> {
+        let path = path.into();
+        let file = AtomicFile::create(&path)?;
+        let encoder = match crate::read::format_of(&path).1 {
+            crate::read::Compression::None => Encoder::Plain(file),
+            crate::read::Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::default(),
+            )),
+            crate::read::Compression::Zstd => {
+                Encoder::Zstd(zstd::Encoder::new(file, 3).map_err(|e| Error::io(&path, e))?)
+            }
+        };
+        Ok(OutputFile { path, encoder })
+    }
+
+    /// Finishes the compressed stream and renames the file into place.
+    pub fn commit(self) -> Result<(), Error> {
+        let file = match self.encoder {
+            Encoder::Plain(file) => file,
+            Encoder::Gzip(encoder) => encoder.finish().map_err(|e| Error::io(&self.path, e))?,
+            Encoder::Zstd(encoder) => encoder.finish().map_err(|e| Error::io(&self.path, e))?,
+        };
+        file.commit()
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.encoder {
+            Encoder::Plain(file) => file.write(buf),
+            Encoder::Gzip(encoder) => encoder.write(buf),
+            Encoder::Zstd(encoder) => encoder.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.encoder {
+            Encoder::Plain(file) => file.flush(),
+            Encoder::Gzip(encoder) => encoder.flush(),
+            Encoder::Zstd(encoder) => encoder.flush(),
         }
     }
 }

@@ -65,7 +65,7 @@ fn jsonl_errors_name_the_line_and_do_not_take_other_records() {
     );
     let err = results[1].as_ref().unwrap_err().to_string();
     assert!(
-        err.contains("in.jsonl:2: bad JSONL record at byte offset 49"),
+        err.contains("in.jsonl:2: bad record at byte offset 49: not a JSONL record"),
         "{err}"
     );
     assert_eq!(results[2].as_ref().unwrap().id, "7");

@@ -1,0 +1,290 @@
+//! WARC/WET records: Common Crawl's plain-text extractions.
+//!
+//! A WET file is a sequence of WARC records: a `warcinfo` record, then one
+//! `conversion` record per crawled page whose body is the page's text. The
+//! `warc` crate parses each record (version line, headers, a body of
+//! `Content-Length` bytes, two line endings); this reader frames the stream
+//! around it so that one bad record never takes others with it:
+//!
+//! - a record that does not parse (bad header, wrong `Content-Length`, a
+//!   body that does not end where its length says) is reported with the
+//!   line and byte offset of its first byte, and reading resumes at the next
+//!   line that starts with `WARC/`;
+//! - a record cut off by the end of the stream is reported the same way;
+//! - a record longer than [`MAX_RECORD_BYTES`] is reported without being
+//!   buffered, so memory stays bounded whatever `Content-Length` claims.
+//!
+//! Records of other types (`warcinfo`, `request`, `response`, `metadata`)
+//! hold no page text and are passed over; `conversion` records and
+//! `resource` records of type `text/plain` become documents with the
+//! record's `WARC-Target-URI` as URL and its `WARC-Record-ID` as id.
+//! Offsets and lines are those of the decompressed stream.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use memchr::memmem;
+
+use super::{Utf8Policy, decode};
+use crate::{Document, Error};
+
+/// The longest record read; longer ones are reported and skipped.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
+/// How much is read from the source at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Reads documents from a WET (or WARC) stream.
+///
+/// ```
+/// use chaff::read::{Utf8Policy, WetReader};
+/// let body = "新闻正文。\n";
+/// let wet = format!(
+///     "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: http://example.gov.cn/a\r\n\
+///      WARC-Record-ID: <urn:uuid:1>\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+///     body.len()
+/// );
+/// let mut records = WetReader::new(wet.as_bytes(), "a.wet", Utf8Policy::Strict);
+/// let page = records.next().unwrap()?;
+/// assert_eq!((page.id.as_str(), page.text.as_str()), ("urn:uuid:1", body));
+/// assert_eq!(page.url.as_deref(), Some("http://example.gov.cn/a"));
+/// assert!(records.next().is_none());
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub struct WetReader<R> {
+    source: R,
+    source_name: PathBuf,
+    policy: Utf8Policy,
+    buffer: Vec<u8>,
+    /// Where the unread part of `buffer` starts.
+    start: usize,
+    /// Stream offset and 1-based line of `buffer[start]`.
+    offset: usize,
+    line: usize,
+    eof: bool,
+    done: bool,
+}
+
+/// What one attempt to read a record gave.
+enum Step {
+    Page(Document),
+    Skipped,
+    /// A record that does not frame: resynchronize after reporting it.
+    Bad(Error),
+    /// A framed record whose content is bad (invalid UTF-8): the stream is
+    /// already past it.
+    BadContent(Error),
+    NeedMore,
+    End,
+}
+
+impl<R: Read> WetReader<R> {
+    /// Reads records from `source`; `source_name` names it in errors.
+    pub fn new(source: R, source_name: impl Into<PathBuf>, policy: Utf8Policy) -> Self {
+        WetReader {
+            source,
+            source_name: source_name.into(),
+            policy,
+            buffer: Vec::new(),
+            start: 0,
+            offset: 0,
+            line: 1,
+            eof: false,
+            done: false,
+        }
+    }
+
+    fn unread(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
+
+    /// Reads another chunk; false at the end of the stream.
+    fn fill(&mut self) -> Result<bool, Error> {
+        if self.start > 0 && self.start >= self.buffer.len() / 2 {
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        let old = self.buffer.len();
+        self.buffer.resize(old + CHUNK, 0);
+        let read = loop {
+            match self.source.read(&mut self.buffer[old..]) {
+                Ok(read) => break read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buffer.truncate(old);
+                    return Err(Error::io(&self.source_name, e));
+                }
+            }
+        };
+        self.buffer.truncate(old + read);
+        self.eof = read == 0;
+        Ok(read > 0)
+    }
+
+    /// Marks `count` unread bytes as read.
+    fn consume(&mut self, count: usize) {
+        let count = count.min(self.unread().len());
+        let consumed = &self.buffer[self.start..self.start + count];
+        self.line += memchr::memchr_iter(b'\n', consumed).count();
+        self.offset += count;
+        self.start += count;
+    }
+
+    fn bad(&self, line: usize, byte_offset: usize, message: impl Into<String>) -> Error {
+        Error::BadRecord {
+            source_name: self.source_name.clone(),
+            line,
+            byte_offset,
+            message: message.into(),
+        }
+    }
+
+    /// Skips to the next line that starts with `WARC/` after the current
+    /// position (or to the end).
+    fn resync(&mut self) -> Result<(), Error> {
+        self.consume(1);
+        loop {
+            if let Some(at) = memmem::find(self.unread(), b"\nWARC/") {
+                self.consume(at + 1);
+                return Ok(());
+            }
+            // Keep a tail that may hold the start of the marker.
+            let keep = self.unread().len().min(5);
+            self.consume(self.unread().len() - keep);
+            if !self.fill()? {
+                let rest = self.unread().len();
+                self.consume(rest);
+                return Ok(());
+            }
+        }
+    }
+
+    fn step(&mut self) -> Step {
+        // Blank lines between records are tolerated.
+        let blank = self
+            .unread()
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        self.consume(blank);
+        if self.unread().is_empty() {
+            return if self.eof { Step::End } else { Step::NeedMore };
+        }
+        let (line, offset) = (self.line, self.offset);
+        let declared = match warc::parser::headers(self.unread()) {
+            Ok((_, (_, _, length))) => length,
+            Err(nom::Err::Incomplete(_)) if !self.eof && self.unread().len() < CHUNK => {
+                return Step::NeedMore;
+            }
+            Err(nom::Err::Incomplete(_)) if self.eof => {
+                return Step::Bad(self.bad(line, offset, "WARC record cut off in its headers"));
+            }
+            Err(_) => return Step::Bad(self.bad(line, offset, "malformed WARC record headers")),
+        };
+        if declared > MAX_RECORD_BYTES {
+            return Step::Bad(self.bad(
+                line,
+                offset,
+                format!("WARC record of {declared} bytes is over the limit of {MAX_RECORD_BYTES}"),
+            ));
+        }
+        let (used, page) = match warc::parser::record(self.unread()) {
+            Ok((rest, (_, headers, body))) => {
+                let used = self.unread().len() - rest.len();
+                (used, self.page(&headers, body, line, offset))
+            }
+            Err(nom::Err::Incomplete(_)) if !self.eof => return Step::NeedMore,
+            Err(nom::Err::Incomplete(_)) => {
+                return Step::Bad(self.bad(
+                    line,
+                    offset,
+                    format!("WARC record cut off: Content-Length {declared} runs past the end"),
+                ));
+            }
+            Err(_) => {
+                return Step::Bad(self.bad(
+                    line,
+                    offset,
+                    format!("WARC record body does not end where Content-Length {declared} says"),
+                ));
+            }
+        };
+        self.consume(used);
+        match page {
+            Ok(Some(page)) => Step::Page(page),
+            Ok(None) => Step::Skipped,
+            Err(e) => Step::BadContent(e),
+        }
+    }
+
+    /// The document of a parsed record, if it holds page text.
+    fn page(
+        &self,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+        line: usize,
+        offset: usize,
+    ) -> Result<Option<Document>, Error> {
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(token, _)| token.eq_ignore_ascii_case(name))
+                .map(|(_, value)| String::from_utf8_lossy(value).trim().to_owned())
+        };
+        let kind = header("WARC-Type").unwrap_or_default();
+        let text_resource = kind.eq_ignore_ascii_case("resource")
+            && header("Content-Type").is_some_and(|t| t.starts_with("text/plain"));
+        if !kind.eq_ignore_ascii_case("conversion") && !text_resource {
+            return Ok(None);
+        }
+        let body_offset = offset + (body.as_ptr() as usize - self.unread().as_ptr() as usize);
+        let body_line =
+            line + memchr::memchr_iter(b'\n', &self.unread()[..body_offset - offset]).count();
+        let (text, replaced_invalid_utf8) = decode(
+            body.to_vec(),
+            &self.source_name,
+            body_line,
+            body_offset,
+            self.policy,
+        )?;
+        let id = header("WARC-Record-ID")
+            .map(|id| id.trim_matches(['<', '>']).to_owned())
+            .unwrap_or_else(|| format!("{}:{line}", self.source_name.display()));
+        Ok(Some(Document {
+            id,
+            text,
+            url: header("WARC-Target-URI"),
+            replaced_invalid_utf8,
+        }))
+    }
+}
+
+impl<R: Read> Iterator for WetReader<R> {
+    type Item = Result<Document, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.step() {
+                Step::Page(page) => return Some(Ok(page)),
+                Step::Skipped => {}
+                Step::BadContent(error) => return Some(Err(error)),
+                Step::Bad(error) => {
+                    if let Err(io) = self.resync() {
+                        self.done = true;
+                        return Some(Err(io));
+                    }
+                    return Some(Err(error));
+                }
+                Step::NeedMore => match self.fill() {
+                    Ok(_) => {}
+                    Err(io) => {
+                        self.done = true;
+                        return Some(Err(io));
+                    }
+                },
+                Step::End => self.done = true,
+            }
+        }
+        None
+    }
+}
