@@ -4,29 +4,36 @@
 //! cargo run --release --example clean                      # the bundled sample pages
 //! cargo run --release --example clean -- pages/ --output clean.jsonl --report report.jsonl
 //! cat crawl.jsonl | cargo run --release --example clean -- - --threads 2 > clean.jsonl
+//! cargo run --release --example clean -- CC-*.warc.wet.gz --site-templates \
+//!     --skip-bad-records --save-state crawl.idx --output clean.jsonl.zst
 //! ```
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use chaff::read::{Utf8Policy, documents};
-use chaff::write::{AtomicFile, JsonlSink, TxtDirSink};
-use chaff::{Cleaner, Config, Error, Summary};
+use chaff::boilerplate::templates::SiteTemplates;
+use chaff::read::{Utf8Policy, documents, skip_bad_records};
+use chaff::write::{JsonlSink, OutputFile, TxtDirSink};
+use chaff::{CleanDocument, Cleaner, Config, Document, Error, Sink, Summary};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// Turns scraped pages into clean, unique paragraphs.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
     /// Inputs: `.txt` pages, directories of them, `.jsonl` files of
-    /// {"id", "text", "url"?} records, or `-` for standard input.
+    /// {"id", "text", "url"?} records, WARC/WET files (`.warc`, `.wet`),
+    /// any of them `.gz` or `.zst` compressed, or `-` for standard input.
     /// Without inputs, the bundled sample pages.
     inputs: Vec<PathBuf>,
 
-    /// Clean JSONL output ({"id", "text", "paragraphs"} per document);
-    /// standard output when absent.
+    /// Clean JSONL output ({"id", "text", "paragraphs"} per document),
+    /// compressed when the name ends in .gz or .zst; standard output when
+    /// absent.
     #[arg(long, short)]
     output: Option<PathBuf>,
 
@@ -100,7 +107,33 @@ struct Args {
     #[arg(long)]
     lossy: bool,
 
-    /// Print nothing but errors.
+    /// Report malformed records (bad JSON line, broken WARC record, invalid
+    /// UTF-8) on standard error and go on, instead of stopping the run.
+    #[arg(long)]
+    skip_bad_records: bool,
+
+    /// Learn site templates in a first pass over the inputs and drop them
+    /// (reason `site_template`). Needs files, not standard input.
+    #[arg(long)]
+    site_templates: bool,
+
+    /// Use site templates saved by --save-templates (no first pass).
+    #[arg(long, conflicts_with = "site_templates")]
+    load_templates: Option<PathBuf>,
+
+    /// Save the learned site templates here.
+    #[arg(long, requires = "site_templates")]
+    save_templates: Option<PathBuf>,
+
+    /// Deduplicate against the state an earlier run saved with --save-state.
+    #[arg(long)]
+    load_state: Option<PathBuf>,
+
+    /// Save what this run has seen (with any loaded state) for later runs.
+    #[arg(long)]
+    save_state: Option<PathBuf>,
+
+    /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
 }
@@ -141,6 +174,7 @@ fn config_from(args: &Args) -> Result<Config, Error> {
     if args.no_boilerplate {
         config.boilerplate.rules = false;
         config.boilerplate.layout = false;
+        config.boilerplate.features = false;
     }
     if args.no_dedup {
         config.dedup.exact = false;
@@ -153,7 +187,6 @@ fn config_from(args: &Args) -> Result<Config, Error> {
 
 fn run(args: &Args) -> Result<(), Error> {
     let config = config_from(args)?;
-    let mut cleaner = Cleaner::new(config)?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -172,47 +205,175 @@ fn run(args: &Args) -> Result<(), Error> {
         .build_global()
         .map_err(|e| Error::Config(format!("thread pool: {e}")))?;
     let started = Instant::now();
-    let stream = documents(&inputs, policy);
-    let report = args.report.as_ref().map(AtomicFile::create).transpose()?;
+    let mut skipped = 0u64;
+    let templates = if args.site_templates {
+        if inputs.iter().any(|p| p.as_os_str() == "-") {
+            return Err(Error::Config(
+                "--site-templates reads the inputs twice and cannot read standard input".into(),
+            ));
+        }
+        let progress = progress_bar(args.quiet, "learning site templates");
+        let stream = read_inputs(
+            &inputs,
+            policy,
+            args.skip_bad_records,
+            &mut skipped,
+            &progress,
+        );
+        let templates = chaff::pipeline::learn_site_templates(stream, &config, args.batch)?;
+        progress.finish_and_clear();
+        if let Some(path) = &args.save_templates {
+            templates.save(path)?;
+        }
+        skipped = 0; // the cleaning pass reports them again
+        Some(templates)
+    } else {
+        args.load_templates
+            .as_deref()
+            .map(SiteTemplates::load)
+            .transpose()?
+    };
+    let mut cleaner = match &args.load_state {
+        Some(path) => Cleaner::with_state(config, path)?,
+        None => Cleaner::new(config)?,
+    };
+    if let Some(templates) = templates {
+        if !args.quiet {
+            eprintln!("site templates: {} paragraphs", templates.len());
+        }
+        cleaner.set_site_templates(Arc::new(templates));
+    }
+    let progress = progress_bar(args.quiet, "cleaning");
+    let stream = read_inputs(
+        &inputs,
+        policy,
+        args.skip_bad_records,
+        &mut skipped,
+        &progress,
+    );
+    let report = args.report.as_ref().map(OutputFile::create).transpose()?;
 
-    let report = (|| -> Result<Option<AtomicFile>, Error> {
+    let report = (|| -> Result<Option<OutputFile>, Error> {
         if let Some(dir) = &args.output_dir {
-            let mut sink = TxtDirSink::new(dir, report)?;
+            let mut sink = Progress::new(TxtDirSink::new(dir, report)?, &progress);
             cleaner.run(stream, args.batch, &mut sink)?;
-            Ok(sink.into_report())
+            Ok(sink.inner.into_report())
         } else if let Some(path) = &args.output {
-            let mut sink = JsonlSink::new(AtomicFile::create(path)?, report, path);
+            let mut sink = Progress::new(
+                JsonlSink::new(OutputFile::create(path)?, report, path),
+                &progress,
+            );
             cleaner.run(stream, args.batch, &mut sink)?;
-            let (clean, report) = sink.into_inner();
+            let (clean, report) = sink.inner.into_inner();
             clean.commit()?;
             Ok(report)
         } else {
             let stdout = BufWriter::new(std::io::stdout().lock());
-            let mut sink = JsonlSink::new(stdout, report, "<stdout>");
+            let mut sink = Progress::new(JsonlSink::new(stdout, report, "<stdout>"), &progress);
             cleaner.run(stream, args.batch, &mut sink)?;
-            let (mut clean, report) = sink.into_inner();
+            let (mut clean, report) = sink.inner.into_inner();
             clean.flush().map_err(|e| Error::io("<stdout>", e))?;
             Ok(report)
         }
     })()?;
+    progress.finish_and_clear();
     if let Some(report) = report {
         report.commit()?;
+    }
+    if let Some(path) = &args.save_state {
+        cleaner.save_state(path)?;
     }
     let elapsed = started.elapsed();
     let summary = cleaner.summary();
     if let Some(path) = &args.summary {
-        let mut file = AtomicFile::create(path)?;
-        let json = serde_json::json!({ "summary": summary, "config": cleaner.config(), "seconds": elapsed.as_secs_f64() });
+        let mut file = OutputFile::create(path)?;
+        let json = serde_json::json!({ "summary": summary, "records_skipped": skipped, "config": cleaner.config(), "seconds": elapsed.as_secs_f64(), "timings_ns": cleaner.timings() });
         writeln!(file, "{json:#}").map_err(|e| Error::io(path, e))?;
         file.commit()?;
     }
     if !args.quiet {
         print_summary(summary, elapsed.as_secs_f64(), rayon::current_num_threads());
+        if skipped > 0 {
+            eprintln!("malformed records skipped: {skipped}");
+        }
     }
     if args.timings {
         eprint!("{}", cleaner.timings());
     }
     Ok(())
+}
+
+/// The documents of the inputs; with `skip`, malformed records are printed
+/// (above the progress bar) and counted instead of ending the run.
+fn read_inputs<'a>(
+    inputs: &[PathBuf],
+    policy: Utf8Policy,
+    skip: bool,
+    skipped: &'a mut u64,
+    progress: &'a ProgressBar,
+) -> Box<dyn Iterator<Item = Result<Document, Error>> + 'a> {
+    let stream = documents(inputs, policy);
+    if skip {
+        Box::new(skip_bad_records(stream, move |e| {
+            *skipped += 1;
+            progress.suspend(|| eprintln!("chaff: skipped: {e}"));
+        }))
+    } else {
+        Box::new(stream)
+    }
+}
+
+/// A spinner with records/s and MB/s, drawn on standard error only when it
+/// is a terminal (indicatif hides it otherwise) and not with --quiet.
+fn progress_bar(quiet: bool, stage: &'static str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {prefix} {elapsed} {pos} records ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_prefix(stage);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Counts cleaned documents and bytes on the progress bar.
+struct Progress<'a, S> {
+    inner: S,
+    bar: &'a ProgressBar,
+    bytes: u64,
+    started: Instant,
+}
+
+impl<'a, S> Progress<'a, S> {
+    fn new(inner: S, bar: &'a ProgressBar) -> Self {
+        Progress {
+            inner,
+            bar,
+            bytes: 0,
+            started: Instant::now(),
+        }
+    }
+}
+
+impl<S: Sink> Sink for Progress<'_, S> {
+    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
+        self.bytes += document.bytes_in as u64;
+        self.bar.inc(1);
+        if self.bar.position().is_multiple_of(256) {
+            let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+            self.bar.set_message(format!(
+                "{:.1} MB, {:.1} MB/s",
+                self.bytes as f64 / 1e6,
+                self.bytes as f64 / 1e6 / seconds
+            ));
+        }
+        self.inner.accept(document)
+    }
 }
 
 fn print_summary(summary: &Summary, seconds: f64, threads: usize) {

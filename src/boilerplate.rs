@@ -23,6 +23,10 @@
 //!    rows of portals no rule has seen (`link_density`, `digit_row`,
 //!    `page_tail`).
 //!
+//! 5. **Site templates** ([`templates`]): paragraphs that recur on many
+//!    pages of one site, learned in a first pass over the corpus
+//!    (`site_template`).
+//!
 //! Rules are data: adding a pattern is adding a row to [`RULES`] with a test
 //! on text that is not from the samples.
 
@@ -33,6 +37,7 @@ use regex::RegexSet;
 use serde::{Deserialize, Serialize};
 
 pub mod features;
+pub mod templates;
 pub use features::TextFeatures;
 
 /// Which boilerplate layers run.

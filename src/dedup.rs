@@ -84,6 +84,12 @@ pub struct ParagraphRef {
     pub paragraph: u32,
 }
 
+/// A remembered exact key: the key's hash and where it was kept.
+pub type ExactEntry = (u64, ParagraphRef);
+
+/// A remembered near-index entry: SimHash, where it was kept, shingle set.
+pub type NearEntry = (u64, ParagraphRef, Vec<u32>);
+
 /// What an earlier paragraph a new one repeats, and how.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Repeat {
@@ -203,6 +209,38 @@ impl Deduplicator {
             self.set_ends.push(self.sets.len());
         }
         None
+    }
+
+    /// What this deduplicator remembers, for [`crate::store`]: exact keys
+    /// (in no particular order) and near-index entries (in insertion order).
+    pub fn entries(&self) -> (Vec<ExactEntry>, Vec<NearEntry>) {
+        let exact = self.exact.iter().map(|(k, at)| (*k, *at)).collect();
+        let near = self
+            .near
+            .fingerprints()
+            .iter()
+            .zip(&self.near_refs)
+            .enumerate()
+            .map(|(id, (simhash, at))| (*simhash, *at, self.set(id as u32).to_vec()))
+            .collect();
+        (exact, near)
+    }
+
+    /// A deduplicator that remembers the given entries (see [`Self::entries`]).
+    pub fn with_entries(
+        config: DedupConfig,
+        exact: Vec<ExactEntry>,
+        near: Vec<NearEntry>,
+    ) -> Result<Self, Error> {
+        let mut dedup = Deduplicator::new(config)?;
+        dedup.exact = exact.into_iter().collect();
+        for (simhash, at, set) in near {
+            dedup.near.insert(simhash);
+            dedup.near_refs.push(at);
+            dedup.sets.extend_from_slice(&set);
+            dedup.set_ends.push(dedup.sets.len());
+        }
+        Ok(dedup)
     }
 
     fn set(&self, id: u32) -> &[u32] {

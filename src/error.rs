@@ -49,6 +49,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A saved index file is not one this build can use.
+    #[error("{path}: index file unusable at byte offset {byte_offset}: {message}")]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// Where the problem was found.
+        byte_offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A configuration value is out of range.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -54,6 +54,7 @@ pub mod pipeline;
 pub mod read;
 pub mod report;
 pub mod split;
+pub mod store;
 pub mod write;
 
 pub use error::Error;

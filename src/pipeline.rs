@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::boilerplate::templates::{SiteTemplates, TemplateConfig, TemplateCounter};
 use crate::boilerplate::{BoilerplateConfig, classify_page};
 use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
@@ -26,6 +27,7 @@ use crate::report::{
     CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, TrimmedSentence, Verdict,
 };
 use crate::split::{self, Paragraph, SplitConfig, split_paragraphs};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// The whole recipe: one section per stage. Serializes to JSON, so a
 /// cleaned corpus can say how it was cleaned.
@@ -47,6 +49,8 @@ pub struct Config {
     pub fingerprint: FingerprintConfig,
     /// Exact and near repeats.
     pub dedup: DedupConfig,
+    /// Learning site templates (used by [`learn_site_templates`]).
+    pub templates: TemplateConfig,
 }
 
 impl Config {
@@ -143,6 +147,8 @@ pub struct Cleaner {
     timings: StageTimings,
     /// The sentences of kept paragraphs, when trimming is on.
     trimmer: Option<SentenceTrimmer>,
+    /// Learned site templates, if any.
+    templates: Option<Arc<SiteTemplates>>,
 }
 
 /// What sentence trimming remembers and reuses.
@@ -162,6 +168,8 @@ struct Analyzed {
     bytes_in: usize,
     paragraphs: Vec<Paragraph>,
     boilerplate: Vec<Option<&'static str>>,
+    /// `(pages, site_pages)` of site-template paragraphs.
+    template: Vec<Option<(u32, u32)>>,
     fingerprints: Vec<Option<Fingerprint>>,
     /// Shingle sets of the fingerprinted paragraphs, end to end.
     sets: Vec<u32>,
@@ -200,7 +208,52 @@ impl Cleaner {
             summary: Summary::default(),
             timings: StageTimings::default(),
             trimmer,
+            templates: None,
         })
+    }
+
+    /// A cleaner that remembers what an earlier run saved with
+    /// [`Cleaner::save_state`], so that repeats of it are dropped too.
+    ///
+    /// ```
+    /// use chaff::{Cleaner, Config, Document};
+    /// let path = std::env::temp_dir().join(format!("chaff-doc-state-{}.idx", std::process::id()));
+    /// let mut first = Cleaner::new(Config::default())?;
+    /// first.clean(Document::new("old", "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持。"));
+    /// first.save_state(&path)?;
+    ///
+    /// let mut next = Cleaner::with_state(Config::default(), &path)?;
+    /// let clean = next.clean(Document::new("new", "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持。"));
+    /// assert_eq!(clean.kept().count(), 0);
+    /// assert_eq!(clean.paragraphs[0].verdict.name(), "exact_duplicate");
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn with_state(config: Config, path: &std::path::Path) -> Result<Self, Error> {
+        let state = crate::store::load(path, &config.fingerprint)?;
+        let mut cleaner = Cleaner::new(config)?;
+        cleaner.dedup =
+            Deduplicator::with_entries(cleaner.config.dedup.clone(), state.exact, state.near)?;
+        cleaner.document_ids = state.documents;
+        Ok(cleaner)
+    }
+
+    /// Saves what this cleaner has seen (see [`crate::store`] for the
+    /// format), for [`Cleaner::with_state`].
+    pub fn save_state(&self, path: &std::path::Path) -> Result<(), Error> {
+        let (exact, near) = self.dedup.entries();
+        let state = crate::store::SavedState {
+            documents: self.document_ids.clone(),
+            exact,
+            near,
+        };
+        crate::store::save(path, &state, &self.config.fingerprint)
+    }
+
+    /// Drops the paragraphs of `templates` from the pages of their sites
+    /// (reason `site_template`), from now on.
+    pub fn set_site_templates(&mut self, templates: Arc<SiteTemplates>) {
+        self.templates = Some(templates);
     }
 
     /// The configuration in use.
@@ -221,7 +274,12 @@ impl Cleaner {
     /// Cleans one document.
     pub fn clean(&mut self, document: Document) -> CleanDocument {
         let mut scratch = Scratch::default();
-        let analyzed = analyze(document, &self.config, &mut scratch);
+        let analyzed = analyze(
+            document,
+            &self.config,
+            self.templates.as_deref(),
+            &mut scratch,
+        );
         self.resolve(analyzed)
     }
 
@@ -229,7 +287,7 @@ impl Cleaner {
     /// rayon pool, then dedup in input order. The result is in input order
     /// and does not depend on the number of threads.
     pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
-        analyze_batch(&self.config, documents)
+        analyze_batch(&self.config, self.templates.as_deref(), documents)
             .into_iter()
             .map(|a| self.resolve(a))
             .collect()
@@ -273,10 +331,11 @@ impl Cleaner {
             // batch before it. The scope waits for both, and a thread that
             // waits in it runs pool jobs, so this works on a pool of one.
             let config = Arc::clone(&self.config);
+            let templates = self.templates.clone();
             let mut next_analyzed = Vec::new();
             let previous = std::mem::take(&mut analyzed);
             rayon::in_place_scope(|scope| {
-                scope.spawn(|_| next_analyzed = analyze_batch(&config, next));
+                scope.spawn(|_| next_analyzed = analyze_batch(&config, templates.as_deref(), next));
                 self.resolve_and_output(previous, sink)
             })?;
             analyzed = next_analyzed;
@@ -308,16 +367,21 @@ impl Cleaner {
             .paragraphs
             .into_iter()
             .zip(analyzed.boilerplate)
+            .zip(analyzed.template)
             .zip(analyzed.fingerprints);
         let mut set_start = 0;
         let mut set_ends = analyzed.set_ends.iter();
-        for (index, ((paragraph, boilerplate), fingerprint)) in parts.enumerate() {
+        for (index, (((paragraph, boilerplate), template), fingerprint)) in parts.enumerate() {
             let at = ParagraphRef {
                 document,
                 paragraph: index as u32,
             };
             let verdict = match (boilerplate, fingerprint) {
                 (Some(rule), _) => Verdict::Boilerplate { rule },
+                (None, _) if template.is_some() => {
+                    let (pages, site_pages) = template.unwrap_or_default();
+                    Verdict::SiteTemplate { pages, site_pages }
+                }
                 (None, Some(fingerprint)) => {
                     let set_end = set_ends.next().copied().unwrap_or(set_start);
                     let set = &analyzed.sets[set_start..set_end];
@@ -434,17 +498,26 @@ impl Cleaner {
 
 /// The per-document stages of a batch, in parallel on the current rayon
 /// pool, in input order.
-fn analyze_batch(config: &Config, documents: Vec<Document>) -> Vec<Analyzed> {
+fn analyze_batch(
+    config: &Config,
+    templates: Option<&SiteTemplates>,
+    documents: Vec<Document>,
+) -> Vec<Analyzed> {
     documents
         .into_par_iter()
         .map_init(Scratch::default, |scratch, document| {
-            analyze(document, config, scratch)
+            analyze(document, config, templates, scratch)
         })
         .collect()
 }
 
 /// The per-document stages: split, normalize, boilerplate, fingerprint.
-fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyzed {
+fn analyze(
+    document: Document,
+    config: &Config,
+    templates: Option<&SiteTemplates>,
+    scratch: &mut Scratch,
+) -> Analyzed {
     let mut timings = StageTimings::default();
     let mut clock = Instant::now();
     let mut lap = |stage: &mut u64| {
@@ -472,6 +545,25 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
     lap(&mut timings.normalize);
     let boilerplate = classify_page(&page_keys, &config.boilerplate);
+    let template: Vec<Option<(u32, u32)>> = match templates {
+        Some(templates) => {
+            let site = templates
+                .config()
+                .site_of(&document.id, document.url.as_deref());
+            page_keys
+                .iter()
+                .zip(&boilerplate)
+                .map(|(key, class)| {
+                    if class.is_some() {
+                        None
+                    } else {
+                        templates.lookup(&site, xxh3_64(key.as_bytes()))
+                    }
+                })
+                .collect()
+        }
+        None => vec![None; page_keys.len()],
+    };
     lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
     let mut sets = Vec::new();
@@ -479,8 +571,9 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
     let fingerprints = page_keys
         .iter()
         .zip(&boilerplate)
-        .map(|(key, class)| {
-            (dedup_on && class.is_none()).then(|| {
+        .zip(&template)
+        .map(|((key, class), template)| {
+            (dedup_on && class.is_none() && template.is_none()).then(|| {
                 let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
                 if config.dedup.near && fp.shingles >= config.dedup.min_shingles {
                     sets.extend_from_slice(set);
@@ -498,6 +591,7 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
         bytes_in: document.text.len(),
         paragraphs,
         boilerplate,
+        template,
         fingerprints,
         sets,
         set_ends,
@@ -507,4 +601,68 @@ fn analyze(document: Document, config: &Config, scratch: &mut Scratch) -> Analyz
 
 fn elapsed_ns(since: Instant) -> u64 {
     since.elapsed().as_nanos() as u64
+}
+
+/// The first pass of site-template learning: reads every document, splits
+/// and normalizes it (in parallel, `batch` documents at a time) and counts
+/// its paragraphs per site; the templates are those over the thresholds of
+/// `config.templates`. Give the result to [`Cleaner::set_site_templates`]
+/// before the cleaning pass.
+///
+/// ```
+/// use chaff::{Config, Document, Cleaner};
+/// let pages: Vec<Document> = (0..8)
+///     .map(|i| {
+///         let mut page = Document::new(format!("{i}"), format!("第{i}篇文章的正文内容。\n本网站所载文章仅代表作者观点，转载请注明出处。"));
+///         page.url = Some(format!("https://news.example.cn/{i}.html"));
+///         page
+///     })
+///     .collect();
+/// let config = Config::default();
+/// let templates = chaff::pipeline::learn_site_templates(pages.iter().cloned().map(Ok), &config, 512)?;
+/// let mut cleaner = Cleaner::new(config)?;
+/// cleaner.set_site_templates(std::sync::Arc::new(templates));
+/// let clean = cleaner.clean_batch(pages);
+/// assert_eq!(clean[0].kept().collect::<Vec<_>>(), ["第0篇文章的正文内容。"]);
+/// assert_eq!(clean[0].paragraphs[1].verdict.name(), "site_template");
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn learn_site_templates<I>(
+    documents: I,
+    config: &Config,
+    batch: usize,
+) -> Result<SiteTemplates, Error>
+where
+    I: IntoIterator<Item = Result<Document, Error>>,
+{
+    let mut counter = TemplateCounter::new(config.templates.clone());
+    let mut documents = documents.into_iter();
+    loop {
+        let mut next = Vec::with_capacity(batch.max(1));
+        for document in documents.by_ref().take(batch.max(1)) {
+            next.push(document?);
+        }
+        if next.is_empty() {
+            return Ok(counter.finish());
+        }
+        let pages: Vec<(String, Vec<u64>)> = next
+            .into_par_iter()
+            .map_init(String::new, |key, document| {
+                let site = config
+                    .templates
+                    .site_of(&document.id, document.url.as_deref());
+                let hashes = split_paragraphs(&document.text, &config.split)
+                    .iter()
+                    .map(|paragraph| {
+                        comparison_key_into(&paragraph.text, key);
+                        xxh3_64(key.as_bytes())
+                    })
+                    .collect();
+                (site, hashes)
+            })
+            .collect();
+        for (site, hashes) in pages {
+            counter.add_page(&site, hashes);
+        }
+    }
 }

@@ -21,6 +21,15 @@ pub enum Verdict {
         /// The rule's name (see [`crate::boilerplate`]).
         rule: &'static str,
     },
+    /// The paragraph is part of its site's template: it occurs on `pages`
+    /// of the site's `site_pages` pages (see
+    /// [`crate::boilerplate::templates`]).
+    SiteTemplate {
+        /// Pages of the site the paragraph occurs on.
+        pages: u32,
+        /// Pages of the site in the counting pass.
+        site_pages: u32,
+    },
     /// The same comparison key was seen earlier.
     ExactDuplicate {
         /// The first occurrence.
@@ -67,6 +76,7 @@ impl Verdict {
         match self {
             Verdict::Kept => "kept",
             Verdict::Boilerplate { rule } => rule,
+            Verdict::SiteTemplate { .. } => "site_template",
             Verdict::ExactDuplicate { .. } => "exact_duplicate",
             Verdict::NearDuplicate { .. } => "near_duplicate",
             Verdict::TrimmedSentences { .. } => "trimmed_sentences",

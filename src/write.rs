@@ -105,7 +105,7 @@ impl OutputFile {
             crate::read::Compression::None => Encoder::Plain(file),
             crate::read::Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
                 file,
-                flate2::Compression::default(),
+                flate2::Compression::fast(),
             )),
             crate::read::Compression::Zstd => {
                 Encoder::Zstd(zstd::Encoder::new(file, 3).map_err(|e| Error::io(&path, e))?)

@@ -1,0 +1,287 @@
+//! Saved dedup state: what a [`Cleaner`](crate::Cleaner) has seen, written
+//! to a file so that a later run deduplicates against earlier ones.
+//!
+//! # File format (version 1)
+//!
+//! All integers little-endian.
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 8 | magic `CHAFFIDX` |
+//! | 4 | format version (`u32`, 1) |
+//! | 4 + n | header: `u32` length, then JSON `{"fingerprint": FingerprintConfig, "documents", "exact", "near", "set_values"}` |
+//! | per document | `u32` length, UTF-8 id |
+//! | 20 per exact entry | key hash `u64`, document `u64`, paragraph `u32` (sorted by key hash) |
+//! | 24 per near entry | SimHash `u64`, document `u64`, paragraph `u32`, shingle-set length `u32` (insertion order) |
+//! | 4 per set value | the shingle sets, end to end (`u32`) |
+//! | 8 | XXH3-64 of every byte before it |
+//!
+//! Loading checks the magic, the version, that the counts fit in the file
+//! (before allocating for them), every id's UTF-8, the checksum, and that
+//! the fingerprint settings equal the current ones (fingerprints made with
+//! other shingles or another feature hash cannot be compared). Any failure
+//! is an [`Error::Index`] naming the file and the byte offset; a loaded index
+//! is never silently empty or partial. The near-neighbour tables are
+//! rebuilt on load, so `max_hamming` may differ from the saving run's.
+
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::Error;
+use crate::dedup::{ExactEntry, NearEntry, ParagraphRef};
+use crate::fingerprint::FingerprintConfig;
+
+const MAGIC: &[u8; 8] = b"CHAFFIDX";
+/// The format version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Everything a cleaner has seen that later runs need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SavedState {
+    /// Ids of the documents cleaned, in order.
+    pub documents: Vec<Arc<str>>,
+    /// Exact keys of kept paragraphs.
+    pub exact: Vec<ExactEntry>,
+    /// Near-index entries of kept paragraphs: SimHash, where, shingle set.
+    pub near: Vec<NearEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    fingerprint: FingerprintConfig,
+    documents: u64,
+    exact: u64,
+    near: u64,
+    set_values: u64,
+}
+
+/// Writes `state` to `path` (through a partial file renamed into place).
+pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) -> Result<(), Error> {
+    let err = |e: std::io::Error| Error::io(path, e);
+    let file = crate::write::AtomicFile::create(path)?;
+    let mut out = HashingWriter {
+        inner: BufWriter::new(file),
+        hasher: Xxh3::new(),
+    };
+    let header = Header {
+        fingerprint: fingerprint.clone(),
+        documents: state.documents.len() as u64,
+        exact: state.exact.len() as u64,
+        near: state.near.len() as u64,
+        set_values: state.near.iter().map(|(_, _, set)| set.len() as u64).sum(),
+    };
+    let header = serde_json::to_vec(&header).map_err(|e| Error::Config(e.to_string()))?;
+    out.write_all(MAGIC).map_err(err)?;
+    out.write_all(&VERSION.to_le_bytes()).map_err(err)?;
+    out.write_all(&(header.len() as u32).to_le_bytes())
+        .map_err(err)?;
+    out.write_all(&header).map_err(err)?;
+    for id in &state.documents {
+        out.write_all(&(id.len() as u32).to_le_bytes())
+            .map_err(err)?;
+        out.write_all(id.as_bytes()).map_err(err)?;
+    }
+    let mut exact = state.exact.clone();
+    exact.sort_unstable();
+    for (key, at) in &exact {
+        out.write_all(&key.to_le_bytes()).map_err(err)?;
+        write_ref(&mut out, at).map_err(err)?;
+    }
+    for (simhash, at, set) in &state.near {
+        out.write_all(&simhash.to_le_bytes()).map_err(err)?;
+        write_ref(&mut out, at).map_err(err)?;
+        out.write_all(&(set.len() as u32).to_le_bytes())
+            .map_err(err)?;
+    }
+    for (_, _, set) in &state.near {
+        for value in set {
+            out.write_all(&value.to_le_bytes()).map_err(err)?;
+        }
+    }
+    let checksum = out.hasher.digest();
+    let mut inner = out.inner;
+    inner.write_all(&checksum.to_le_bytes()).map_err(err)?;
+    let file = inner.into_inner().map_err(|e| err(e.into_error()))?;
+    file.commit()
+}
+
+fn write_ref(out: &mut impl Write, at: &ParagraphRef) -> std::io::Result<()> {
+    out.write_all(&at.document.to_le_bytes())?;
+    out.write_all(&at.paragraph.to_le_bytes())
+}
+
+/// Reads a state saved by [`save`]; `fingerprint` must equal the settings
+/// it was saved with.
+pub fn load(path: &Path, fingerprint: &FingerprintConfig) -> Result<SavedState, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut input = Reader {
+        inner: BufReader::new(file),
+        hasher: Xxh3::new(),
+        offset: 0,
+        size,
+        path: path.to_path_buf(),
+    };
+    let magic: [u8; 8] = input.array()?;
+    if &magic != MAGIC {
+        return Err(input.error(0, "not a chaff index file (wrong magic bytes)"));
+    }
+    let version = u32::from_le_bytes(input.array()?);
+    if version != VERSION {
+        return Err(input.error(
+            8,
+            format!("index format version {version}; this build reads version {VERSION}"),
+        ));
+    }
+    let header_at = input.offset;
+    let header_len = u32::from_le_bytes(input.array()?) as u64;
+    let header = input.bytes(header_len)?;
+    let header: Header = serde_json::from_slice(&header)
+        .map_err(|e| input.error(header_at, format!("bad header: {e}")))?;
+    if header.fingerprint != *fingerprint {
+        return Err(input.error(
+            header_at,
+            format!(
+                "the index was made with fingerprint settings {}, this run uses {}",
+                serde_json::to_string(&header.fingerprint).unwrap_or_default(),
+                serde_json::to_string(fingerprint).unwrap_or_default()
+            ),
+        ));
+    }
+    // Everything the header promises must fit in what is left of the file.
+    let fixed = header
+        .exact
+        .checked_mul(20)
+        .and_then(|n| n.checked_add(header.near.checked_mul(24)?))
+        .and_then(|n| n.checked_add(header.set_values.checked_mul(4)?))
+        .and_then(|n| n.checked_add(header.documents.checked_mul(4)?))
+        .and_then(|n| n.checked_add(8));
+    if fixed.is_none_or(|fixed| fixed > size.saturating_sub(input.offset)) {
+        return Err(input.error(header_at, "the header's counts do not fit in the file"));
+    }
+    let mut state = SavedState::default();
+    state.documents.reserve(header.documents as usize);
+    for _ in 0..header.documents {
+        let at = input.offset;
+        let len = u32::from_le_bytes(input.array()?) as u64;
+        let bytes = input.bytes(len)?;
+        let id =
+            String::from_utf8(bytes).map_err(|_| input.error(at, "a document id is not UTF-8"))?;
+        state.documents.push(Arc::from(id));
+    }
+    let documents = state.documents.len() as u64;
+    state.exact.reserve(header.exact as usize);
+    for _ in 0..header.exact {
+        let key = u64::from_le_bytes(input.array()?);
+        let at = input.paragraph_ref(documents)?;
+        state.exact.push((key, at));
+    }
+    let mut set_lengths = Vec::with_capacity(header.near as usize);
+    state.near.reserve(header.near as usize);
+    for _ in 0..header.near {
+        let simhash = u64::from_le_bytes(input.array()?);
+        let at = input.paragraph_ref(documents)?;
+        set_lengths.push(u32::from_le_bytes(input.array()?) as u64);
+        state.near.push((simhash, at, Vec::new()));
+    }
+    if set_lengths.iter().sum::<u64>() != header.set_values {
+        return Err(input.error(input.offset, "shingle-set lengths do not add up"));
+    }
+    for ((_, _, set), len) in state.near.iter_mut().zip(set_lengths) {
+        set.reserve(len as usize);
+        for _ in 0..len {
+            set.push(u32::from_le_bytes(input.array()?));
+        }
+    }
+    let expected = input.hasher.digest();
+    let checksum_at = input.offset;
+    let mut stored = [0u8; 8];
+    input
+        .inner
+        .read_exact(&mut stored)
+        .map_err(|_| input.error(checksum_at, "the file ends before its checksum"))?;
+    if u64::from_le_bytes(stored) != expected {
+        return Err(input.error(checksum_at, "checksum mismatch: the file is corrupt"));
+    }
+    if input.offset + 8 != size {
+        return Err(input.error(checksum_at + 8, "bytes after the checksum"));
+    }
+    Ok(state)
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+struct Reader<R> {
+    inner: R,
+    hasher: Xxh3,
+    offset: u64,
+    size: u64,
+    path: PathBuf,
+}
+
+impl<R: Read> Reader<R> {
+    fn error(&self, byte_offset: u64, message: impl Into<String>) -> Error {
+        Error::Index {
+            path: self.path.clone(),
+            byte_offset,
+            message: message.into(),
+        }
+    }
+
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Error> {
+        let at = self.offset;
+        self.inner
+            .read_exact(buf)
+            .map_err(|_| self.error(at, "the file ends early (truncated)"))?;
+        self.hasher.update(buf);
+        self.offset += buf.len() as u64;
+        Ok(())
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let mut buf = [0u8; N];
+        self.fill(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn bytes(&mut self, len: u64) -> Result<Vec<u8>, Error> {
+        if len > self.size.saturating_sub(self.offset) {
+            return Err(self.error(self.offset, "a length runs past the end of the file"));
+        }
+        let mut buf = vec![0u8; len as usize];
+        self.fill(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn paragraph_ref(&mut self, documents: u64) -> Result<ParagraphRef, Error> {
+        let at = self.offset;
+        let document = u64::from_le_bytes(self.array()?);
+        let paragraph = u32::from_le_bytes(self.array()?);
+        if document >= documents {
+            return Err(self.error(at, format!("document {document} out of range")));
+        }
+        Ok(ParagraphRef {
+            document,
+            paragraph,
+        })
+    }
+}
