@@ -203,10 +203,7 @@ impl Deduplicator {
             self.exact.insert(fingerprint.exact, at);
         }
         if near {
-            self.near.insert(fingerprint.simhash);
-            self.near_refs.push(at);
-            self.sets.extend_from_slice(set);
-            self.set_ends.push(self.sets.len());
+            self.remember_near(fingerprint.simhash, set, at);
         }
         None
     }
@@ -235,12 +232,26 @@ impl Deduplicator {
         let mut dedup = Deduplicator::new(config)?;
         dedup.exact = exact.into_iter().collect();
         for (simhash, at, set) in near {
-            dedup.near.insert(simhash);
-            dedup.near_refs.push(at);
-            dedup.sets.extend_from_slice(&set);
-            dedup.set_ends.push(dedup.sets.len());
+            dedup.remember_near(simhash, &set, at);
         }
         Ok(dedup)
+    }
+
+    /// Remembers a kept paragraph without checking it: its exact key hash
+    /// and, when given, its SimHash and shingle set. For bulk loading.
+    pub fn remember(&mut self, exact: u64, near: Option<(u64, &[u32])>, at: ParagraphRef) {
+        self.exact.insert(exact, at);
+        if let Some((simhash, set)) = near {
+            self.remember_near(simhash, set, at);
+        }
+    }
+
+    fn remember_near(&mut self, simhash: u64, set: &[u32], at: ParagraphRef) {
+        let set = &set[..set.len().min(MAX_SET)];
+        self.near.insert(simhash);
+        self.near_refs.push(at);
+        self.sets.extend_from_slice(set);
+        self.set_ends.push(self.sets.len());
     }
 
     fn set(&self, id: u32) -> &[u32] {
