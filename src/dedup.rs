@@ -84,6 +84,16 @@ pub struct ParagraphRef {
     pub paragraph: u32,
 }
 
+/// What [`Deduplicator::search`] found: near candidates `(id, distance)`
+/// among the first `stored` entries of the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Searched {
+    /// Entries within the distance, as `(id, distance)`.
+    pub candidates: Vec<(u32, u32)>,
+    /// How many entries the index held when it was searched.
+    pub stored: u32,
+}
+
 /// A remembered exact key: the key's hash and where it was kept.
 pub type ExactEntry = (u64, ParagraphRef);
 
@@ -180,6 +190,35 @@ impl Deduplicator {
         set: &[u32],
         at: ParagraphRef,
     ) -> Option<Repeat> {
+        let searched = self.search(fingerprint);
+        self.check_and_insert_searched(fingerprint, set, at, searched)
+    }
+
+    /// The first half of [`Self::check_and_insert`], which only reads and
+    /// so can run for many paragraphs in parallel: the near candidates of a
+    /// paragraph among the entries stored now. `None` when the paragraph
+    /// takes no near search (too few shingles, near repeats off, or its
+    /// exact key is already known).
+    pub fn search(&self, fingerprint: &Fingerprint) -> Option<Searched> {
+        let near = self.config.near && fingerprint.shingles >= self.config.min_shingles;
+        let known = self.config.exact && self.exact.contains_key(&fingerprint.exact);
+        (near && !known).then(|| Searched {
+            candidates: self.near.within(fingerprint.simhash),
+            stored: self.near.len() as u32,
+        })
+    }
+
+    /// The second half of [`Self::check_and_insert`], given what
+    /// [`Self::search`] found for this paragraph at some earlier point: the
+    /// entries stored since then are searched here, so the answer is the
+    /// same as a search now.
+    pub fn check_and_insert_searched(
+        &mut self,
+        fingerprint: &Fingerprint,
+        set: &[u32],
+        at: ParagraphRef,
+        searched: Option<Searched>,
+    ) -> Option<Repeat> {
         if self.config.exact
             && let Some(&of) = self.exact.get(&fingerprint.exact)
         {
@@ -188,7 +227,23 @@ impl Deduplicator {
         let near = self.config.near && fingerprint.shingles >= self.config.min_shingles;
         let set = &set[..set.len().min(MAX_SET)];
         if near {
-            for (id, distance) in self.near.within(fingerprint.simhash) {
+            let mut candidates = match searched {
+                Some(searched) => {
+                    let mut candidates = searched.candidates;
+                    let since = searched.stored as usize;
+                    let newer = self.near.fingerprints().get(since..).unwrap_or_default();
+                    for (offset, stored) in newer.iter().enumerate() {
+                        let distance = (stored ^ fingerprint.simhash).count_ones();
+                        if distance <= self.config.max_hamming {
+                            candidates.push(((since + offset) as u32, distance));
+                        }
+                    }
+                    candidates
+                }
+                None => self.near.within(fingerprint.simhash),
+            };
+            candidates.sort_unstable_by_key(|(id, distance)| (*distance, *id));
+            for (id, distance) in candidates {
                 let similarity = jaccard(set, self.set(id));
                 if similarity >= self.config.min_similarity {
                     return Some(Repeat::Near {

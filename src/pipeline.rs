@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::boilerplate::templates::{SiteTemplates, TemplateConfig, TemplateCounter};
 use crate::boilerplate::{BoilerplateConfig, classify_page};
-use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
+use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat, Searched};
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
 use crate::report::{
@@ -171,6 +171,9 @@ struct Analyzed {
     /// `(pages, site_pages)` of site-template paragraphs.
     template: Vec<Option<(u32, u32)>>,
     fingerprints: Vec<Option<Fingerprint>>,
+    /// Near candidates found before the batch was resolved (see
+    /// `Cleaner::search_batch`), by paragraph.
+    searched: Vec<Option<Searched>>,
     /// Shingle sets of the fingerprinted paragraphs, end to end.
     sets: Vec<u32>,
     set_ends: Vec<usize>,
@@ -287,10 +290,26 @@ impl Cleaner {
     /// rayon pool, then dedup in input order. The result is in input order
     /// and does not depend on the number of threads.
     pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
-        analyze_batch(&self.config, self.templates.as_deref(), documents)
-            .into_iter()
-            .map(|a| self.resolve(a))
-            .collect()
+        let mut analyzed = analyze_batch(&self.config, self.templates.as_deref(), documents);
+        self.search_batch(&mut analyzed);
+        analyzed.into_iter().map(|a| self.resolve(a)).collect()
+    }
+
+    /// The read-only half of dedup for a whole batch, in parallel: the near
+    /// candidates of every paragraph among the paragraphs kept before the
+    /// batch. [`Self::resolve`] then adds those kept within the batch, in
+    /// input order, so the result is that of a purely sequential search.
+    fn search_batch(&mut self, analyzed: &mut [Analyzed]) {
+        let started = Instant::now();
+        let dedup = &self.dedup;
+        analyzed.par_iter_mut().for_each(|analyzed| {
+            analyzed.searched = analyzed
+                .fingerprints
+                .iter()
+                .map(|fingerprint| fingerprint.as_ref().and_then(|fp| dedup.search(fp)))
+                .collect();
+        });
+        self.timings.dedup += elapsed_ns(started);
     }
 
     /// Cleans a stream of documents in batches of `batch` and hands each
@@ -347,6 +366,8 @@ impl Cleaner {
         analyzed: Vec<Analyzed>,
         sink: &mut S,
     ) -> Result<(), Error> {
+        let mut analyzed = analyzed;
+        self.search_batch(&mut analyzed);
         for analyzed in analyzed {
             let clean = self.resolve(analyzed);
             let started = Instant::now();
@@ -363,6 +384,7 @@ impl Cleaner {
         let document = self.document_ids.len() as u64;
         self.document_ids.push(Arc::clone(&analyzed.id));
         let mut decisions = Vec::with_capacity(analyzed.paragraphs.len());
+        let mut searched = analyzed.searched;
         let parts = analyzed
             .paragraphs
             .into_iter()
@@ -386,7 +408,8 @@ impl Cleaner {
                     let set_end = set_ends.next().copied().unwrap_or(set_start);
                     let set = &analyzed.sets[set_start..set_end];
                     set_start = set_end;
-                    self.decide(&fingerprint, set, at)
+                    let searched = searched.get_mut(index).and_then(Option::take);
+                    self.decide(&fingerprint, set, at, searched)
                 }
                 (None, None) => Verdict::Kept,
             };
@@ -416,8 +439,17 @@ impl Cleaner {
     }
 
     /// Dedup's answer for one paragraph, as a verdict.
-    fn decide(&mut self, fingerprint: &Fingerprint, set: &[u32], at: ParagraphRef) -> Verdict {
-        match self.dedup.check_and_insert(fingerprint, set, at) {
+    fn decide(
+        &mut self,
+        fingerprint: &Fingerprint,
+        set: &[u32],
+        at: ParagraphRef,
+        searched: Option<Searched>,
+    ) -> Verdict {
+        match self
+            .dedup
+            .check_and_insert_searched(fingerprint, set, at, searched)
+        {
             None => Verdict::Kept,
             Some(Repeat::Exact { of }) => Verdict::ExactDuplicate {
                 duplicate_of: self.origin(of),
@@ -593,6 +625,7 @@ fn analyze(
         boilerplate,
         template,
         fingerprints,
+        searched: Vec::new(),
         sets,
         set_ends,
         timings,

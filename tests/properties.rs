@@ -163,6 +163,40 @@ proptest! {
     }
 
     #[test]
+    fn searching_a_batch_first_changes_no_answer(
+        paragraphs in prop::collection::vec((0u64..6, 0u32..40, prop::collection::vec(0u32..60, 0..30)), 1..80),
+        batch in 1usize..20,
+    ) {
+        use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef};
+        use chaff::fingerprint::Fingerprint;
+        // Few distinct keys and SimHashes near each other, so that exact and
+        // near repeats happen within and across batches.
+        let items: Vec<(Fingerprint, Vec<u32>, ParagraphRef)> = paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, (key, shingles, set))| {
+                let mut set = set.clone();
+                set.sort_unstable();
+                set.dedup();
+                let fp = Fingerprint { exact: *key, simhash: (*key << 7) ^ u64::from(*shingles), shingles: 24 + shingles };
+                (fp, set, ParagraphRef { document: i as u64, paragraph: 0 })
+            })
+            .collect();
+        let config = DedupConfig { min_similarity: 0.3, ..DedupConfig::default() };
+        let mut sequential = Deduplicator::new(config.clone()).unwrap();
+        let expected: Vec<_> = items.iter().map(|(fp, set, at)| sequential.check_and_insert(fp, set, *at)).collect();
+        let mut batched = Deduplicator::new(config).unwrap();
+        let mut got = Vec::new();
+        for chunk in items.chunks(batch) {
+            let searched: Vec<_> = chunk.iter().map(|(fp, _, _)| batched.search(fp)).collect();
+            for ((fp, set, at), searched) in chunk.iter().zip(searched) {
+                got.push(batched.check_and_insert_searched(fp, set, *at, searched));
+            }
+        }
+        prop_assert_eq!(got, expected);
+    }
+
+    #[test]
     fn index_equals_brute_force(
         stored in prop::collection::vec(any::<u64>(), 0..200),
         queries in prop::collection::vec((any::<u64>(), prop::collection::vec(0u32..64, 0..14)), 1..20),
