@@ -57,8 +57,7 @@ pub struct DedupConfig {
     pub min_sentence_chars: u32,
 }
 
-/// The most shingle hashes kept per paragraph for verification.
-pub const MAX_SET: usize = 256;
+pub use crate::fingerprint::MAX_SET;
 
 impl Default for DedupConfig {
     fn default() -> Self {

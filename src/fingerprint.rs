@@ -408,8 +408,9 @@ pub fn fingerprint(key: &str, config: &FingerprintConfig, shingler: &mut Shingle
 }
 
 /// The fingerprint of a comparison key and, when `set` is given, its
-/// shingle set: the low 32 bits of every shingle's hash, sorted, without
-/// repeats (what near-duplicate verification compares).
+/// shingle set: the low 32 bits of the shingles' hashes, sorted, without
+/// repeats, at most the [`MAX_SET`] smallest (what near-duplicate
+/// verification compares). Memory does not grow with the key's length.
 ///
 /// ```
 /// use chaff::fingerprint::{fingerprint_with_set, FingerprintConfig, Shingler};
@@ -422,39 +423,67 @@ pub fn fingerprint_with_set(
     key: &str,
     config: &FingerprintConfig,
     shingler: &mut Shingler,
-    set: Option<&mut Vec<u32>>,
+    mut set: Option<&mut Vec<u32>>,
 ) -> Fingerprint {
     let feature_hash = config.feature_hash;
     let mut buffer = std::mem::take(&mut shingler.text);
     let mut hashes = std::mem::take(&mut shingler.hashes);
     hashes.clear();
+    if let Some(set) = set.as_deref_mut() {
+        set.clear();
+    }
+    let mut ones = [0u32; 64];
+    let mut total = 0u64;
+    // Hashes are counted a block at a time, so memory stays the same for a
+    // paragraph of any length.
+    let mut flush = |hashes: &mut Vec<u64>, set: Option<&mut Vec<u32>>| {
+        count_bits(hashes, &mut ones);
+        total += hashes.len() as u64;
+        if let Some(set) = set {
+            set.extend(hashes.iter().map(|hash| *hash as u32));
+            if set.len() > 4 * MAX_SET {
+                bottom_k(set);
+            }
+        }
+        hashes.clear();
+    };
     shingler.for_each(key, config, |shingle| {
         hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
+        if hashes.len() == HASH_BLOCK {
+            flush(&mut hashes, set.as_deref_mut());
+        }
     });
-    shingler.text = buffer;
-    let mut ones = [0u32; 64];
-    for block in hashes.chunks(u32::MAX as usize) {
-        count_bits(block, &mut ones);
+    flush(&mut hashes, set.as_deref_mut());
+    if let Some(set) = set {
+        bottom_k(set);
     }
-    let total = hashes.len() as u64;
+    shingler.text = buffer;
+    shingler.hashes = hashes;
     let mut simhash = 0u64;
     for (i, ones) in ones.iter().enumerate() {
         if 2 * u64::from(*ones) > total {
             simhash |= 1 << i;
         }
     }
-    if let Some(set) = set {
-        set.clear();
-        set.extend(hashes.iter().map(|hash| *hash as u32));
-        set.sort_unstable();
-        set.dedup();
-    }
-    shingler.hashes = hashes;
     Fingerprint {
         exact: xxh3_64(key.as_bytes()),
         simhash,
         shingles: total.min(u64::from(u32::MAX)) as u32,
     }
+}
+
+/// Shingle hashes counted at a time (32 KiB).
+const HASH_BLOCK: usize = 4096;
+
+/// The most shingle hashes kept in a shingle set: the smallest ones, a
+/// bottom-k sample whose Jaccard estimate has a standard error under 0.03.
+pub const MAX_SET: usize = 256;
+
+/// Sorts, removes repeats and keeps the [`MAX_SET`] smallest.
+fn bottom_k(set: &mut Vec<u32>) {
+    set.sort_unstable();
+    set.dedup();
+    set.truncate(MAX_SET);
 }
 
 /// The shingle set of a comparison key (see [`fingerprint_with_set`]).
