@@ -18,8 +18,9 @@
 //!
 //! Memory: 12 bytes per entry in each of the four tables (a fingerprint
 //! and an id), 48 bytes per indexed paragraph plus 8 for the fingerprint
-//! list, and up to 50% of vector growth slack; 4 × 65,536 bucket headers
-//! (12 MiB) and occupancy bitmaps (32 KiB) whatever the size.
+//! list, and up to 50% of vector growth slack; 4 × 65,536 slot numbers
+//! (1 MiB, zeroed pages the system maps on first touch), a 48-byte header
+//! per block value that occurs, and occupancy bitmaps (32 KiB).
 //!
 //! Work per query: `4 Σ_{i≤r} C(16, i)` probes (4 at `k ≤ 3`, 68 at
 //! `k ≤ 7`, 548 at `k ≤ 11`) and, on random fingerprints,
@@ -49,20 +50,47 @@ struct Bucket {
 /// One table: the entries by the value of one 16-bit block.
 #[derive(Debug, Clone)]
 struct Table {
+    /// `slot[value]`: 1 + the index in `buckets` of the bucket of `value`,
+    /// or 0. Zeroed memory, so a new table costs nothing until used.
+    slot: Vec<u32>,
+    /// The buckets of the values that occur.
     buckets: Vec<Bucket>,
-    /// One bit per bucket that holds any entry, so probes of empty buckets
-    /// stay in an 8 KiB bitmap.
+    /// One bit per value that occurs, so probes of empty buckets stay in an
+    /// 8 KiB bitmap.
     occupied: Vec<u64>,
 }
 
 impl Table {
     fn new() -> Self {
         Table {
-            buckets: (0..BUCKETS).map(|_| Bucket::default()).collect(),
+            slot: vec![0; BUCKETS],
+            buckets: Vec::new(),
             occupied: vec![0; BUCKETS / 64],
         }
     }
+
+    fn bucket_mut(&mut self, value: usize) -> &mut Bucket {
+        if self.slot[value] == 0 {
+            self.buckets.push(Bucket::default());
+            self.slot[value] = self.buckets.len() as u32;
+            self.occupied[value / 64] |= 1 << (value % 64);
+        }
+        &mut self.buckets[self.slot[value] as usize - 1]
+    }
 }
+
+/// The 16-bit values within each radius of 0, nearest first, computed once.
+static PROBES: std::sync::LazyLock<Vec<Vec<u16>>> = std::sync::LazyLock::new(|| {
+    (0..=MAX_DISTANCE / BLOCKS as u32)
+        .map(|radius| {
+            let mut probes: Vec<u16> = (0..=u16::MAX)
+                .filter(|v| v.count_ones() <= radius)
+                .collect();
+            probes.sort_by_key(|v| v.count_ones());
+            probes
+        })
+        .collect()
+});
 
 /// An exact near-neighbour index over 64-bit fingerprints.
 ///
@@ -78,7 +106,7 @@ impl Table {
 pub struct SimhashIndex {
     max_distance: u32,
     /// Every 16-bit value within the probe radius of 0, nearest first.
-    probes: Vec<u16>,
+    probes: &'static [u16],
     /// Created on the first insert, so an unused index costs nothing.
     tables: Vec<Table>,
     fingerprints: Vec<u64>,
@@ -94,14 +122,10 @@ impl SimhashIndex {
                 "Hamming distance {max_distance} is above the supported maximum {MAX_DISTANCE}"
             )));
         }
-        let radius = max_distance / BLOCKS as u32;
-        let mut probes: Vec<u16> = (0..=u16::MAX)
-            .filter(|v| v.count_ones() <= radius)
-            .collect();
-        probes.sort_by_key(|v| v.count_ones());
+        let radius = (max_distance / BLOCKS as u32) as usize;
         Ok(SimhashIndex {
             max_distance,
-            probes,
+            probes: &PROBES[radius],
             tables: Vec::new(),
             fingerprints: Vec::new(),
         })
@@ -135,11 +159,9 @@ impl SimhashIndex {
         let id = self.fingerprints.len() as u32;
         self.fingerprints.push(fingerprint);
         for (block, table) in self.tables.iter_mut().enumerate() {
-            let value = block_value(fingerprint, block);
-            let bucket = &mut table.buckets[value];
+            let bucket = table.bucket_mut(block_value(fingerprint, block));
             bucket.fingerprints.push(fingerprint);
             bucket.ids.push(id);
-            table.occupied[value / 64] |= 1 << (value % 64);
         }
         id
     }
@@ -160,12 +182,12 @@ impl SimhashIndex {
         let mut found = Vec::new();
         for (block, table) in self.tables.iter().enumerate() {
             let value = block_value(fingerprint, block);
-            for &probe in &self.probes {
+            for &probe in self.probes {
                 let bucket = value ^ usize::from(probe);
                 if table.occupied[bucket / 64] & (1 << (bucket % 64)) == 0 {
                     continue;
                 }
-                let bucket = &table.buckets[bucket];
+                let bucket = &table.buckets[table.slot[bucket] as usize - 1];
                 scan(
                     &bucket.fingerprints,
                     &bucket.ids,
