@@ -15,33 +15,64 @@ use crate::{CleanDocument, Error, Sink};
 
 /// A file written under `NAME.partial` and renamed to `NAME` on commit.
 /// Dropped without a commit, it removes the partial file.
+///
+/// A path that already exists and is not a regular file (`/dev/null`,
+/// `/dev/stdout`, a named pipe) is written in place: renaming over it would
+/// replace the device or pipe with a regular file.
 pub struct AtomicFile {
     path: PathBuf,
-    partial: PathBuf,
+    /// The partial file, or `None` when writing in place.
+    partial: Option<PathBuf>,
     writer: Option<BufWriter<fs::File>>,
 }
 
 impl AtomicFile {
-    /// Creates `PATH.partial` for writing.
+    /// Creates `PATH.partial` for writing (or opens `PATH` itself when it
+    /// is a device or a pipe).
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// let mut sink = chaff::write::AtomicFile::create("/dev/null")?;
+    /// writeln!(sink, "discarded").unwrap();
+    /// sink.commit()?;
+    /// assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
     pub fn create(path: impl Into<PathBuf>) -> Result<Self, Error> {
         let path = path.into();
+        let special = fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            return Ok(AtomicFile {
+                path,
+                partial: None,
+                writer: Some(BufWriter::new(file)),
+            });
+        }
         let mut partial = path.clone().into_os_string();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
         let file = fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
         Ok(AtomicFile {
             path,
-            partial,
+            partial: Some(partial),
             writer: Some(BufWriter::new(file)),
         })
     }
 
     /// Flushes and renames the file to its final name.
     pub fn commit(mut self) -> Result<(), Error> {
+        let written = self.partial.as_ref().unwrap_or(&self.path).clone();
         if let Some(mut writer) = self.writer.take() {
-            writer.flush().map_err(|e| Error::io(&self.partial, e))?;
+            writer.flush().map_err(|e| Error::io(&written, e))?;
         }
-        fs::rename(&self.partial, &self.path).map_err(|e| Error::io(&self.path, e))
+        match &self.partial {
+            Some(partial) => fs::rename(partial, &self.path).map_err(|e| Error::io(&self.path, e)),
+            None => Ok(()),
+        }
     }
 
     fn writer(&mut self) -> &mut BufWriter<fs::File> {
@@ -63,8 +94,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = fs::remove_file(&self.partial);
+        if self.writer.take().is_some()
+            && let Some(partial) = &self.partial
+        {
+            let _ = fs::remove_file(partial);
         }
     }
 }
