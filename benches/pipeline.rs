@@ -13,6 +13,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 #[allow(dead_code)]
 #[path = "support/crawl.rs"]
 mod crawl;
+#[path = "support/seeds.rs"]
+mod seeds;
 
 fn seeds() -> Vec<Document> {
     let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds"));

@@ -13,28 +13,10 @@ use chaff::split::{SplitConfig, split_paragraphs};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use unicode_normalization::UnicodeNormalization;
 
-const SEEDS: [&str; 5] = [
-    include_str!("../tests/fixtures/seeds/000_3c173866b2547df7.txt"),
-    include_str!("../tests/fixtures/seeds/001_a4783f7c51050e56.txt"),
-    include_str!("../tests/fixtures/seeds/002_616ac49161f13a17.txt"),
-    include_str!("../tests/fixtures/seeds/003_48d6919dc0bc708a.txt"),
-    include_str!("../tests/fixtures/seeds/004_3c2085c3029b20c0.txt"),
-];
+#[path = "support/seeds.rs"]
+mod seeds;
 
-fn paragraphs() -> Vec<String> {
-    SEEDS
-        .iter()
-        .flat_map(|page| split_paragraphs(page, &SplitConfig::default()))
-        .map(|p| p.text)
-        .collect()
-}
-
-fn keys() -> Vec<String> {
-    paragraphs()
-        .iter()
-        .map(|p| chaff::normalize::comparison_key(p))
-        .collect()
-}
+use seeds::{SEEDS, keys, paragraphs};
 
 fn bytes(texts: &[String]) -> u64 {
     texts.iter().map(|t| t.len() as u64).sum()

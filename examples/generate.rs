@@ -27,6 +27,8 @@ use clap::Parser;
 
 #[path = "../benches/support/crawl.rs"]
 mod crawl;
+#[path = "../benches/support/seeds.rs"]
+mod seeds;
 
 /// Generates a synthetic crawl.
 #[derive(Parser, Debug)]

@@ -15,20 +15,11 @@ use std::time::{Duration, Instant};
 
 use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint};
 
-const SEEDS: [&str; 5] = [
-    include_str!("../tests/fixtures/seeds/000_3c173866b2547df7.txt"),
-    include_str!("../tests/fixtures/seeds/001_a4783f7c51050e56.txt"),
-    include_str!("../tests/fixtures/seeds/002_616ac49161f13a17.txt"),
-    include_str!("../tests/fixtures/seeds/003_48d6919dc0bc708a.txt"),
-    include_str!("../tests/fixtures/seeds/004_3c2085c3029b20c0.txt"),
-];
+#[path = "../benches/support/seeds.rs"]
+mod seeds;
 
 fn main() {
-    let keys: Vec<String> = SEEDS
-        .iter()
-        .flat_map(|page| chaff::split::split_paragraphs(page, &Default::default()))
-        .map(|p| chaff::normalize::comparison_key(&p.text))
-        .collect();
+    let keys = seeds::keys();
     let fast = FingerprintConfig::default();
     let sip = FingerprintConfig {
         feature_hash: FeatureHash::SipHash24,

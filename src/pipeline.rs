@@ -363,10 +363,9 @@ impl Cleaner {
 
     fn resolve_and_output<S: Sink + ?Sized>(
         &mut self,
-        analyzed: Vec<Analyzed>,
+        mut analyzed: Vec<Analyzed>,
         sink: &mut S,
     ) -> Result<(), Error> {
-        let mut analyzed = analyzed;
         self.search_batch(&mut analyzed);
         for analyzed in analyzed {
             let clean = self.resolve(analyzed);

@@ -8,13 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-const CHINESE: &[&str] = &[
-    include_str!("../../tests/fixtures/seeds/000_3c173866b2547df7.txt"),
-    include_str!("../../tests/fixtures/seeds/001_a4783f7c51050e56.txt"),
-    include_str!("../../tests/fixtures/seeds/002_616ac49161f13a17.txt"),
-    include_str!("../../tests/fixtures/seeds/003_48d6919dc0bc708a.txt"),
-    include_str!("../../tests/fixtures/seeds/004_3c2085c3029b20c0.txt"),
-];
+const CHINESE: &[&str] = &super::seeds::SEEDS;
 const ENGLISH: &[&str] = &[include_str!("../../tests/fixtures/english/city_news.txt")];
 
 /// The sentences of the material that read as article text.
