@@ -272,7 +272,7 @@ fn run(args: &Args) -> Result<(), Error> {
             let mut sink = Progress::new(JsonlSink::new(stdout, report, "<stdout>"), &progress);
             cleaner.run(stream, args.batch, &mut sink)?;
             let (mut clean, report) = sink.inner.into_inner();
-            clean.flush().map_err(|e| Error::io("<stdout>", e))?;
+            clean.flush().map_err(|e| Error::output("<stdout>", e))?;
             Ok(report)
         }
     })()?;
@@ -288,7 +288,7 @@ fn run(args: &Args) -> Result<(), Error> {
     if let Some(path) = &args.summary {
         let mut file = OutputFile::create(path)?;
         let json = serde_json::json!({ "summary": summary, "records_skipped": skipped, "config": cleaner.config(), "seconds": elapsed.as_secs_f64(), "timings_ns": cleaner.timings() });
-        writeln!(file, "{json:#}").map_err(|e| Error::io(path, e))?;
+        writeln!(file, "{json:#}").map_err(|e| Error::output(path, e))?;
         file.commit()?;
     }
     if !args.quiet {

@@ -172,7 +172,7 @@ fn table(bases: &[String], alphabet: &[char], config: &FingerprintConfig, shingl
         println!();
     }
     // false merges: every pair of distinct paragraphs, plain and with a shared template sentence
-    let template = if alphabet.iter().any(|c| chaff::split::is_cjk(*c)) {
+    let template = if alphabet.iter().any(|c| chaff::chars::is_cjk(*c)) {
         "本网站所载内容仅供参考,如需转载请注明出处并保留原文链接。"
     } else {
         "The views expressed on this page are those of the authors and do not necessarily reflect the position of the council. "

@@ -74,7 +74,7 @@ pub fn split(data: &[u8]) {
         }
         let visible = |s: &str| -> usize {
             s.chars()
-                .filter(|c| !c.is_whitespace() && !chaff::normalize::is_invisible(*c))
+                .filter(|c| !c.is_whitespace() && !chaff::chars::is_invisible(*c))
                 .count()
         };
         let kept: usize = paragraphs.iter().map(|p| visible(&p.text)).sum();

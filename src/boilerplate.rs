@@ -36,6 +36,8 @@ use std::sync::LazyLock;
 use regex::RegexSet;
 use serde::{Deserialize, Serialize};
 
+use crate::chars::{is_cjk, is_text_punctuation};
+
 pub mod features;
 pub mod templates;
 pub use features::TextFeatures;
@@ -308,7 +310,7 @@ impl Shape {
             punctuated: key.chars().any(is_text_punctuation),
             tokens,
             longest_token,
-            has_cjk: key.chars().any(crate::split::is_cjk),
+            has_cjk: key.chars().any(is_cjk),
         }
     }
 
@@ -329,14 +331,6 @@ impl Shape {
             && self.tokens >= MENU_MIN_TOKENS
             && self.longest_token <= MENU_TOKEN_CHARS
     }
-}
-
-/// Punctuation that running text has and menus do not.
-fn is_text_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        ',' | '.' | '!' | '?' | ';' | ':' | '、' | '。' | '“' | '”' | '"' | '(' | ')' | '《' | '》'
-    )
 }
 
 /// Classifies every paragraph of one page from the comparison keys, in page

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 use crate::fingerprint::Fingerprint;
 use crate::index::SimhashIndex;
 

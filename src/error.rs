@@ -1,12 +1,20 @@
 //! Errors, each naming what was wrong and where.
+//!
+//! One [`Error`] for the whole crate, one variant per kind of failure, and
+//! [`Result`] with it as the default error type. Every module imports them
+//! from here (`crate::error`), not through the crate root.
 
 use std::path::PathBuf;
+
+/// `Result` with chaff's [`Error`] as the default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in chaff.
 ///
 /// Input errors carry the source (a file path, or `<stdin>`), the 1-based
 /// line and the byte offset from the start of that source, so a message
-/// points at the exact spot in a crawl.
+/// points at the exact spot in a crawl; errors in saved files (dedup state,
+/// site templates) carry the file and the byte offset.
 ///
 /// ```
 /// use chaff::Error;
@@ -14,6 +22,7 @@ use std::path::PathBuf;
 /// assert_eq!(err.to_string(), "pages/a.txt:3: invalid UTF-8 at byte offset 41");
 /// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The input is not valid UTF-8 and lossy decoding was not requested.
     #[error("{source_name}:{line}: invalid UTF-8 at byte offset {byte_offset}")]
@@ -40,7 +49,7 @@ pub enum Error {
         message: String,
     },
 
-    /// Reading or writing a file failed.
+    /// Opening or reading a file (or standard input) failed.
     #[error("{path}: {source}")]
     Io {
         /// The file or directory involved.
@@ -49,10 +58,21 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A saved index file is not one this build can use.
+    /// Creating, writing or renaming an output file (or writing to
+    /// standard output) failed.
+    #[error("{path}: {source}")]
+    Output {
+        /// The file or directory written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
+    /// A saved dedup state (`--save-state`, the index file) is not one this
+    /// build can use, or could not be encoded.
     #[error("{path}: index file unusable at byte offset {byte_offset}: {message}")]
-    Index {
-        /// The index file.
+    State {
+        /// The state file.
         path: PathBuf,
         /// Where the problem was found.
         byte_offset: u64,
@@ -60,7 +80,20 @@ pub enum Error {
         message: String,
     },
 
-    /// A configuration value is out of range.
+    /// A saved site-templates file (`--save-templates`) is not one this
+    /// build can use.
+    #[error("{path}: site-templates file unusable at byte offset {byte_offset}: {message}")]
+    Templates {
+        /// The templates file.
+        path: PathBuf,
+        /// Where the problem was found.
+        byte_offset: u64,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A configuration value is out of range, or a configuration file does
+    /// not parse.
     #[error("invalid configuration: {0}")]
     Config(String),
 }
@@ -73,9 +106,27 @@ impl Error {
         matches!(self, Error::InvalidUtf8 { .. } | Error::BadRecord { .. })
     }
 
-    /// Wraps an I/O error with the path it happened on.
+    /// Wraps an I/O error met while reading, with the path it happened on.
+    ///
+    /// ```
+    /// let err = chaff::Error::io("pages/a.txt", std::io::ErrorKind::NotFound.into());
+    /// assert!(err.to_string().starts_with("pages/a.txt: "));
+    /// ```
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Wraps an I/O error met while writing, with the path it happened on.
+    ///
+    /// ```
+    /// let err = chaff::Error::output("clean.jsonl", std::io::ErrorKind::StorageFull.into());
+    /// assert!(matches!(err, chaff::Error::Output { .. }));
+    /// ```
+    pub fn output(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Output {
             path: path.into(),
             source,
         }

@@ -28,7 +28,7 @@ use std::path::Path;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::Error;
+use crate::error::Error;
 
 const CONTAIN_MIN: f64 = 0.9;
 const DICE_MIN: f64 = 0.9;

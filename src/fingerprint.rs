@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use siphasher::sip::SipHasher;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::split::is_cjk;
+use crate::chars::{is_cjk, is_ideograph};
 
 /// How shingles are cut and hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,7 +264,7 @@ impl Shingler {
         let mut script: Option<Script> = None;
         let mut in_word = false;
         for c in key.chars() {
-            let cjk = ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            let cjk = is_ideograph(c)
                 || (!c.is_ascii() && is_cjk(c))
                 || (script != Some(Script::Word) && is_numeric(c));
             if cjk {

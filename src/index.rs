@@ -30,7 +30,7 @@
 //! candidates grow with it, which is what limits `k = 11` on corpora of tens
 //! of millions of paragraphs (see `BENCHMARKS.md`).
 
-use crate::Error;
+use crate::error::Error;
 
 /// The largest supported Hamming distance.
 pub const MAX_DISTANCE: u32 = 15;

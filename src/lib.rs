@@ -44,8 +44,9 @@
 //! current rayon pool; the output is identical for any thread count.
 
 pub mod boilerplate;
+pub mod chars;
 pub mod dedup;
-mod error;
+pub mod error;
 pub mod evaluate;
 pub mod fingerprint;
 pub mod index;
@@ -57,7 +58,7 @@ pub mod split;
 pub mod store;
 pub mod write;
 
-pub use error::Error;
+pub use error::{Error, Result};
 pub use pipeline::{Cleaner, Config, Document, Sink};
 pub use report::{CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, Verdict};
 

@@ -13,6 +13,8 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use crate::chars::{IDEOGRAPH_FIRST, IDEOGRAPH_LAST, is_ideograph, is_invisible};
+
 /// Writes the comparison key of `text` into `key` (cleared first).
 ///
 /// Reusing one `String` across paragraphs keeps the hot path free of
@@ -63,7 +65,7 @@ pub fn comparison_key_into(text: &str, key: &mut String) {
 fn fast_nfkc(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7F}'
-        | '\u{4E00}'..='\u{9FFF}'
+        | IDEOGRAPH_FIRST..=IDEOGRAPH_LAST
         | '\u{3001}'..='\u{3002}'
         | '\u{3008}'..='\u{3011}'
         | '\u{2018}'..='\u{2019}'
@@ -83,7 +85,7 @@ struct Folder {
 impl Folder {
     #[inline]
     fn push(&mut self, c: char, key: &mut String) {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_graphic() {
+        if is_ideograph(c) || c.is_ascii_graphic() {
             // Neither whitespace nor invisible.
             if self.pending_space {
                 key.push(' ');
@@ -119,40 +121,6 @@ pub fn comparison_key(text: &str) -> String {
     let mut key = String::new();
     comparison_key_into(text, &mut key);
     key
-}
-
-/// True for characters that render as nothing: zero-width characters,
-/// bidi controls, the soft hyphen, the byte-order mark, variation selectors
-/// and control characters other than whitespace.
-///
-/// ```
-/// assert!(chaff::normalize::is_invisible('\u{200B}'));
-/// assert!(!chaff::normalize::is_invisible('a'));
-/// ```
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}'
-        | '\u{034F}'
-        | '\u{061C}'
-        | '\u{115F}'..='\u{1160}'
-        | '\u{17B4}'..='\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}'
-        | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}'
-        | '\u{FFA0}'
-        | '\u{FFF0}'..='\u{FFF8}'
-        | '\u{E0000}'..='\u{E007F}')
-        || (c.is_control() && !c.is_whitespace())
-}
-
-/// True for characters that count as blank at the edge of a line:
-/// whitespace and invisible characters.
-pub(crate) fn is_blank(c: char) -> bool {
-    c.is_whitespace() || is_invisible(c)
 }
 
 #[cfg(test)]

@@ -17,10 +17,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::boilerplate::templates::{SiteTemplates, TemplateConfig, TemplateCounter};
 use crate::boilerplate::{BoilerplateConfig, classify_page};
 use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat, Searched};
+use crate::error::Error;
 use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
 use crate::report::{

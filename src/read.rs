@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Document, Error};
+use crate::error::Error;
+use crate::pipeline::Document;
 
 mod wet;
 pub use wet::{MAX_RECORD_BYTES, WetReader};

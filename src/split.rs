@@ -36,7 +36,7 @@ use memchr::memmem;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::is_blank;
+use crate::chars::{is_blank, is_cjk, is_clause_mark, is_sentence_end};
 
 /// How pages are split into paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,26 +301,6 @@ fn ends_block(c: char) -> bool {
                 | '：'
                 | '.'
         )
-}
-
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '｡')
-}
-
-fn is_clause_mark(c: char) -> bool {
-    matches!(c, '，' | ',' | '、' | '､')
-}
-
-/// CJK ideographs, kana and hangul: scripts written without spaces
-/// between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7AF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}')
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 //! (before allocating for them), every id's UTF-8, the checksum, and that
 //! the fingerprint settings equal the current ones (fingerprints made with
 //! other shingles or another feature hash cannot be compared). Any failure
-//! is an [`Error::Index`] naming the file and the byte offset; a loaded index
+//! is an [`Error::State`] naming the file and the byte offset; a loaded index
 //! is never silently empty or partial. The near-neighbour tables are
 //! rebuilt on load, so `max_hamming` may differ from the saving run's.
 
@@ -31,8 +31,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::Error;
 use crate::dedup::{ExactEntry, NearEntry, ParagraphRef};
+use crate::error::Error;
 use crate::fingerprint::FingerprintConfig;
 
 const MAGIC: &[u8; 8] = b"CHAFFIDX";
@@ -61,7 +61,7 @@ struct Header {
 
 /// Writes `state` to `path` (through a partial file renamed into place).
 pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) -> Result<(), Error> {
-    let err = |e: std::io::Error| Error::io(path, e);
+    let err = |e: std::io::Error| Error::output(path, e);
     let file = crate::write::AtomicFile::create(path)?;
     let mut out = HashingWriter {
         inner: BufWriter::new(file),
@@ -74,7 +74,11 @@ pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) ->
         near: state.near.len() as u64,
         set_values: state.near.iter().map(|(_, _, set)| set.len() as u64).sum(),
     };
-    let header = serde_json::to_vec(&header).map_err(|e| Error::Config(e.to_string()))?;
+    let header = serde_json::to_vec(&header).map_err(|e| Error::State {
+        path: path.to_path_buf(),
+        byte_offset: 12,
+        message: format!("cannot encode the header: {e}"),
+    })?;
     out.write_all(MAGIC).map_err(err)?;
     out.write_all(&VERSION.to_le_bytes()).map_err(err)?;
     out.write_all(&(header.len() as u32).to_le_bytes())
@@ -240,7 +244,7 @@ struct Reader<R> {
 
 impl<R: Read> Reader<R> {
     fn error(&self, byte_offset: u64, message: impl Into<String>) -> Error {
-        Error::Index {
+        Error::State {
             path: self.path.clone(),
             byte_offset,
             message: message.into(),

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{CleanDocument, Error, Sink};
+use crate::error::Error;
+use crate::pipeline::Sink;
+use crate::report::CleanDocument;
 
 /// A file written under `NAME.partial` and renamed to `NAME` on commit.
 /// Dropped without a commit, it removes the partial file.
@@ -45,7 +47,7 @@ impl AtomicFile {
             let file = fs::OpenOptions::new()
                 .write(true)
                 .open(&path)
-                .map_err(|e| Error::io(&path, e))?;
+                .map_err(|e| Error::output(&path, e))?;
             return Ok(AtomicFile {
                 path,
                 partial: None,
@@ -55,7 +57,7 @@ impl AtomicFile {
         let mut partial = path.clone().into_os_string();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
-        let file = fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+        let file = fs::File::create(&partial).map_err(|e| Error::output(&partial, e))?;
         Ok(AtomicFile {
             path,
             partial: Some(partial),
@@ -67,10 +69,12 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<(), Error> {
         let written = self.partial.as_ref().unwrap_or(&self.path).clone();
         if let Some(mut writer) = self.writer.take() {
-            writer.flush().map_err(|e| Error::io(&written, e))?;
+            writer.flush().map_err(|e| Error::output(&written, e))?;
         }
         match &self.partial {
-            Some(partial) => fs::rename(partial, &self.path).map_err(|e| Error::io(&self.path, e)),
+            Some(partial) => {
+                fs::rename(partial, &self.path).map_err(|e| Error::output(&self.path, e))
+            }
             None => Ok(()),
         }
     }
@@ -109,7 +113,7 @@ impl Drop for AtomicFile {
 /// use std::io::Write;
 /// let path = std::env::temp_dir().join(format!("chaff-doc-{}.jsonl.gz", std::process::id()));
 /// let mut out = chaff::write::OutputFile::create(&path)?;
-/// writeln!(out, "{{\"id\": \"a\"}}").map_err(|e| chaff::Error::io(&path, e))?;
+/// writeln!(out, "{{\"id\": \"a\"}}").map_err(|e| chaff::Error::output(&path, e))?;
 /// out.commit()?;
 /// let mut text = String::new();
 /// std::io::Read::read_to_string(&mut chaff::read::open(&path)?, &mut text).unwrap();
@@ -141,7 +145,7 @@ impl OutputFile {
                 flate2::Compression::fast(),
             )),
             crate::read::Compression::Zstd => {
-                Encoder::Zstd(zstd::Encoder::new(file, 3).map_err(|e| Error::io(&path, e))?)
+                Encoder::Zstd(zstd::Encoder::new(file, 3).map_err(|e| Error::output(&path, e))?)
             }
         };
         Ok(OutputFile { path, encoder })
@@ -151,8 +155,8 @@ impl OutputFile {
     pub fn commit(self) -> Result<(), Error> {
         let file = match self.encoder {
             Encoder::Plain(file) => file,
-            Encoder::Gzip(encoder) => encoder.finish().map_err(|e| Error::io(&self.path, e))?,
-            Encoder::Zstd(encoder) => encoder.finish().map_err(|e| Error::io(&self.path, e))?,
+            Encoder::Gzip(encoder) => encoder.finish().map_err(|e| Error::output(&self.path, e))?,
+            Encoder::Zstd(encoder) => encoder.finish().map_err(|e| Error::output(&self.path, e))?,
         };
         file.commit()
     }
@@ -247,9 +251,9 @@ impl<W: Write, R: Write> JsonlSink<W, R> {
 
 impl<W: Write, R: Write> Sink for JsonlSink<W, R> {
     fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
-        write_clean_record(&mut self.clean, &document).map_err(|e| Error::io(&self.name, e))?;
+        write_clean_record(&mut self.clean, &document).map_err(|e| Error::output(&self.name, e))?;
         if let Some(report) = &mut self.report {
-            write_report_entries(report, &document).map_err(|e| Error::io(&self.name, e))?;
+            write_report_entries(report, &document).map_err(|e| Error::output(&self.name, e))?;
         }
         Ok(())
     }
@@ -266,7 +270,7 @@ impl<R: Write> TxtDirSink<R> {
     /// Creates `dir` if needed.
     pub fn new(dir: impl Into<PathBuf>, report: Option<R>) -> Result<Self, Error> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        fs::create_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
         Ok(TxtDirSink { dir, report })
     }
 
@@ -309,10 +313,10 @@ impl<R: Write> Sink for TxtDirSink<R> {
             text.push('\n');
         }
         file.write_all(text.as_bytes())
-            .map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| Error::output(&path, e))?;
         file.commit()?;
         if let Some(report) = &mut self.report {
-            write_report_entries(report, &document).map_err(|e| Error::io(&self.dir, e))?;
+            write_report_entries(report, &document).map_err(|e| Error::output(&self.dir, e))?;
         }
         Ok(())
     }

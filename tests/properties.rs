@@ -55,7 +55,7 @@ fn page() -> impl Strategy<Value = String> {
 
 fn without_blanks(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_whitespace() && !chaff::normalize::is_invisible(*c))
+        .filter(|c| !c.is_whitespace() && !chaff::chars::is_invisible(*c))
         .collect()
 }
 
@@ -170,7 +170,7 @@ proptest! {
     ) {
         use unicode_normalization::UnicodeNormalization;
         let text: String = chars.into_iter().collect();
-        let normalized: String = text.nfkc().filter(|c| !chaff::normalize::is_invisible(*c)).collect();
+        let normalized: String = text.nfkc().filter(|c| !chaff::chars::is_invisible(*c)).collect();
         let reference = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
         prop_assert_eq!(chaff::normalize::comparison_key(&text), reference);
     }

@@ -121,7 +121,7 @@ fn corrupt_files_are_refused_with_where_and_why() {
     for (name, content, message) in cases {
         std::fs::write(&bad, content).unwrap();
         let err = load_error(&bad);
-        assert!(matches!(err, Error::Index { .. }), "{name}: {err}");
+        assert!(matches!(err, Error::State { .. }), "{name}: {err}");
         assert!(err.to_string().contains(message), "{name}: {err}");
     }
     let mut other = Config::default();
@@ -144,14 +144,14 @@ fn no_truncation_or_single_byte_change_loads_or_panics() {
     for cut in (0..bytes.len()).step_by(step) {
         std::fs::write(&bad, &bytes[..cut]).unwrap();
         assert!(
-            matches!(load_error(&bad), Error::Index { .. }),
+            matches!(load_error(&bad), Error::State { .. }),
             "cut at {cut}"
         );
         let mut flipped = bytes.clone();
         flipped[cut] ^= 0x80;
         std::fs::write(&bad, &flipped).unwrap();
         assert!(
-            matches!(load_error(&bad), Error::Index { .. }),
+            matches!(load_error(&bad), Error::State { .. }),
             "flip at {cut}"
         );
     }

@@ -155,12 +155,12 @@ fn templates_save_load_and_refuse_bad_files() {
     std::fs::write(&path, b"{\"format\": \"something else\"}").unwrap();
     assert!(matches!(
         SiteTemplates::load(&path),
-        Err(Error::Index { .. })
+        Err(Error::Templates { .. })
     ));
     std::fs::write(&path, b"\x00\x01garbage").unwrap();
     assert!(matches!(
         SiteTemplates::load(&path),
-        Err(Error::Index { .. })
+        Err(Error::Templates { .. })
     ));
     std::fs::remove_file(&path).unwrap();
 }

@@ -41,6 +41,8 @@
 
 use std::sync::LazyLock;
 
+use crate::chars::{IDEOGRAPHS, is_cjk, is_soft_punctuation};
+
 /// Ideographs that are function words in running Chinese: particles,
 /// prepositions, conjunctions, pronouns, common auxiliaries. Characters
 /// that as often start chrome words are left out: 们 (联系我们), 地 (地图,
@@ -116,7 +118,7 @@ impl TextFeatures {
             }
             let mut chars = token.chars().peekable();
             while let Some(c) = chars.next() {
-                if crate::split::is_cjk(c) {
+                if is_cjk(c) {
                     f.ideographs += 1;
                     f.ideograph_stops += usize::from(is_cjk_stop_char(c));
                 } else if matches!(c, '。' | '!' | '?' | '！' | '？' | ';' | '；') {
@@ -194,21 +196,19 @@ impl TextFeatures {
     }
 }
 
-/// One bit per character of the CJK Unified Ideographs block.
-const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
-
 fn is_cjk_stop_char(c: char) -> bool {
     static STOP_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
-        let mut bits = vec![0u64; (IDEOGRAPHS.end() - IDEOGRAPHS.start()) as usize / 64 + 1];
+        // One bit per character of the CJK Unified Ideographs block.
+        let first = *IDEOGRAPHS.start() as u32;
+        let mut bits = vec![0u64; (*IDEOGRAPHS.end() as u32 - first) as usize / 64 + 1];
         for c in CJK_STOP_CHARS.chars() {
-            let at = (c as u32 - IDEOGRAPHS.start()) as usize;
+            let at = (c as u32 - first) as usize;
             bits[at / 64] |= 1 << (at % 64);
         }
         bits
     });
-    let code = c as u32;
-    IDEOGRAPHS.contains(&code) && {
-        let at = (code - IDEOGRAPHS.start()) as usize;
+    IDEOGRAPHS.contains(&c) && {
+        let at = (c as u32 - *IDEOGRAPHS.start() as u32) as usize;
         STOP_BITS[at / 64] & (1 << (at % 64)) != 0
     }
 }
@@ -237,30 +237,6 @@ fn share(part: usize, whole: usize) -> f32 {
     } else {
         part as f32 / whole as f32
     }
-}
-
-/// Punctuation inside prose that is not a sentence ending; neither digit
-/// nor symbol.
-fn is_soft_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        ',' | '、'
-            | ':'
-            | '"'
-            | '\''
-            | '“'
-            | '”'
-            | '‘'
-            | '’'
-            | '('
-            | ')'
-            | '《'
-            | '》'
-            | '—'
-            | '…'
-            | '·'
-            | '-'
-    )
 }
 
 /// A URL, an e-mail address or a bare domain.

@@ -34,7 +34,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 
 /// How templates are learned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -225,7 +225,7 @@ impl SiteTemplates {
             "config": self.config,
             "sites": sorted,
         });
-        serde_json::to_writer(&mut file, &json).map_err(|e| Error::io(path, e.into()))?;
+        serde_json::to_writer(&mut file, &json).map_err(|e| Error::output(path, e.into()))?;
         file.commit()
     }
 
@@ -244,7 +244,7 @@ impl SiteTemplates {
             config: TemplateConfig,
             sites: Vec<Site>,
         }
-        let bad = |message: String| Error::Index {
+        let bad = |message: String| Error::Templates {
             path: path.to_path_buf(),
             byte_offset: 0,
             message,

@@ -26,7 +26,8 @@ use std::path::PathBuf;
 use memchr::memmem;
 
 use super::{Utf8Policy, decode};
-use crate::{Document, Error};
+use crate::error::Error;
+use crate::pipeline::Document;
 
 /// The longest record read; longer ones are reported and skipped.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
