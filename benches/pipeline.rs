@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use chaff::read::{JsonlReader, Utf8Policy, documents};
+use chaff::io::{JsonlReader, Utf8Policy, documents};
 use chaff::{Cleaner, Config, Document};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

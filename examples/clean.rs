@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chaff::boilerplate::templates::SiteTemplates;
-use chaff::read::{Utf8Policy, documents, skip_bad_records};
-use chaff::write::{JsonlSink, OutputFile, TxtDirSink};
+use chaff::io::{JsonlSink, OutputFile, TxtDirSink};
+use chaff::io::{Utf8Policy, documents, skip_bad_records};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Sink, Summary};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chaff::evaluate::{Gold, load_output};
-use chaff::read::{Utf8Policy, documents};
+use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config, Error};
 use clap::Parser;
 

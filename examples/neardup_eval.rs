@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use chaff::dedup::DedupConfig;
 use chaff::fingerprint::{FingerprintConfig, Shingler, fingerprint, shingle_set};
+use chaff::io::{Utf8Policy, documents};
 use chaff::normalize::comparison_key;
-use chaff::read::{Utf8Policy, documents};
 use chaff::split::{SplitConfig, split_paragraphs};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use chaff::read::{JsonlReader, Utf8Policy, WetReader};
+use chaff::io::{JsonlReader, Utf8Policy, WetReader};
 use chaff::split::{SplitConfig, split_paragraphs};
 use chaff::{Cleaner, Config, Document, Verdict};
 

@@ -37,6 +37,7 @@ use regex::RegexSet;
 use serde::{Deserialize, Serialize};
 
 use crate::chars::{is_cjk, is_text_punctuation};
+use crate::error::Error;
 
 pub mod features;
 pub mod templates;
@@ -61,6 +62,13 @@ impl Default for BoilerplateConfig {
             layout: true,
             features: true,
         }
+    }
+}
+
+impl BoilerplateConfig {
+    /// Checks the values that have limits (none here yet).
+    pub fn validate(&self) -> Result<(), Error> {
+        Ok(())
     }
 }
 

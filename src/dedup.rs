@@ -59,6 +59,27 @@ pub struct DedupConfig {
 
 pub use crate::fingerprint::MAX_SET;
 
+impl DedupConfig {
+    /// Checks that `min_similarity` is a share and that the index can
+    /// search `max_hamming` bits.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(0.0..=1.0).contains(&self.min_similarity) {
+            return Err(Error::Config(format!(
+                "min_similarity {} is not between 0 and 1",
+                self.min_similarity
+            )));
+        }
+        if self.max_hamming > crate::index::MAX_DISTANCE {
+            return Err(Error::Config(format!(
+                "max_hamming {} is above the supported maximum {}",
+                self.max_hamming,
+                crate::index::MAX_DISTANCE
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {

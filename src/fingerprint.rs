@@ -41,6 +41,7 @@ use siphasher::sip::SipHasher;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::chars::{is_cjk, is_ideograph};
+use crate::error::Error;
 
 /// How shingles are cut and hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +62,16 @@ impl Default for FingerprintConfig {
             word_shingle_words: 2,
             feature_hash: FeatureHash::Fast,
         }
+    }
+}
+
+impl FingerprintConfig {
+    /// Checks that both shingle sizes are at least 1.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.cjk_shingle_chars == 0 || self.word_shingle_words == 0 {
+            return Err(Error::Config("shingle sizes must be at least 1".into()));
+        }
+        Ok(())
     }
 }
 

@@ -32,9 +32,8 @@
 //! | 7 | [`pipeline`] | parallel per-document stages, ordered dedup, sinks |
 //! | 8 | [`report`] | verdicts, report entries, summary counts |
 //!
-//! [`read`](mod@read) and [`write`](mod@write) move documents in and out: `.txt` pages,
-//! directories, JSONL, standard input; clean JSONL, `.txt` directories,
-//! report JSONL.
+//! [`io`] moves documents in and out: `.txt` pages, directories, JSONL,
+//! WARC/WET, standard input; clean JSONL, `.txt` directories, report JSONL.
 //!
 //! ## Across a corpus
 //!
@@ -45,22 +44,27 @@
 
 pub mod boilerplate;
 pub mod chars;
+pub mod config;
 pub mod dedup;
+pub mod document;
 pub mod error;
 pub mod evaluate;
 pub mod fingerprint;
 pub mod index;
+pub mod io;
 pub mod normalize;
 pub mod pipeline;
-pub mod read;
 pub mod report;
+pub mod sink;
 pub mod split;
 pub mod store;
-pub mod write;
 
+pub use config::Config;
+pub use document::Document;
 pub use error::{Error, Result};
-pub use pipeline::{Cleaner, Config, Document, Sink};
+pub use pipeline::Cleaner;
 pub use report::{CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, Verdict};
+pub use sink::Sink;
 
 #[cfg(test)]
 mod test_support {

@@ -15,109 +15,21 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::boilerplate::templates::{SiteTemplates, TemplateConfig, TemplateCounter};
-use crate::boilerplate::{BoilerplateConfig, classify_page};
-use crate::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat, Searched};
+use crate::boilerplate::classify_page;
+use crate::boilerplate::templates::{SiteTemplates, TemplateCounter};
+use crate::config::Config;
+use crate::dedup::{Deduplicator, ParagraphRef, Repeat, Searched};
+use crate::document::Document;
 use crate::error::Error;
-use crate::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint_with_set};
+use crate::fingerprint::{Fingerprint, Shingler, fingerprint_with_set};
 use crate::normalize::comparison_key_into;
 use crate::report::{
     CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, TrimmedSentence, Verdict,
 };
-use crate::split::{self, Paragraph, SplitConfig, split_paragraphs};
+use crate::sink::Sink;
+use crate::split::{self, Paragraph, split_paragraphs};
 use xxhash_rust::xxh3::xxh3_64;
-
-/// The whole recipe: one section per stage. Serializes to JSON, so a
-/// cleaned corpus can say how it was cleaned.
-///
-/// ```
-/// let config: chaff::Config = serde_json::from_str(r#"{"dedup": {"max_hamming": 5}}"#)?;
-/// assert_eq!(config.dedup.max_hamming, 5);
-/// assert!(config.split.repair_breaks); // everything else keeps its default
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Config {
-    /// Splitting and break repair.
-    pub split: SplitConfig,
-    /// Boilerplate layers.
-    pub boilerplate: BoilerplateConfig,
-    /// Shingles and feature hash.
-    pub fingerprint: FingerprintConfig,
-    /// Exact and near repeats.
-    pub dedup: DedupConfig,
-    /// Learning site templates (used by [`learn_site_templates`]).
-    pub templates: TemplateConfig,
-}
-
-impl Config {
-    /// Checks the values that have limits.
-    pub fn validate(&self) -> Result<(), Error> {
-        if self.fingerprint.cjk_shingle_chars == 0 || self.fingerprint.word_shingle_words == 0 {
-            return Err(Error::Config("shingle sizes must be at least 1".into()));
-        }
-        if !(0.0..=1.0).contains(&self.dedup.min_similarity) {
-            return Err(Error::Config(format!(
-                "min_similarity {} is not between 0 and 1",
-                self.dedup.min_similarity
-            )));
-        }
-        if self.dedup.max_hamming > crate::index::MAX_DISTANCE {
-            return Err(Error::Config(format!(
-                "max_hamming {} is above the supported maximum {}",
-                self.dedup.max_hamming,
-                crate::index::MAX_DISTANCE
-            )));
-        }
-        Ok(())
-    }
-}
-
-/// One input document.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Document {
-    /// The document's id (a file name, a record id).
-    pub id: String,
-    /// The page text.
-    pub text: String,
-    /// The page's URL, when known.
-    pub url: Option<String>,
-    /// Invalid UTF-8 sequences replaced while decoding (0 when the input
-    /// was valid).
-    pub replaced_invalid_utf8: usize,
-}
-
-impl Document {
-    /// A document from an id and its text.
-    ///
-    /// ```
-    /// let doc = chaff::Document::new("a.txt", "正文。");
-    /// assert_eq!(doc.id, "a.txt");
-    /// ```
-    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Document {
-            id: id.into(),
-            text: text.into(),
-            ..Document::default()
-        }
-    }
-}
-
-/// Where cleaned documents go, one at a time and in input order.
-pub trait Sink {
-    /// Takes one cleaned document.
-    fn accept(&mut self, document: CleanDocument) -> Result<(), Error>;
-}
-
-impl Sink for Vec<CleanDocument> {
-    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
-        self.push(document);
-        Ok(())
-    }
-}
 
 /// How many documents [`Cleaner::run`] reads before cleaning them together.
 pub const DEFAULT_BATCH: usize = 512;

@@ -37,6 +37,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::chars::{is_blank, is_cjk, is_clause_mark, is_sentence_end};
+use crate::error::Error;
 
 /// How pages are split into paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +52,13 @@ impl Default for SplitConfig {
         SplitConfig {
             repair_breaks: true,
         }
+    }
+}
+
+impl SplitConfig {
+    /// Checks the values that have limits (none here yet).
+    pub fn validate(&self) -> Result<(), Error> {
+        Ok(())
     }
 }
 

@@ -62,7 +62,7 @@ struct Header {
 /// Writes `state` to `path` (through a partial file renamed into place).
 pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) -> Result<(), Error> {
     let err = |e: std::io::Error| Error::output(path, e);
-    let file = crate::write::AtomicFile::create(path)?;
+    let file = crate::io::AtomicFile::create(path)?;
     let mut out = HashingWriter {
         inner: BufWriter::new(file),
         hasher: Xxh3::new(),

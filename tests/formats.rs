@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chaff::read::{Utf8Policy, WetReader, documents, skip_bad_records};
+use chaff::io::{Utf8Policy, WetReader, documents, skip_bad_records};
 use chaff::{Document, Error};
 
 fn record(kind: &str, id: &str, uri: &str, body: &[u8]) -> Vec<u8> {

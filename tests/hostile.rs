@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chaff::read::{JsonlReader, Utf8Policy, WetReader, documents};
+use chaff::io::{JsonlReader, Utf8Policy, WetReader, documents};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Verdict};
 
 fn clean(text: impl Into<String>) -> CleanDocument {
@@ -184,7 +184,7 @@ fn a_million_tiny_records_stream_through() {
         .unwrap();
     }
     let mut cleaner = Cleaner::new(Config::default()).unwrap();
-    let mut out = chaff::write::JsonlSink::new(std::io::sink(), None::<std::io::Sink>, "null");
+    let mut out = chaff::io::JsonlSink::new(std::io::sink(), None::<std::io::Sink>, "null");
     let records = JsonlReader::new(&jsonl[..], "tiny.jsonl", Utf8Policy::Strict);
     cleaner.run(records, 4096, &mut out).unwrap();
     let summary = cleaner.summary();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chaff::read::{Utf8Policy, documents};
+use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config, Document, Error};
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chaff::evaluate::{Gold, load_output};
-use chaff::read::{Utf8Policy, documents};
+use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");

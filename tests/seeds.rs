@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use chaff::read::{Utf8Policy, documents};
+use chaff::io::{Utf8Policy, documents};
 use chaff::{CleanDocument, Cleaner, Config, Verdict};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
@@ -255,7 +255,7 @@ fn report_names_rules_and_origins() {
     let docs = clean_seeds(Config::default());
     let mut report = Vec::new();
     for doc in &docs {
-        chaff::write::write_report_entries(&mut report, doc).unwrap();
+        chaff::io::write_report_entries(&mut report, doc).unwrap();
     }
     let report = String::from_utf8(report).unwrap();
     assert!(
@@ -302,8 +302,8 @@ fn output_is_identical_for_1_2_and_8_threads() {
         });
         let (mut clean, mut report) = (Vec::new(), Vec::new());
         for doc in &docs {
-            chaff::write::write_clean_record(&mut clean, doc).unwrap();
-            chaff::write::write_report_entries(&mut report, doc).unwrap();
+            chaff::io::write_clean_record(&mut clean, doc).unwrap();
+            chaff::io::write_report_entries(&mut report, doc).unwrap();
         }
         (clean, report)
     };

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chaff::read::{Utf8Policy, documents};
+use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config, Document, Error, Verdict};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");

@@ -60,6 +60,11 @@ impl Default for TemplateConfig {
 }
 
 impl TemplateConfig {
+    /// Checks the values that have limits (none here yet).
+    pub fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// The site a page belongs to.
     ///
     /// ```
@@ -207,7 +212,7 @@ impl SiteTemplates {
 
     /// Writes the templates as JSON (through a partial file).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let mut file = crate::write::AtomicFile::create(path)?;
+        let mut file = crate::io::AtomicFile::create(path)?;
         // Sorted, so that the same templates give the same file.
         let mut sites: Vec<(&String, &SiteEntry)> = self.sites.iter().collect();
         sites.sort_by(|a, b| a.0.cmp(b.0));

@@ -25,9 +25,9 @@ use std::path::PathBuf;
 
 use memchr::memmem;
 
-use super::{Utf8Policy, decode};
+use super::decode::{Utf8Policy, decode};
+use crate::document::Document;
 use crate::error::Error;
-use crate::pipeline::Document;
 
 /// The longest record read; longer ones are reported and skipped.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
@@ -38,7 +38,7 @@ const CHUNK: usize = 1 << 20;
 /// Reads documents from a WET (or WARC) stream.
 ///
 /// ```
-/// use chaff::read::{Utf8Policy, WetReader};
+/// use chaff::io::{Utf8Policy, WetReader};
 /// let body = "新闻正文。\n";
 /// let wet = format!(
 ///     "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: http://example.gov.cn/a\r\n\

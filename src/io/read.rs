@@ -1,5 +1,6 @@
 //! Reading documents: `.txt` pages, directories of them, JSONL records,
-//! WARC/WET files and standard input, as a lazy stream of [`Document`]s.
+//! WARC/WET files (see the `wet` module) and standard input, as a lazy
+//! stream of [`Document`]s.
 //! Files ending in `.gz` or `.zst` are decompressed on the fly (gzip by
 //! `flate2`, multi-member files as Common Crawl writes them; zstd by
 //! `zstd`), and the format is taken from the extension before that.
@@ -15,68 +16,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::compression::{Compression, Format, format_of};
+use super::decode::{Utf8Policy, decode};
+use super::wet::WetReader;
+use crate::document::Document;
 use crate::error::Error;
-use crate::pipeline::Document;
-
-mod wet;
-pub use wet::{MAX_RECORD_BYTES, WetReader};
-
-/// What to do with bytes that are not UTF-8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Utf8Policy {
-    /// Fail with [`Error::InvalidUtf8`] naming the source, line and offset.
-    #[default]
-    Strict,
-    /// Replace each invalid sequence with U+FFFD and count it in the
-    /// document (and so in the summary).
-    Lossy,
-}
-
-/// Decodes `bytes` read from `source`, whose first byte sits at
-/// `base_offset` and on line `base_line` of the source.
-///
-/// ```
-/// use chaff::read::{decode, Utf8Policy};
-/// let err = decode(b"ok\nbad \xFF".to_vec(), "x.txt".as_ref(), 1, 0, Utf8Policy::Strict).unwrap_err();
-/// assert_eq!(err.to_string(), "x.txt:2: invalid UTF-8 at byte offset 7");
-/// let (text, replaced) = decode(b"bad \xFF\xFE".to_vec(), "x.txt".as_ref(), 1, 0, Utf8Policy::Lossy)?;
-/// assert_eq!((text.as_str(), replaced), ("bad \u{FFFD}\u{FFFD}", 2));
-/// # Ok::<(), chaff::Error>(())
-/// ```
-pub fn decode(
-    bytes: Vec<u8>,
-    source: &Path,
-    base_line: usize,
-    base_offset: usize,
-    policy: Utf8Policy,
-) -> Result<(String, usize), Error> {
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, 0)),
-        Err(err) => {
-            let bytes = err.into_bytes();
-            match policy {
-                Utf8Policy::Strict => {
-                    let valid = std::str::from_utf8(&bytes)
-                        .map_err(|e| e.valid_up_to())
-                        .err()
-                        .unwrap_or(0);
-                    Err(Error::InvalidUtf8 {
-                        source_name: source.to_path_buf(),
-                        line: base_line + memchr::memchr_iter(b'\n', &bytes[..valid]).count(),
-                        byte_offset: base_offset + valid,
-                    })
-                }
-                Utf8Policy::Lossy => {
-                    let replaced = bytes
-                        .utf8_chunks()
-                        .filter(|c| !c.invalid().is_empty())
-                        .count();
-                    Ok((String::from_utf8_lossy(&bytes).into_owned(), replaced))
-                }
-            }
-        }
-    }
-}
 
 /// Reads one page; its id is the file name.
 pub fn read_txt_file(path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
@@ -108,7 +52,7 @@ struct Record {
 /// fields are ignored; blank lines are skipped.
 ///
 /// ```
-/// use chaff::read::{JsonlReader, Utf8Policy};
+/// use chaff::io::{JsonlReader, Utf8Policy};
 /// let input = "{\"id\": \"a\", \"text\": \"正文\"}\n\n{\"text\": 1}\n";
 /// let mut records = JsonlReader::new(input.as_bytes(), "in.jsonl", Utf8Policy::Strict);
 /// assert_eq!(records.next().unwrap()?.text, "正文");
@@ -200,62 +144,6 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// What a file holds, from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// One page of text.
-    Txt,
-    /// JSONL records.
-    Jsonl,
-    /// WARC/WET records.
-    Wet,
-}
-
-/// How a file is compressed, from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// Not compressed.
-    None,
-    /// gzip (`.gz`), one member or several.
-    Gzip,
-    /// Zstandard (`.zst`, `.zstd`).
-    Zstd,
-}
-
-/// The format and compression of a file, from its name.
-///
-/// ```
-/// use chaff::read::{format_of, Compression, Format};
-/// use std::path::Path;
-/// assert_eq!(format_of(Path::new("CC-MAIN-1.warc.wet.gz")), (Format::Wet, Compression::Gzip));
-/// assert_eq!(format_of(Path::new("crawl.jsonl.zst")), (Format::Jsonl, Compression::Zstd));
-/// assert_eq!(format_of(Path::new("page.txt")), (Format::Txt, Compression::None));
-/// ```
-pub fn format_of(path: &Path) -> (Format, Compression) {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let (stem, compression) = if let Some(stem) = name.strip_suffix(".gz") {
-        (stem, Compression::Gzip)
-    } else if let Some(stem) = name
-        .strip_suffix(".zst")
-        .or_else(|| name.strip_suffix(".zstd"))
-    {
-        (stem, Compression::Zstd)
-    } else {
-        (name.as_str(), Compression::None)
-    };
-    let format = if stem.ends_with(".jsonl") || stem.ends_with(".json") {
-        Format::Jsonl
-    } else if stem.ends_with(".wet") || stem.ends_with(".warc") {
-        Format::Wet
-    } else {
-        Format::Txt
-    };
-    (format, compression)
-}
-
 /// Opens a file, decompressing it as its name says.
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Error> {
     let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -340,7 +228,7 @@ pub fn documents(
 /// after handing each to `on_skip`; other errors pass through.
 ///
 /// ```
-/// use chaff::read::{skip_bad_records, JsonlReader, Utf8Policy};
+/// use chaff::io::{skip_bad_records, JsonlReader, Utf8Policy};
 /// let input = "{\"text\": \"一\"}\nnot json\n{\"text\": \"二\"}\n";
 /// let mut skipped = Vec::new();
 /// let texts: Vec<String> = skip_bad_records(
