@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chaff::boilerplate::templates::SiteTemplates;
 use chaff::io::{JsonlSink, OutputFile, TxtDirSink};
 use chaff::io::{Utf8Policy, documents, skip_bad_records};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Sink, Summary};
@@ -223,14 +222,14 @@ fn run(args: &Args) -> Result<(), Error> {
         let templates = chaff::pipeline::learn_site_templates(stream, &config, args.batch)?;
         progress.finish_and_clear();
         if let Some(path) = &args.save_templates {
-            templates.save(path)?;
+            chaff::pipeline::save_site_templates(&templates, path)?;
         }
         skipped = 0; // the cleaning pass reports them again
         Some(templates)
     } else {
         args.load_templates
             .as_deref()
-            .map(SiteTemplates::load)
+            .map(chaff::pipeline::load_site_templates)
             .transpose()?
     };
     let mut cleaner = match &args.load_state {

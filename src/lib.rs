@@ -57,7 +57,6 @@ pub mod pipeline;
 pub mod report;
 pub mod sink;
 pub mod split;
-pub mod store;
 
 pub use config::Config;
 pub use document::Document;

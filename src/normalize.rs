@@ -12,6 +12,7 @@
 //!    and the key is trimmed.
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::chars::{IDEOGRAPH_FIRST, IDEOGRAPH_LAST, is_ideograph, is_invisible};
 
@@ -121,6 +122,21 @@ pub fn comparison_key(text: &str) -> String {
     let mut key = String::new();
     comparison_key_into(text, &mut key);
     key
+}
+
+/// The 64-bit hash of a comparison key: XXH3-64 of its UTF-8 bytes. The
+/// one key hash of the crate: the exact-repeat key
+/// ([`Fingerprint::exact`](crate::fingerprint::Fingerprint::exact)) and the
+/// key of site templates (collision odds in the [`dedup`](crate::dedup)
+/// docs).
+///
+/// ```
+/// use chaff::normalize::{comparison_key, key_hash};
+/// assert_eq!(key_hash(&comparison_key("全角，标点")), key_hash(&comparison_key("全角,标点")));
+/// ```
+#[inline]
+pub fn key_hash(key: &str) -> u64 {
+    xxh3_64(key.as_bytes())
 }
 
 #[cfg(test)]

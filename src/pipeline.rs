@@ -1,4 +1,6 @@
-//! Stage 7: the pipeline, from documents to decisions.
+//! Stage 7: the pipeline, from documents to decisions: the orchestration
+//! only (the [`Cleaner`], batching, the parallel and sequential halves,
+//! path-based saving of what the stages persist through `Read`/`Write`).
 //!
 //! ```text
 //! Document ─ split ─ normalize ─ boilerplate ─ fingerprint ─┐   (parallel, per document)
@@ -11,25 +13,29 @@
 //! means first in the input, and the output is the same for any number of
 //! threads.
 
+use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::boilerplate::classify_page;
 use crate::boilerplate::templates::{SiteTemplates, TemplateCounter};
+use crate::boilerplate::{Class, classify_document};
 use crate::config::Config;
+use crate::dedup::state::{self, SavedState};
+use crate::dedup::trim::{self, SentenceTrimmer};
 use crate::dedup::{Deduplicator, ParagraphRef, Repeat, Searched};
 use crate::document::Document;
 use crate::error::Error;
 use crate::fingerprint::{Fingerprint, Shingler, fingerprint_with_set};
-use crate::normalize::comparison_key_into;
+use crate::io::AtomicFile;
+use crate::normalize::{comparison_key_into, key_hash};
 use crate::report::{
     CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, TrimmedSentence, Verdict,
 };
 use crate::sink::Sink;
-use crate::split::{self, Paragraph, split_paragraphs};
-use xxhash_rust::xxh3::xxh3_64;
+use crate::split::{Paragraph, split_paragraphs};
 
 /// How many documents [`Cleaner::run`] reads before cleaning them together.
 pub const DEFAULT_BATCH: usize = 512;
@@ -63,33 +69,31 @@ pub struct Cleaner {
     templates: Option<Arc<SiteTemplates>>,
 }
 
-/// What sentence trimming remembers and reuses.
-#[derive(Debug)]
-struct SentenceTrimmer {
-    sentences: Deduplicator,
-    key: String,
-    shingler: Shingler,
-    set: Vec<u32>,
-}
-
 /// A document after the parallel stages.
 struct Analyzed {
     id: Arc<str>,
     url: Option<String>,
     replaced_invalid_utf8: usize,
     bytes_in: usize,
-    paragraphs: Vec<Paragraph>,
-    boilerplate: Vec<Option<&'static str>>,
-    /// `(pages, site_pages)` of site-template paragraphs.
-    template: Vec<Option<(u32, u32)>>,
-    fingerprints: Vec<Option<Fingerprint>>,
-    /// Near candidates found before the batch was resolved (see
-    /// `Cleaner::search_batch`), by paragraph.
-    searched: Vec<Option<Searched>>,
+    paragraphs: Vec<AnalyzedParagraph>,
     /// Shingle sets of the fingerprinted paragraphs, end to end.
     sets: Vec<u32>,
-    set_ends: Vec<usize>,
     timings: StageTimings,
+}
+
+/// One paragraph after the parallel stages.
+struct AnalyzedParagraph {
+    paragraph: Paragraph,
+    /// What the boilerplate layers drop it as, if anything.
+    class: Option<Class>,
+    /// Its fingerprint, when dedup looks at it.
+    fingerprint: Option<Fingerprint>,
+    /// Its shingle set, a range of [`Analyzed::sets`] (empty when it takes
+    /// no near search).
+    set: Range<usize>,
+    /// Near candidates found before the batch was resolved (see
+    /// `Cleaner::search_batch`).
+    searched: Option<Searched>,
 }
 
 /// Buffers one worker reuses across documents.
@@ -107,12 +111,10 @@ impl Cleaner {
     pub fn new(config: Config) -> Result<Self, Error> {
         config.validate()?;
         let trimmer = if config.dedup.trim_repeated_sentences {
-            Some(SentenceTrimmer {
-                sentences: Deduplicator::new(config.dedup.clone())?,
-                key: String::new(),
-                shingler: Shingler::default(),
-                set: Vec::new(),
-            })
+            Some(SentenceTrimmer::new(
+                config.dedup.clone(),
+                config.fingerprint.clone(),
+            )?)
         } else {
             None
         };
@@ -144,8 +146,10 @@ impl Cleaner {
     /// # std::fs::remove_file(&path).unwrap();
     /// # Ok::<(), chaff::Error>(())
     /// ```
-    pub fn with_state(config: Config, path: &std::path::Path) -> Result<Self, Error> {
-        let state = crate::store::load(path, &config.fingerprint)?;
+    pub fn with_state(config: Config, path: &Path) -> Result<Self, Error> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let state = state::load_from(file, size, &config.fingerprint, path)?;
         let mut cleaner = Cleaner::new(config)?;
         cleaner.dedup =
             Deduplicator::with_entries(cleaner.config.dedup.clone(), state.exact, state.near)?;
@@ -153,16 +157,19 @@ impl Cleaner {
         Ok(cleaner)
     }
 
-    /// Saves what this cleaner has seen (see [`crate::store`] for the
-    /// format), for [`Cleaner::with_state`].
-    pub fn save_state(&self, path: &std::path::Path) -> Result<(), Error> {
+    /// Saves what this cleaner has seen (see [`crate::dedup::state`] for
+    /// the format), for [`Cleaner::with_state`], under `PATH.partial`
+    /// renamed to `path` when complete.
+    pub fn save_state(&self, path: &Path) -> Result<(), Error> {
         let (exact, near) = self.dedup.entries();
-        let state = crate::store::SavedState {
+        let state = SavedState {
             documents: self.document_ids.clone(),
             exact,
             near,
         };
-        crate::store::save(path, &state, &self.config.fingerprint)
+        let mut file = AtomicFile::create(path)?;
+        state::save_to(&mut file, &state, &self.config.fingerprint, path)?;
+        file.commit()
     }
 
     /// Drops the paragraphs of `templates` from the pages of their sites
@@ -215,11 +222,12 @@ impl Cleaner {
         let started = Instant::now();
         let dedup = &self.dedup;
         analyzed.par_iter_mut().for_each(|analyzed| {
-            analyzed.searched = analyzed
-                .fingerprints
-                .iter()
-                .map(|fingerprint| fingerprint.as_ref().and_then(|fp| dedup.search(fp)))
-                .collect();
+            for paragraph in &mut analyzed.paragraphs {
+                paragraph.searched = paragraph
+                    .fingerprint
+                    .as_ref()
+                    .and_then(|fp| dedup.search(fp));
+            }
         });
         self.timings.dedup += elapsed_ns(started);
     }
@@ -294,36 +302,33 @@ impl Cleaner {
         self.timings.add(&analyzed.timings);
         let document = self.document_ids.len() as u64;
         self.document_ids.push(Arc::clone(&analyzed.id));
-        let mut decisions = Vec::with_capacity(analyzed.paragraphs.len());
-        let mut searched = analyzed.searched;
-        let parts = analyzed
-            .paragraphs
-            .into_iter()
-            .zip(analyzed.boilerplate)
-            .zip(analyzed.template)
-            .zip(analyzed.fingerprints);
-        let mut set_start = 0;
-        let mut set_ends = analyzed.set_ends.iter();
-        for (index, (((paragraph, boilerplate), template), fingerprint)) in parts.enumerate() {
+        let Analyzed {
+            id,
+            url,
+            replaced_invalid_utf8,
+            bytes_in,
+            paragraphs,
+            sets,
+            timings: _,
+        } = analyzed;
+        let mut decisions = Vec::with_capacity(paragraphs.len());
+        for (index, analyzed) in paragraphs.into_iter().enumerate() {
             let at = ParagraphRef {
                 document,
                 paragraph: index as u32,
             };
-            let verdict = match (boilerplate, fingerprint) {
-                (Some(rule), _) => Verdict::Boilerplate { rule },
-                (None, _) if template.is_some() => {
-                    let (pages, site_pages) = template.unwrap_or_default();
+            let verdict = match (analyzed.class, analyzed.fingerprint) {
+                (Some(Class::Rule(rule)), _) => Verdict::Boilerplate { rule },
+                (Some(Class::SiteTemplate { pages, site_pages }), _) => {
                     Verdict::SiteTemplate { pages, site_pages }
                 }
                 (None, Some(fingerprint)) => {
-                    let set_end = set_ends.next().copied().unwrap_or(set_start);
-                    let set = &analyzed.sets[set_start..set_end];
-                    set_start = set_end;
-                    let searched = searched.get_mut(index).and_then(Option::take);
-                    self.decide(&fingerprint, set, at, searched)
+                    let set = sets.get(analyzed.set).unwrap_or_default();
+                    self.decide(&fingerprint, set, at, analyzed.searched)
                 }
                 (None, None) => Verdict::Kept,
             };
+            let paragraph = analyzed.paragraph;
             let (text, verdict) =
                 if verdict == Verdict::Kept && self.config.dedup.trim_repeated_sentences {
                     self.trim_sentences(paragraph.text, at)
@@ -338,10 +343,10 @@ impl Cleaner {
             });
         }
         let clean = CleanDocument {
-            id: analyzed.id,
-            url: analyzed.url,
-            replaced_invalid_utf8: analyzed.replaced_invalid_utf8,
-            bytes_in: analyzed.bytes_in,
+            id,
+            url,
+            replaced_invalid_utf8,
+            bytes_in,
             paragraphs: decisions,
         };
         self.summary.add(&clean);
@@ -381,35 +386,14 @@ impl Cleaner {
     /// nearly, by the same test as paragraphs) sentences of earlier kept
     /// paragraphs: the remaining text and the verdict.
     fn trim_sentences(&mut self, text: String, at: ParagraphRef) -> (String, Verdict) {
-        let min_chars = self.config.dedup.min_sentence_chars as usize;
         let Some(trimmer) = self.trimmer.as_mut() else {
             return (text, Verdict::Kept);
         };
-        let mut remaining = String::with_capacity(text.len());
-        let mut repeats = Vec::new();
-        for range in split::sentence_ranges(&text) {
-            comparison_key_into(&text[range.clone()], &mut trimmer.key);
-            let repeat = if trimmer.key.chars().count() < min_chars {
-                None
-            } else {
-                let fingerprint = fingerprint_with_set(
-                    &trimmer.key,
-                    &self.config.fingerprint,
-                    &mut trimmer.shingler,
-                    Some(&mut trimmer.set),
-                );
-                trimmer
-                    .sentences
-                    .check_and_insert(&fingerprint, &trimmer.set, at)
-            };
-            match repeat {
-                None => remaining.push_str(&text[range]),
-                Some(repeat) => repeats.push((range, repeat)),
-            }
-        }
+        let repeats = trimmer.trim(&text, at);
         if repeats.is_empty() {
             return (text, Verdict::Kept);
         }
+        let remaining = trim::without(&text, &repeats);
         let sentences = repeats
             .into_iter()
             .map(|(range, repeat)| {
@@ -425,10 +409,7 @@ impl Cleaner {
                 }
             })
             .collect();
-        (
-            remaining.trim_end().to_owned(),
-            Verdict::TrimmedSentences { sentences },
-        )
+        (remaining, Verdict::TrimmedSentences { sentences })
     }
 
     fn origin(&self, at: ParagraphRef) -> Origin {
@@ -487,43 +468,35 @@ fn analyze(
     let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
     lap(&mut timings.normalize);
-    let boilerplate = classify_page(&page_keys, &config.boilerplate);
-    let template: Vec<Option<(u32, u32)>> = match templates {
-        Some(templates) => {
-            let site = templates
-                .config()
-                .site_of(&document.id, document.url.as_deref());
-            page_keys
-                .iter()
-                .zip(&boilerplate)
-                .map(|(key, class)| {
-                    if class.is_some() {
-                        None
-                    } else {
-                        templates.lookup(&site, xxh3_64(key.as_bytes()))
-                    }
-                })
-                .collect()
-        }
-        None => vec![None; page_keys.len()],
-    };
+    let classes = classify_document(
+        &page_keys,
+        &config.boilerplate,
+        templates,
+        &document.id,
+        document.url.as_deref(),
+    );
     lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
     let mut sets = Vec::new();
-    let mut set_ends = Vec::new();
-    let fingerprints = page_keys
-        .iter()
-        .zip(&boilerplate)
-        .zip(&template)
-        .map(|((key, class), template)| {
-            (dedup_on && class.is_none() && template.is_none()).then(|| {
+    let paragraphs = paragraphs
+        .into_iter()
+        .zip(page_keys.iter().zip(classes))
+        .map(|(paragraph, (key, class))| {
+            let start = sets.len();
+            let fingerprint = (dedup_on && class.is_none()).then(|| {
                 let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
                 if config.dedup.near && fp.shingles >= config.dedup.min_shingles {
                     sets.extend_from_slice(set);
                 }
-                set_ends.push(sets.len());
                 fp
-            })
+            });
+            AnalyzedParagraph {
+                paragraph,
+                class,
+                fingerprint,
+                set: start..sets.len(),
+                searched: None,
+            }
         })
         .collect();
     lap(&mut timings.fingerprint);
@@ -533,12 +506,7 @@ fn analyze(
         replaced_invalid_utf8: document.replaced_invalid_utf8,
         bytes_in: document.text.len(),
         paragraphs,
-        boilerplate,
-        template,
-        fingerprints,
-        searched: Vec::new(),
         sets,
-        set_ends,
         timings,
     }
 }
@@ -599,7 +567,7 @@ where
                     .iter()
                     .map(|paragraph| {
                         comparison_key_into(&paragraph.text, key);
-                        xxh3_64(key.as_bytes())
+                        key_hash(key)
                     })
                     .collect();
                 (site, hashes)
@@ -609,4 +577,32 @@ where
             counter.add_page(&site, hashes);
         }
     }
+}
+
+/// Saves site templates to `path` as JSON (see
+/// [`SiteTemplates::save_to`]), under `PATH.partial` renamed to `path` when
+/// complete.
+pub fn save_site_templates(templates: &SiteTemplates, path: &Path) -> Result<(), Error> {
+    let mut file = AtomicFile::create(path)?;
+    templates.save_to(&mut file, path)?;
+    file.commit()
+}
+
+/// Reads site templates saved by [`save_site_templates`].
+///
+/// ```
+/// use chaff::boilerplate::templates::{TemplateConfig, TemplateCounter};
+/// use chaff::pipeline::{load_site_templates, save_site_templates};
+/// let mut counter = TemplateCounter::new(TemplateConfig::default());
+/// (0..6).for_each(|i| counter.add_page("city.gov.cn", [0xF00D, i]));
+/// let templates = counter.finish();
+/// let path = std::env::temp_dir().join(format!("chaff-doc-templates-{}.json", std::process::id()));
+/// save_site_templates(&templates, &path)?;
+/// assert_eq!(load_site_templates(&path)?, templates);
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn load_site_templates(path: &Path) -> Result<SiteTemplates, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    SiteTemplates::load_from(file, path)
 }

@@ -2,8 +2,7 @@
 
 use std::sync::Arc;
 
-use chaff::boilerplate::templates::SiteTemplates;
-use chaff::pipeline::learn_site_templates;
+use chaff::pipeline::{learn_site_templates, load_site_templates, save_site_templates};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Verdict};
 
 const DISCLAIMER: &str =
@@ -149,17 +148,17 @@ fn templates_save_load_and_refuse_bad_files() {
     let templates = learn_site_templates(pages.iter().cloned().map(Ok), &config, 512).unwrap();
     assert_eq!(templates.len(), 2, "the slogan and the disclaimer");
     let path = std::env::temp_dir().join(format!("chaff-templates-{}.json", std::process::id()));
-    templates.save(&path).unwrap();
-    let loaded = SiteTemplates::load(&path).unwrap();
+    save_site_templates(&templates, &path).unwrap();
+    let loaded = load_site_templates(&path).unwrap();
     assert_eq!(loaded, templates);
     std::fs::write(&path, b"{\"format\": \"something else\"}").unwrap();
     assert!(matches!(
-        SiteTemplates::load(&path),
+        load_site_templates(&path),
         Err(Error::Templates { .. })
     ));
     std::fs::write(&path, b"\x00\x01garbage").unwrap();
     assert!(matches!(
-        SiteTemplates::load(&path),
+        load_site_templates(&path),
         Err(Error::Templates { .. })
     ));
     std::fs::remove_file(&path).unwrap();

@@ -27,9 +27,13 @@
 //! part of its id before [`TemplateConfig::id_separator`].
 //!
 //! The learned templates are small (one entry per template paragraph per
-//! site) and can be saved and loaded as JSON ([`SiteTemplates::save`]).
+//! site) and are saved and loaded as JSON through `Write` and `Read`
+//! ([`SiteTemplates::save_to`], [`SiteTemplates::load_from`]); saving to a
+//! path, under a partial name renamed when complete, is the front's job
+//! ([`pipeline::save_site_templates`](crate::pipeline::save_site_templates)).
 
 use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -210,9 +214,20 @@ impl SiteTemplates {
         self.len() == 0
     }
 
-    /// Writes the templates as JSON (through a partial file).
-    pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let mut file = crate::io::AtomicFile::create(path)?;
+    /// Writes the templates to `out` as JSON; `path` names the
+    /// destination in errors.
+    ///
+    /// ```
+    /// use chaff::boilerplate::templates::{SiteTemplates, TemplateConfig, TemplateCounter};
+    /// let mut counter = TemplateCounter::new(TemplateConfig::default());
+    /// (0..6).for_each(|i| counter.add_page("city.gov.cn", [0xF00D, i]));
+    /// let templates = counter.finish();
+    /// let mut json = Vec::new();
+    /// templates.save_to(&mut json, "t.json".as_ref())?;
+    /// assert_eq!(SiteTemplates::load_from(&json[..], "t.json".as_ref())?, templates);
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn save_to(&self, mut out: impl Write, path: &Path) -> Result<(), Error> {
         // Sorted, so that the same templates give the same file.
         let mut sites: Vec<(&String, &SiteEntry)> = self.sites.iter().collect();
         sites.sort_by(|a, b| a.0.cmp(b.0));
@@ -230,12 +245,13 @@ impl SiteTemplates {
             "config": self.config,
             "sites": sorted,
         });
-        serde_json::to_writer(&mut file, &json).map_err(|e| Error::output(path, e.into()))?;
-        file.commit()
+        serde_json::to_writer(&mut out, &json).map_err(|e| Error::output(path, e.into()))?;
+        out.flush().map_err(|e| Error::output(path, e))
     }
 
-    /// Reads templates written by [`SiteTemplates::save`].
-    pub fn load(path: &Path) -> Result<SiteTemplates, Error> {
+    /// Reads templates written by [`SiteTemplates::save_to`] from `input`;
+    /// `path` names the source in errors.
+    pub fn load_from(mut input: impl Read, path: &Path) -> Result<SiteTemplates, Error> {
         #[derive(Deserialize)]
         struct Site {
             site: String,
@@ -254,7 +270,10 @@ impl SiteTemplates {
             byte_offset: 0,
             message,
         };
-        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let mut text = Vec::new();
+        input
+            .read_to_end(&mut text)
+            .map_err(|e| Error::io(path, e))?;
         let file: File = serde_json::from_slice(&text)
             .map_err(|e| bad(format!("not a site-template file: {e}")))?;
         if file.format != FORMAT || file.version != VERSION {

@@ -1,5 +1,10 @@
 //! Saved dedup state: what a [`Cleaner`](crate::Cleaner) has seen, written
-//! to a file so that a later run deduplicates against earlier ones.
+//! out so that a later run deduplicates against earlier ones.
+//!
+//! [`save_to`] writes to any `Write` and [`load_from`] reads from any
+//! `Read`; saving to a path (under a partial name, renamed when complete)
+//! is the front's job ([`Cleaner::save_state`](crate::Cleaner::save_state),
+//! [`Cleaner::with_state`](crate::Cleaner::with_state)).
 //!
 //! # File format (version 1)
 //!
@@ -31,7 +36,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::dedup::{ExactEntry, NearEntry, ParagraphRef};
+use super::{ExactEntry, NearEntry, ParagraphRef};
 use crate::error::Error;
 use crate::fingerprint::FingerprintConfig;
 
@@ -59,12 +64,28 @@ struct Header {
     set_values: u64,
 }
 
-/// Writes `state` to `path` (through a partial file renamed into place).
-pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) -> Result<(), Error> {
+/// Writes `state` to `out` in the format above, with the fingerprint
+/// settings it was made with; `path` names the destination in errors.
+///
+/// ```
+/// use chaff::dedup::state::{SavedState, load_from, save_to};
+/// use chaff::fingerprint::FingerprintConfig;
+/// let state = SavedState { documents: vec!["a".into()], ..SavedState::default() };
+/// let (config, name) = (FingerprintConfig::default(), std::path::Path::new("state.idx"));
+/// let mut bytes = Vec::new();
+/// save_to(&mut bytes, &state, &config, name)?;
+/// assert_eq!(load_from(&bytes[..], bytes.len() as u64, &config, name)?, state);
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn save_to(
+    out: impl Write,
+    state: &SavedState,
+    fingerprint: &FingerprintConfig,
+    path: &Path,
+) -> Result<(), Error> {
     let err = |e: std::io::Error| Error::output(path, e);
-    let file = crate::io::AtomicFile::create(path)?;
     let mut out = HashingWriter {
-        inner: BufWriter::new(file),
+        inner: BufWriter::new(out),
         hasher: Xxh3::new(),
     };
     let header = Header {
@@ -109,8 +130,7 @@ pub fn save(path: &Path, state: &SavedState, fingerprint: &FingerprintConfig) ->
     let checksum = out.hasher.digest();
     let mut inner = out.inner;
     inner.write_all(&checksum.to_le_bytes()).map_err(err)?;
-    let file = inner.into_inner().map_err(|e| err(e.into_error()))?;
-    file.commit()
+    inner.flush().map_err(err)
 }
 
 fn write_ref(out: &mut impl Write, at: &ParagraphRef) -> std::io::Result<()> {
@@ -118,13 +138,18 @@ fn write_ref(out: &mut impl Write, at: &ParagraphRef) -> std::io::Result<()> {
     out.write_all(&at.paragraph.to_le_bytes())
 }
 
-/// Reads a state saved by [`save`]; `fingerprint` must equal the settings
-/// it was saved with.
-pub fn load(path: &Path, fingerprint: &FingerprintConfig) -> Result<SavedState, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+/// Reads a state written by [`save_to`] from `input`, which holds `size`
+/// bytes (the header's counts are checked against it before anything is
+/// allocated for them); `fingerprint` must equal the settings it was saved
+/// with, and `path` names the source in errors.
+pub fn load_from(
+    input: impl Read,
+    size: u64,
+    fingerprint: &FingerprintConfig,
+    path: &Path,
+) -> Result<SavedState, Error> {
     let mut input = Reader {
-        inner: BufReader::new(file),
+        inner: BufReader::new(input),
         hasher: Xxh3::new(),
         offset: 0,
         size,

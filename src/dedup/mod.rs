@@ -24,6 +24,10 @@
 //!
 //! A paragraph that repeats nothing is remembered; a repeat is not, so every
 //! reported repeat points at a paragraph that was kept.
+//!
+//! Beside the deduplicator: [`trim`], the same test on the sentences of
+//! kept paragraphs, and [`state`], what a deduplicator remembers, saved
+//! through `Write` and loaded through `Read` for later runs.
 
 use std::collections::HashMap;
 
@@ -32,6 +36,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::fingerprint::Fingerprint;
 use crate::index::SimhashIndex;
+
+pub mod state;
+pub mod trim;
 
 /// How repeats are found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +67,54 @@ pub struct DedupConfig {
 pub use crate::fingerprint::MAX_SET;
 
 impl DedupConfig {
+    /// Whether a paragraph with this many shingles takes part in near
+    /// search: near repeats are on and it has at least `min_shingles`.
+    pub fn takes_near(&self, shingles: u32) -> bool {
+        self.near && shingles >= self.min_shingles
+    }
+
+    /// The near-repeat rule on one pair of paragraphs, as the
+    /// [`Deduplicator`] applies it to every candidate: both take part in
+    /// near search, their SimHashes are within `max_hamming` bits, and their
+    /// shingle sets (the first [`MAX_SET`] values of each) have a Jaccard
+    /// similarity of at least `min_similarity`. The distance and the
+    /// similarity when they are near repeats.
+    ///
+    /// ```
+    /// use chaff::dedup::DedupConfig;
+    /// use chaff::fingerprint::Fingerprint;
+    /// let a = Fingerprint { exact: 1, simhash: 0b1011, shingles: 30 };
+    /// let b = Fingerprint { exact: 2, simhash: 0b0011, shingles: 30 };
+    /// let config = DedupConfig::default();
+    /// assert_eq!(config.near_repeat(&a, &[1, 2, 3, 4], &b, &[1, 2, 3, 4]), Some((1, 1.0)));
+    /// assert_eq!(config.near_repeat(&a, &[1, 2, 3, 4], &b, &[5, 6, 7, 8]), None);
+    /// ```
+    pub fn near_repeat(
+        &self,
+        a: &Fingerprint,
+        a_set: &[u32],
+        b: &Fingerprint,
+        b_set: &[u32],
+    ) -> Option<(u32, f64)> {
+        if !(self.takes_near(a.shingles) && self.takes_near(b.shingles)) {
+            return None;
+        }
+        let distance = (a.simhash ^ b.simhash).count_ones();
+        if distance > self.max_hamming {
+            return None;
+        }
+        let cap = |set: &[u32]| set.len().min(MAX_SET);
+        self.confirms(&a_set[..cap(a_set)], &b_set[..cap(b_set)])
+            .map(|similarity| (distance, similarity))
+    }
+
+    /// The shingle-set test that confirms a SimHash candidate: the Jaccard
+    /// similarity, when it is at least `min_similarity`.
+    fn confirms(&self, a: &[u32], b: &[u32]) -> Option<f64> {
+        let similarity = jaccard(a, b);
+        (similarity >= self.min_similarity).then_some(similarity)
+    }
+
     /// Checks that `min_similarity` is a share and that the index can
     /// search `max_hamming` bits.
     pub fn validate(&self) -> Result<(), Error> {
@@ -220,7 +275,7 @@ impl Deduplicator {
     /// takes no near search (too few shingles, near repeats off, or its
     /// exact key is already known).
     pub fn search(&self, fingerprint: &Fingerprint) -> Option<Searched> {
-        let near = self.config.near && fingerprint.shingles >= self.config.min_shingles;
+        let near = self.config.takes_near(fingerprint.shingles);
         let known = self.config.exact && self.exact.contains_key(&fingerprint.exact);
         (near && !known).then(|| Searched {
             candidates: self.near.within(fingerprint.simhash),
@@ -244,7 +299,7 @@ impl Deduplicator {
         {
             return Some(Repeat::Exact { of });
         }
-        let near = self.config.near && fingerprint.shingles >= self.config.min_shingles;
+        let near = self.config.takes_near(fingerprint.shingles);
         let set = &set[..set.len().min(MAX_SET)];
         if near {
             let mut candidates = match searched {
@@ -264,8 +319,7 @@ impl Deduplicator {
             };
             candidates.sort_unstable_by_key(|(id, distance)| (*distance, *id));
             for (id, distance) in candidates {
-                let similarity = jaccard(set, self.set(id));
-                if similarity >= self.config.min_similarity {
+                if let Some(similarity) = self.config.confirms(set, self.set(id)) {
                     return Some(Repeat::Near {
                         of: self.near_refs[id as usize],
                         distance,
@@ -283,7 +337,7 @@ impl Deduplicator {
         None
     }
 
-    /// What this deduplicator remembers, for [`crate::store`]: exact keys
+    /// What this deduplicator remembers, for [`state`]: exact keys
     /// (in no particular order) and near-index entries (in insertion order).
     pub fn entries(&self) -> (Vec<ExactEntry>, Vec<NearEntry>) {
         let exact = self.exact.iter().map(|(k, at)| (*k, *at)).collect();

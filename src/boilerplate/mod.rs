@@ -1,0 +1,324 @@
+//! Stage 3: portal boilerplate.
+//!
+//! Five layers, each reporting its own name; this module composes them
+//! ([`classify_line`]: 1–2, [`classify_page`]: 1–4, [`classify_document`]:
+//! all five), each layer in its own file:
+//!
+//! 1. **Pattern rules** ([`RULES`], `rules.rs`): a table of named regular
+//!    expressions over the comparison key (NFKC, whitespace folded), each
+//!    with a length limit so that a rule for a short chrome row never takes
+//!    a paragraph of running text. Chinese and English portal furniture:
+//!    breadcrumbs, metadata rows, widgets, login prompts, footers,
+//!    registration numbers, photo credits, attachment links.
+//! 2. **Chrome vocabulary** ([`CHROME_WORDS`], `vocabulary.rs`): a line made
+//!    only of menu and widget words ("打印 关闭 收藏", "网站地图 联系我们",
+//!    "Back to top").
+//! 3. **Layout** (`layout.rs`): what the rules cannot name, the shape of the
+//!    page reveals. A row of three or more short unpunctuated tokens is a
+//!    menu (`menu_row`); three or more short unpunctuated lines in a row are
+//!    a link list (`short_line_run`); a short unpunctuated line with chrome
+//!    on both sides is chrome too (`chrome_context`, after jusText's
+//!    context-sensitive pass).
+//! 4. **Text statistics** ([`features`]): what a line's own text says
+//!    (sentence endings, stop-word density, digits, link-like tokens,
+//!    position after the last paragraph of text), for the footers and link
+//!    rows of portals no rule has seen (`link_density`, `digit_row`,
+//!    `page_tail`).
+//! 5. **Site templates** ([`templates`]): paragraphs that recur on many
+//!    pages of one site, learned in a first pass over the corpus
+//!    (`site_template`), looked up by the key's hash
+//!    ([`crate::normalize::key_hash`]).
+//!
+//! Rules are data: adding a pattern is adding a row to [`RULES`] with a test
+//! on text that is not from the samples.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::normalize::key_hash;
+
+pub mod features;
+mod layout;
+mod rules;
+pub mod templates;
+mod vocabulary;
+
+pub use features::TextFeatures;
+pub use rules::{RULES, Rule};
+use templates::SiteTemplates;
+pub use vocabulary::CHROME_WORDS;
+
+/// Which boilerplate layers run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoilerplateConfig {
+    /// Run the named pattern rules and the chrome vocabulary.
+    pub rules: bool,
+    /// Run the layout rules (menu rows, short-line runs, chrome context).
+    pub layout: bool,
+    /// Run the text-statistics layer (link density, digit rows, page tail).
+    pub features: bool,
+}
+
+impl Default for BoilerplateConfig {
+    fn default() -> Self {
+        BoilerplateConfig {
+            rules: true,
+            layout: true,
+            features: true,
+        }
+    }
+}
+
+impl BoilerplateConfig {
+    /// Checks the values that have limits (none here yet).
+    pub fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// The boilerplate rule that drops a paragraph, if any, from its key alone.
+///
+/// ```
+/// use chaff::boilerplate::classify_line;
+/// assert_eq!(classify_line("字体:[ 大 中 小 ]"), Some("font_widget"));
+/// assert_eq!(classify_line("蒙ICP备16003084号-4 蒙公网安备 15010202150124号"), Some("footer"));
+/// assert_eq!(classify_line("打印 关闭 收藏"), Some("chrome_vocabulary"));
+/// assert_eq!(classify_line("一、2022年国民经济和社会发展计划执行情况"), None);
+/// ```
+pub fn classify_line(key: &str) -> Option<&'static str> {
+    let chars = key.chars().count();
+    if let Some(rule) = rules::first_match(key, chars) {
+        return Some(rule);
+    }
+    if chars <= 80 && vocabulary::is_chrome_vocabulary(key) {
+        return Some("chrome_vocabulary");
+    }
+    None
+}
+
+/// Classifies every paragraph of one page from the comparison keys, in page
+/// order. `None` keeps the paragraph; `Some(rule)` drops it as boilerplate.
+///
+/// ```
+/// use chaff::boilerplate::{classify_page, BoilerplateConfig};
+/// let keys = ["网站首页", "走进青城", "政务动态", "呼和浩特市2023年全年地区生产总值增长7.3%,增速居全区第一。"];
+/// let classes = classify_page(&keys, &BoilerplateConfig::default());
+/// assert_eq!(classes, [Some("chrome_vocabulary"), Some("short_line_run"), Some("short_line_run"), None]);
+/// ```
+pub fn classify_page<S: AsRef<str>>(
+    keys: &[S],
+    config: &BoilerplateConfig,
+) -> Vec<Option<&'static str>> {
+    let mut classes: Vec<Option<&'static str>> = if config.rules {
+        keys.iter().map(|k| classify_line(k.as_ref())).collect()
+    } else {
+        vec![None; keys.len()]
+    };
+    if config.layout {
+        layout::classify(keys, &mut classes);
+    }
+    if config.features {
+        let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+        let kept: Vec<bool> = classes.iter().map(Option::is_none).collect();
+        for (class, feature_class) in classes.iter_mut().zip(features::classify(&keys, &kept)) {
+            if class.is_none() {
+                *class = feature_class;
+            }
+        }
+    }
+    classes
+}
+
+/// Why the boilerplate layers drop a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A named rule of layers 1–4 (see [`classify_page`]).
+    Rule(&'static str),
+    /// Layer 5: the paragraph is template on its site.
+    SiteTemplate {
+        /// Pages of the site the paragraph occurs on.
+        pages: u32,
+        /// Pages of the site in the counting pass.
+        site_pages: u32,
+    },
+}
+
+/// Every layer on one page of a document: [`classify_page`], then, for the
+/// paragraphs it keeps, the site templates of the page's site (from `url`,
+/// or `id`; see [`TemplateConfig::site_of`](templates::TemplateConfig::site_of)).
+/// `None` keeps the paragraph.
+///
+/// ```
+/// use chaff::boilerplate::{classify_document, BoilerplateConfig, Class};
+/// use chaff::boilerplate::templates::{TemplateConfig, TemplateCounter};
+/// use chaff::normalize::key_hash;
+/// let footer = "本网站所载文章仅代表作者观点。";
+/// let mut counter = TemplateCounter::new(TemplateConfig::default());
+/// (0..6).for_each(|i| counter.add_page("city", [key_hash(footer), i]));
+/// let templates = counter.finish();
+/// let keys = ["分享到:", "市政府召开常务会议。", footer];
+/// let classes = classify_document(&keys, &BoilerplateConfig::default(), Some(&templates), "city/7", None);
+/// assert_eq!(classes, [Some(Class::Rule("share_widget")), None, Some(Class::SiteTemplate { pages: 6, site_pages: 6 })]);
+/// ```
+pub fn classify_document<S: AsRef<str>>(
+    keys: &[S],
+    config: &BoilerplateConfig,
+    templates: Option<&SiteTemplates>,
+    id: &str,
+    url: Option<&str>,
+) -> Vec<Option<Class>> {
+    let classes = classify_page(keys, config);
+    match templates {
+        Some(templates) => {
+            let site = templates.config().site_of(id, url);
+            keys.iter()
+                .zip(classes)
+                .map(|(key, class)| match class {
+                    Some(rule) => Some(Class::Rule(rule)),
+                    None => templates
+                        .lookup(&site, key_hash(key.as_ref()))
+                        .map(|(pages, site_pages)| Class::SiteTemplate { pages, site_pages }),
+                })
+                .collect()
+        }
+        None => classes.into_iter().map(|c| c.map(Class::Rule)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(key: &str) -> Option<&'static str> {
+        classify_line(&crate::normalize::comparison_key(key))
+    }
+
+    #[test]
+    fn chinese_portal_chrome_not_from_the_samples() {
+        let cases = [
+            ("您现在的位置：首页 > 新闻中心 > 部门动态", "breadcrumb"),
+            ("首页 > 政务公开 > 通知公告", "breadcrumb"),
+            ("发布日期：2021-03-04  来源：市卫健委", "metadata_row"),
+            ("信息来源：区政府办", "metadata_row"),
+            ("责任编辑：张三", "metadata_row"),
+            ("【字体：大 中 小】", "font_widget"),
+            ("字号：【大】【中】【小】", "font_widget"),
+            ("分享至：", "share_widget"),
+            ("扫一扫在手机打开当前页", "share_widget"),
+            ("京ICP备05070218号", "footer"),
+            ("版权所有：杭州市人民政府办公厅", "footer"),
+            ("联系电话：0571-12345678", "footer"),
+            ("请先登录后再评论", "login_prompt"),
+            ("（新华社记者 李贺 摄）", "photo_credit"),
+            ("图/视觉中国", "photo_credit"),
+            ("附件：2023年项目清单.xlsx", "attachment"),
+            ("(下转第3版)", "page_jump"),
+            ("关注我们", "social_links"),
+            ("上一篇 下一篇", "chrome_vocabulary"),
+            ("您的浏览器版本过低，请升级", "browser_notice"),
+        ];
+        for (text, rule) in cases {
+            assert_eq!(line(text), Some(rule), "{text}");
+        }
+    }
+
+    #[test]
+    fn english_site_chrome() {
+        let cases = [
+            (
+                "Copyright © 2024 City of Springfield. All rights reserved.",
+                "footer",
+            ),
+            ("You are here: Home > News", "breadcrumb"),
+            ("Home » Services » Parking", "breadcrumb"),
+            ("Published: 12 March 2024", "metadata_row"),
+            ("Share this article:", "share_widget"),
+            ("Back to top", "chrome_vocabulary"),
+            (
+                "Privacy Policy | Terms of Use | Contact Us",
+                "chrome_vocabulary",
+            ),
+            (
+                "We use cookies to improve your experience.",
+                "cookie_notice",
+            ),
+            ("Photo: Jane Doe/Reuters", "photo_credit"),
+            ("Please log in to comment.", "login_prompt"),
+        ];
+        for (text, rule) in cases {
+            assert_eq!(line(text), Some(rule), "{text}");
+        }
+    }
+
+    #[test]
+    fn content_survives_the_rules() {
+        let keep = [
+            "一、2022年国民经济和社会发展计划执行情况",
+            "(一)着力抓统筹、提质效,经济发展稳步恢复",
+            "本报讯(记者 刘丽霞)记者从市统计局获悉,1—11月,呼和浩特市着力推动经济高质量发展。",
+            "来源于群众的意见建议,市政府逐条研究办理。",
+            "时间过得很快,转眼又是一年。",
+            "The council approved the budget on Monday, the mayor said.",
+            "Home prices rose 4% in March, according to the survey.",
+            "1. 坚持稳中求进工作总基调。",
+            "走近人民群众身边 走进人民群众心里",
+            "(上接第1版)健全“双联系”制度机制,明确了每一位常委会组成人员。",
+            "他用相机拍摄了这座城市的变迁。",
+        ];
+        for text in keep {
+            assert_eq!(line(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn layout_finds_menus_the_rules_do_not_name() {
+        let keys = [
+            "新闻中心",
+            "办事服务",
+            "互动交流",
+            "数据发布",
+            "我市召开全市经济工作会议,部署明年重点任务。",
+            "教育 医疗 住房 交通 社保",
+        ];
+        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        assert_eq!(&classes[..4], [Some("short_line_run"); 4]);
+        assert_eq!(classes[4], None);
+        assert_eq!(classes[5], Some("menu_row"));
+    }
+
+    #[test]
+    fn headings_between_paragraphs_and_captions_survive() {
+        let keys = [
+            "敖勒川草原。王劲凯 摄",
+            "呼和浩特加压奋进跑出高质量发展",
+            "□梁倩姝 谷台 吴香凝",
+            "经济运行持续向好",
+            "2023年,如何贯彻落实党的二十大精神?",
+        ];
+        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        assert_eq!(
+            classes,
+            [
+                Some("photo_credit"),
+                None,
+                Some("author_credit"),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn site_name_between_chrome_rows_is_chrome() {
+        let keys = [
+            "我的咨询 我的订阅 我的收藏 我的足迹",
+            "某某市人民政府",
+            "当前位置: 首页 > 政府信息公开",
+            "关于2023年工作的报告,现提请审议。",
+        ];
+        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        assert_eq!(classes[1], Some("chrome_context"));
+        assert_eq!(classes[3], None);
+    }
+}

@@ -1,0 +1,176 @@
+//! The bit-counting kernel, the crate's SIMD (and most of its `unsafe`):
+//! per-bit counts of a block of hashes with the widest instruction set the
+//! CPU has, picked at run time, each variant the same loop and all giving
+//! the same counts.
+
+/// Adds bit `i` of every hash to `ones[i]`, with the widest vector
+/// instructions this CPU has. Every variant is the same loop compiled for
+/// different instruction sets, so all give the same counts.
+///
+/// ```text
+/// counts can overflow only after 2^32 hashes: the callers count one
+/// paragraph at a time (u32 shingle counts).
+/// ```
+#[inline]
+pub fn count_bits(hashes: &[u64], ones: &mut [u32; 64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match *KERNEL {
+            Kernel::Avx512 => {
+                // SAFETY: the CPU has AVX-512 F and BW (checked at start-up).
+                return unsafe { count_bits_avx512(hashes, ones) };
+            }
+            Kernel::Avx2 => {
+                // SAFETY: the CPU has AVX2 (checked at start-up).
+                return unsafe { count_bits_avx2(hashes, ones) };
+            }
+            Kernel::Portable => {}
+        }
+    }
+    count_bits_portable(hashes, ones)
+}
+
+/// The instruction set [`count_bits`] uses on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// AVX-512 F + BW.
+    Avx512,
+    /// AVX2.
+    Avx2,
+    /// Whatever the build targets (SSE2 on a default x86-64 build).
+    Portable,
+}
+
+static KERNEL: std::sync::LazyLock<Kernel> = std::sync::LazyLock::new(detect_kernel);
+
+fn detect_kernel() -> Kernel {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::env::var_os("CHAFF_PORTABLE_KERNEL").is_some() {
+            return Kernel::Portable;
+        }
+        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw") {
+            return Kernel::Avx512;
+        }
+        if is_x86_feature_detected!("avx2") {
+            return Kernel::Avx2;
+        }
+    }
+    Kernel::Portable
+}
+
+/// The kernel chosen for this machine (`CHAFF_PORTABLE_KERNEL` set in the
+/// environment forces the portable one).
+///
+/// ```
+/// let kernel = chaff::fingerprint::kernel();
+/// println!("{kernel:?}");
+/// ```
+pub fn kernel() -> Kernel {
+    *KERNEL
+}
+
+#[inline(always)]
+fn count_bits_portable(hashes: &[u64], ones: &mut [u32; 64]) {
+    for &hash in hashes {
+        for (i, count) in ones.iter_mut().enumerate() {
+            *count += ((hash >> i) & 1) as u32;
+        }
+    }
+}
+
+/// AVX2: 64 byte counters in two registers. Each hash is broadcast, every
+/// byte of it spread over eight lanes (`vpshufb`), tested against that
+/// lane's bit (`vpand`, `vpcmpeqb`: 0xFF where set) and subtracted (adding
+/// one). The byte counters are widened into `ones` every 255 hashes, before
+/// they can wrap.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn count_bits_avx2(hashes: &[u64], ones: &mut [u32; 64]) {
+    use std::arch::x86_64::*;
+    // Lane i of the low register holds bit i of the hash, lane i of the
+    // high one bit 32 + i. vpshufb indexes within each 128-bit half, and
+    // the broadcast puts all eight hash bytes in both halves.
+    let spread_low = _mm256_setr_epi8(
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, //
+        2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+    );
+    let spread_high = _mm256_setr_epi8(
+        4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, //
+        6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7,
+    );
+    let bit_of_lane = _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64);
+    for block in hashes.chunks(255) {
+        let mut low = _mm256_setzero_si256();
+        let mut high = _mm256_setzero_si256();
+        for &hash in block {
+            let all = _mm256_set1_epi64x(hash as i64);
+            let set_low = _mm256_cmpeq_epi8(
+                _mm256_and_si256(_mm256_shuffle_epi8(all, spread_low), bit_of_lane),
+                bit_of_lane,
+            );
+            let set_high = _mm256_cmpeq_epi8(
+                _mm256_and_si256(_mm256_shuffle_epi8(all, spread_high), bit_of_lane),
+                bit_of_lane,
+            );
+            low = _mm256_sub_epi8(low, set_low);
+            high = _mm256_sub_epi8(high, set_high);
+        }
+        let mut counts = [0u8; 64];
+        // SAFETY: `counts` is 64 bytes; unaligned stores.
+        unsafe {
+            _mm256_storeu_si256(counts.as_mut_ptr().cast(), low);
+            _mm256_storeu_si256(counts.as_mut_ptr().add(32).cast(), high);
+        }
+        for (total, count) in ones.iter_mut().zip(counts) {
+            *total += u32::from(count);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn count_bits_avx512(hashes: &[u64], ones: &mut [u32; 64]) {
+    count_bits_portable(hashes, ones)
+}
+
+/// The portable kernel, for comparing the dispatched one against.
+#[doc(hidden)]
+pub fn count_bits_reference(hashes: &[u64], ones: &mut [u32; 64]) {
+    count_bits_portable(hashes, ones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kernel_counts_like_the_portable_loop() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut hashes: Vec<u64> = (0..2000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            })
+            .collect();
+        // runs of all-ones that would wrap a byte counter at 256
+        hashes.extend(std::iter::repeat_n(u64::MAX, 600));
+        hashes.extend([0, 1, 1 << 63, 0x8000_0000, 0x0101_0101_0101_0101]);
+        for len in [0, 1, 7, 254, 255, 256, 511, 2000, hashes.len()] {
+            let mut expected = [0u32; 64];
+            count_bits_reference(&hashes[..len], &mut expected);
+            let mut got = [0u32; 64];
+            count_bits(&hashes[..len], &mut got);
+            assert_eq!(got, expected, "{len} hashes, kernel {:?}", kernel());
+            #[cfg(target_arch = "x86_64")]
+            if is_x86_feature_detected!("avx2") {
+                let mut avx2 = [0u32; 64];
+                // SAFETY: AVX2 is present (checked above).
+                unsafe { count_bits_avx2(&hashes[..len], &mut avx2) };
+                assert_eq!(avx2, expected, "{len} hashes, AVX2");
+            }
+        }
+    }
+}

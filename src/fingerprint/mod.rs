@@ -1,0 +1,282 @@
+//! Stage 4: shingles and fingerprints.
+//!
+//! # Shingles
+//!
+//! The comparison key is read as runs of one script:
+//!
+//! * a **CJK run** (ideographs, kana, hangul, and digits met inside such a
+//!   run) is shingled by characters: every window of
+//!   [`FingerprintConfig::cjk_shingle_chars`] consecutive characters;
+//! * a **word run** (Latin, Cyrillic, Greek… words, lowercased) is shingled
+//!   by words: every window of [`FingerprintConfig::word_shingle_words`]
+//!   consecutive words, joined by one space.
+//!
+//! Punctuation and whitespace are skipped inside a run, so a change of
+//! punctuation width or of spacing does not change a single shingle. Mixed
+//! text gets both kinds. A run shorter than the window is one shingle.
+//!
+//! Defaults: 3 characters, 2 words. On the seed pages, 3-character shingles
+//! keep the different interview headers of `004` (which share a 15-character
+//! formula) apart while the triplicated blocks of `000` coincide; 2-grams
+//! fire on common words, 4-grams lose too much to a one-character edit.
+//!
+//! # SimHash
+//!
+//! [`simhash()`] is Charikar's SimHash over the shingles, bit for bit what
+//! `simhash::simhash_stream` computes over the same shingles when the
+//! feature hash is [`FeatureHash::SipHash24`] (tests check it on the sample
+//! pages and on random text). The default feature hash is
+//! [`FeatureHash::Fast`], about fifteen times cheaper than SipHash.
+//!
+//! The kernel is ours: hashes are counted per bit in blocks of 64 by
+//! [`count_bits`], which picks at run time the widest instruction set the
+//! CPU has (AVX-512, AVX2, or the build's baseline), since release builds
+//! are not compiled for the native CPU. All variants give the same counts,
+//! hence the same bits (tested against the portable loop).
+
+//!
+//! # Files
+//!
+//! `mod.rs` composes the parts into [`fingerprint_with_set`]:
+//! `shingle.rs` cuts the key ([`Shingler`]), `feature_hash.rs` hashes each
+//! shingle ([`FeatureHash`]), `kernel.rs` counts the hashes' bits
+//! ([`count_bits`], the SIMD variants), `simhash.rs` turns counts into a
+//! SimHash ([`simhash()`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::normalize::key_hash;
+
+mod feature_hash;
+mod kernel;
+mod shingle;
+mod simhash;
+
+pub use feature_hash::FeatureHash;
+pub use kernel::{Kernel, count_bits, count_bits_reference, kernel};
+pub use shingle::{Shingle, Shingler};
+pub use simhash::simhash;
+
+/// How shingles are cut and hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FingerprintConfig {
+    /// Characters per shingle in CJK runs.
+    pub cjk_shingle_chars: usize,
+    /// Words per shingle in word runs.
+    pub word_shingle_words: usize,
+    /// The hash of each shingle.
+    pub feature_hash: FeatureHash,
+}
+
+impl Default for FingerprintConfig {
+    fn default() -> Self {
+        FingerprintConfig {
+            cjk_shingle_chars: 3,
+            word_shingle_words: 2,
+            feature_hash: FeatureHash::Fast,
+        }
+    }
+}
+
+impl FingerprintConfig {
+    /// Checks that both shingle sizes are at least 1.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.cjk_shingle_chars == 0 || self.word_shingle_words == 0 {
+            return Err(Error::Config("shingle sizes must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+/// What dedup needs to know of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// 64-bit hash of the whole comparison key: equal keys, equal hashes.
+    pub exact: u64,
+    /// SimHash over the shingles.
+    pub simhash: u64,
+    /// How many shingles went into `simhash`.
+    pub shingles: u32,
+}
+
+/// The fingerprint of a comparison key.
+///
+/// ```
+/// use chaff::fingerprint::{fingerprint, FingerprintConfig, Shingler};
+/// let config = FingerprintConfig::default();
+/// let mut shingler = Shingler::new();
+/// let a = fingerprint("城市建设迈出新步伐,完成投资120亿元。", &config, &mut shingler);
+/// let b = fingerprint("城市建设迈出新步伐，完成投资120亿元", &config, &mut shingler);
+/// assert_eq!(a.simhash, b.simhash); // punctuation does not change shingles
+/// assert_ne!(a.exact, b.exact);     // but the keys differ
+/// ```
+pub fn fingerprint(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Fingerprint {
+    fingerprint_with_set(key, config, shingler, None)
+}
+
+/// The fingerprint of a comparison key and, when `set` is given, its
+/// shingle set: the low 32 bits of the shingles' hashes, sorted, without
+/// repeats, at most the [`MAX_SET`] smallest (what near-duplicate
+/// verification compares). Memory does not grow with the key's length.
+///
+/// ```
+/// use chaff::fingerprint::{fingerprint_with_set, FingerprintConfig, Shingler};
+/// let mut set = Vec::new();
+/// let fp = fingerprint_with_set("甲乙丙甲乙丙", &FingerprintConfig::default(), &mut Shingler::new(), Some(&mut set));
+/// assert_eq!(fp.shingles, 4); // 甲乙丙 乙丙甲 丙甲乙 甲乙丙
+/// assert_eq!(set.len(), 3);
+/// ```
+pub fn fingerprint_with_set(
+    key: &str,
+    config: &FingerprintConfig,
+    shingler: &mut Shingler,
+    mut set: Option<&mut Vec<u32>>,
+) -> Fingerprint {
+    let feature_hash = config.feature_hash;
+    let mut buffer = std::mem::take(&mut shingler.text);
+    let mut hashes = std::mem::take(&mut shingler.hashes);
+    hashes.clear();
+    if let Some(set) = set.as_deref_mut() {
+        set.clear();
+    }
+    let mut ones = [0u32; 64];
+    let mut total = 0u64;
+    // Hashes are counted a block at a time, so memory stays the same for a
+    // paragraph of any length.
+    let mut flush = |hashes: &mut Vec<u64>, set: Option<&mut Vec<u32>>| {
+        count_bits(hashes, &mut ones);
+        total += hashes.len() as u64;
+        if let Some(set) = set {
+            set.extend(hashes.iter().map(|hash| *hash as u32));
+            if set.len() > 4 * MAX_SET {
+                bottom_k(set);
+            }
+        }
+        hashes.clear();
+    };
+    shingler.for_each(key, config, |shingle| {
+        hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
+        if hashes.len() == HASH_BLOCK {
+            flush(&mut hashes, set.as_deref_mut());
+        }
+    });
+    flush(&mut hashes, set.as_deref_mut());
+    if let Some(set) = set {
+        bottom_k(set);
+    }
+    shingler.text = buffer;
+    shingler.hashes = hashes;
+    let mut simhash = 0u64;
+    for (i, ones) in ones.iter().enumerate() {
+        if 2 * u64::from(*ones) > total {
+            simhash |= 1 << i;
+        }
+    }
+    Fingerprint {
+        exact: key_hash(key),
+        simhash,
+        shingles: total.min(u64::from(u32::MAX)) as u32,
+    }
+}
+
+/// Shingle hashes counted at a time (32 KiB).
+const HASH_BLOCK: usize = 4096;
+
+/// The most shingle hashes kept in a shingle set: the smallest ones, a
+/// bottom-k sample whose Jaccard estimate has a standard error under 0.03.
+pub const MAX_SET: usize = 256;
+
+/// Sorts, removes repeats and keeps the [`MAX_SET`] smallest.
+fn bottom_k(set: &mut Vec<u32>) {
+    set.sort_unstable();
+    set.dedup();
+    set.truncate(MAX_SET);
+}
+
+/// The shingle set of a comparison key (see [`fingerprint_with_set`]).
+pub fn shingle_set(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Vec<u32> {
+    let mut set = Vec::new();
+    fingerprint_with_set(key, config, shingler, Some(&mut set));
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shingles(key: &str, config: &FingerprintConfig) -> Vec<String> {
+        let mut out = Vec::new();
+        Shingler::new().for_each_shingle(key, config, |s| out.push(s.to_owned()));
+        out
+    }
+
+    #[test]
+    fn kernel_equals_the_simhash_crate_on_seed_text() {
+        let config = FingerprintConfig {
+            feature_hash: FeatureHash::SipHash24,
+            ..FingerprintConfig::default()
+        };
+        let mut shingler = Shingler::new();
+        for text in [
+            "2023年,呼和浩特全力培育“六大产业集群”,产值实现2430亿元,占全市工业总产值比重突破90%。",
+            "The council approved the budget for the coming year, the mayor said on Monday.",
+            "",
+            "单",
+        ] {
+            let all = shingles(text, &config);
+            let reference = ::simhash::simhash_stream(all.iter().map(String::as_str));
+            assert_eq!(
+                fingerprint(text, &config, &mut shingler).simhash,
+                reference,
+                "{text}"
+            );
+        }
+    }
+
+    /// Fingerprints are part of saved indexes and of reports: a change to
+    /// shingling, hashing or counting that moves them must be deliberate.
+    #[test]
+    fn fingerprints_are_pinned() {
+        let texts = [
+            "2023年,呼和浩特全力培育“六大产业集群”,产值实现2430亿元,占全市工业总产值比重突破90%。",
+            "The council approved the budget for the coming year, the mayor said on Monday.",
+            "各位代表:",
+        ];
+        let pinned = [
+            (
+                FeatureHash::Fast,
+                [
+                    0xe0c0_6b2a_3286_99da,
+                    0xb2ce_2715_ba0e_7df6,
+                    0x0020_4555_1c21_0060,
+                ],
+            ),
+            (
+                FeatureHash::SipHash24,
+                [
+                    0xf580_c985_0623_6468,
+                    0x8992_88cf_69cd_00a5,
+                    0x4005_8260_810c_8680,
+                ],
+            ),
+        ];
+        for (feature_hash, simhashes) in pinned {
+            let config = FingerprintConfig {
+                feature_hash,
+                ..FingerprintConfig::default()
+            };
+            for (text, simhash) in texts.iter().zip(simhashes) {
+                let fp = fingerprint(text, &config, &mut Shingler::new());
+                assert_eq!(fp.simhash, simhash, "{feature_hash:?} {text}");
+            }
+        }
+        let fp = fingerprint(
+            texts[0],
+            &FingerprintConfig::default(),
+            &mut Shingler::new(),
+        );
+        assert_eq!((fp.exact, fp.shingles), (0xcd3b_3532_c667_55e9, 41));
+    }
+}
