@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use chaff::io::{JsonlSink, OutputFile, TxtDirSink};
 use chaff::io::{Utf8Policy, documents, skip_bad_records};
+use chaff::report::RunRecord;
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Sink, Summary};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -285,9 +286,13 @@ fn run(args: &Args) -> Result<(), Error> {
     let elapsed = started.elapsed();
     let summary = cleaner.summary();
     if let Some(path) = &args.summary {
+        let mut record = cleaner.run_record();
+        record.records_skipped = skipped;
+        record.seconds = elapsed.as_secs_f64();
         let mut file = OutputFile::create(path)?;
-        let json = serde_json::json!({ "summary": summary, "records_skipped": skipped, "config": cleaner.config(), "seconds": elapsed.as_secs_f64(), "timings_ns": cleaner.timings() });
-        writeln!(file, "{json:#}").map_err(|e| Error::output(path, e))?;
+        serde_json::to_writer_pretty(&mut file, &record)
+            .map_err(|e| Error::output(path, e.into()))?;
+        writeln!(file).map_err(|e| Error::output(path, e))?;
         file.commit()?;
     }
     if !args.quiet {
@@ -360,6 +365,14 @@ impl<'a, S> Progress<'a, S> {
 }
 
 impl<S: Sink> Sink for Progress<'_, S> {
+    fn begin(&mut self) -> Result<(), Error> {
+        self.inner.begin()
+    }
+
+    fn finish(&mut self, record: &RunRecord) -> Result<(), Error> {
+        self.inner.finish(record)
+    }
+
     fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
         self.bytes += document.bytes_in as u64;
         self.bar.inc(1);

@@ -62,7 +62,9 @@ pub use config::Config;
 pub use document::Document;
 pub use error::{Error, Result};
 pub use pipeline::Cleaner;
-pub use report::{CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, Verdict};
+pub use report::{
+    CleanDocument, Origin, ParagraphDecision, RunRecord, StageTimings, Summary, Verdict,
+};
 pub use sink::Sink;
 
 #[cfg(test)]

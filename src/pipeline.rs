@@ -13,6 +13,7 @@
 //! means first in the input, and the output is the same for any number of
 //! threads.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -32,7 +33,8 @@ use crate::fingerprint::{Fingerprint, Shingler, fingerprint_with_set};
 use crate::io::AtomicFile;
 use crate::normalize::{comparison_key_into, key_hash};
 use crate::report::{
-    CleanDocument, Origin, ParagraphDecision, StageTimings, Summary, TrimmedSentence, Verdict,
+    CleanDocument, Origin, ParagraphDecision, RunRecord, StageTimings, Summary, TrimmedSentence,
+    Verdict,
 };
 use crate::sink::Sink;
 use crate::split::{Paragraph, split_paragraphs};
@@ -67,6 +69,8 @@ pub struct Cleaner {
     trimmer: Option<SentenceTrimmer>,
     /// Learned site templates, if any.
     templates: Option<Arc<SiteTemplates>>,
+    /// When the cleaner was made, for the run record.
+    created: Instant,
 }
 
 /// A document after the parallel stages.
@@ -126,6 +130,7 @@ impl Cleaner {
             timings: StageTimings::default(),
             trimmer,
             templates: None,
+            created: Instant::now(),
         })
     }
 
@@ -193,6 +198,18 @@ impl Cleaner {
         &self.timings
     }
 
+    /// The record of everything cleaned so far: versions, configuration,
+    /// summary, timings, and the seconds since the cleaner was made (see
+    /// [`RunRecord`]).
+    pub fn run_record(&self) -> RunRecord {
+        RunRecord::new(
+            (*self.config).clone(),
+            self.summary.clone(),
+            self.created.elapsed().as_secs_f64(),
+            self.timings,
+        )
+    }
+
     /// Cleans one document.
     pub fn clean(&mut self, document: Document) -> CleanDocument {
         let mut scratch = Scratch::default();
@@ -233,9 +250,11 @@ impl Cleaner {
     }
 
     /// Cleans a stream of documents in batches of `batch` and hands each
-    /// cleaned document to `sink` in input order. The first input error
-    /// stops the run after every document before it has been cleaned and
-    /// handed over; a sink error stops it at once. Either is returned.
+    /// cleaned document to `sink` in input order, between
+    /// [`Sink::begin`] and [`Sink::finish`] (with [`Self::run_record`]).
+    /// The first input error stops the run after every document before it
+    /// has been cleaned and handed over; a sink error stops it at once.
+    /// Either is returned, and `finish` is not called.
     ///
     /// Two batches are in flight: while the rayon pool runs the
     /// per-document stages of one, the calling thread runs dedup and the
@@ -250,6 +269,7 @@ impl Cleaner {
         let mut documents = documents.into_iter();
         let mut analyzed: Vec<Analyzed> = Vec::new();
         let mut input_error = None;
+        sink.begin()?;
         loop {
             let mut next = Vec::with_capacity(batch);
             if input_error.is_none() {
@@ -264,7 +284,10 @@ impl Cleaner {
                 }
             }
             if next.is_empty() && analyzed.is_empty() {
-                return input_error.map_or(Ok(()), Err);
+                return match input_error {
+                    Some(error) => Err(error),
+                    None => sink.finish(&self.run_record()),
+                };
             }
             // Analyze `next` on the pool while this thread resolves the
             // batch before it. The scope waits for both, and a thread that
@@ -318,7 +341,9 @@ impl Cleaner {
                 paragraph: index as u32,
             };
             let verdict = match (analyzed.class, analyzed.fingerprint) {
-                (Some(Class::Rule(rule)), _) => Verdict::Boilerplate { rule },
+                (Some(Class::Rule(rule)), _) => Verdict::Boilerplate {
+                    rule: Cow::Borrowed(rule),
+                },
                 (Some(Class::SiteTemplate { pages, site_pages }), _) => {
                     Verdict::SiteTemplate { pages, site_pages }
                 }

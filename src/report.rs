@@ -4,22 +4,40 @@
 //! is the kept paragraphs; the report is the dropped ones with their
 //! reasons. Both are views of the same [`CleanDocument`], so nothing can
 //! be dropped without a record.
+//!
+//! Everything here serializes and deserializes: a report line reads back
+//! as a [`ReportEntry`] (as Dolma's apply step reads its attributes), and a
+//! run ends with a [`RunRecord`] (versions, configuration, counts,
+//! timings), as ripgrep's JSON output ends with its stats.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
 
 /// Why a paragraph was kept or dropped.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// ```
+/// use chaff::Verdict;
+/// let verdict = Verdict::Boilerplate { rule: "footer".into() };
+/// let json = serde_json::to_string(&verdict)?;
+/// assert_eq!(json, r#"{"reason":"boilerplate","rule":"footer"}"#);
+/// assert_eq!(serde_json::from_str::<Verdict>(&json)?, verdict);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Verdict {
     /// The paragraph is in the clean output.
     Kept,
     /// A boilerplate rule matched.
     Boilerplate {
-        /// The rule's name (see [`crate::boilerplate`]).
-        rule: &'static str,
+        /// The rule's name (see [`crate::boilerplate`]): borrowed from the
+        /// rule table when the pipeline decides, owned when read back.
+        rule: Cow<'static, str>,
     },
     /// The paragraph is part of its site's template: it occurs on `pages`
     /// of the site's `site_pages` pages (see
@@ -56,7 +74,7 @@ pub enum Verdict {
 
 /// A sentence taken out of a kept paragraph because it repeats an earlier
 /// one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrimmedSentence {
     /// Byte offset of the sentence in the paragraph as it was read.
     pub offset: usize,
@@ -71,11 +89,27 @@ pub struct TrimmedSentence {
 
 impl Verdict {
     /// The name counted in the summary: `kept`, the boilerplate rule's name,
-    /// `exact_duplicate` or `near_duplicate`.
-    pub fn name(&self) -> &'static str {
+    /// `site_template`, `exact_duplicate`, `near_duplicate` or
+    /// `trimmed_sentences`.
+    pub fn name(&self) -> &str {
+        match self {
+            Verdict::Boilerplate { rule } => rule,
+            _ => self.static_name(),
+        }
+    }
+
+    /// [`Self::name`] as a summary key: the rule's name shares its storage.
+    fn name_key(&self) -> Cow<'static, str> {
+        match self {
+            Verdict::Boilerplate { rule } => rule.clone(),
+            _ => Cow::Borrowed(self.static_name()),
+        }
+    }
+
+    fn static_name(&self) -> &'static str {
         match self {
             Verdict::Kept => "kept",
-            Verdict::Boilerplate { rule } => rule,
+            Verdict::Boilerplate { .. } => "boilerplate",
             Verdict::SiteTemplate { .. } => "site_template",
             Verdict::ExactDuplicate { .. } => "exact_duplicate",
             Verdict::NearDuplicate { .. } => "near_duplicate",
@@ -94,7 +128,7 @@ impl Verdict {
 }
 
 /// The paragraph a duplicate repeats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     /// Its document's id.
     pub id: Arc<str>,
@@ -103,7 +137,7 @@ pub struct Origin {
 }
 
 /// One paragraph and what became of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphDecision {
     /// 1-based line of the paragraph's first character.
     pub line: usize,
@@ -118,12 +152,12 @@ pub struct ParagraphDecision {
 }
 
 /// A document after cleaning: every paragraph with its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CleanDocument {
     /// The document's id.
     pub id: Arc<str>,
     /// The document's URL, when the input had one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Invalid UTF-8 sequences replaced when the document was decoded
     /// lossily.
@@ -166,10 +200,23 @@ impl CleanDocument {
 }
 
 /// One line of the report: a dropped paragraph and why.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Written from a [`CleanDocument`] it borrows from it; read back from a
+/// report line it owns its text, so a report can be applied or audited
+/// later:
+///
+/// ```
+/// use chaff::report::ReportEntry;
+/// let line = r#"{"id":"a.txt","paragraph":0,"line":1,"byte_offset":0,"text":"分享到:","reason":"boilerplate","rule":"share_widget"}"#;
+/// let entry: ReportEntry = serde_json::from_str(line)?;
+/// assert_eq!(entry.verdict.name(), "share_widget");
+/// assert_eq!(serde_json::to_string(&entry)?, line);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportEntry<'a> {
     /// The document's id.
-    pub id: &'a str,
+    pub id: Cow<'a, str>,
     /// The paragraph's index in its document.
     pub paragraph: usize,
     /// 1-based line.
@@ -177,28 +224,42 @@ pub struct ReportEntry<'a> {
     /// Byte offset in the document.
     pub byte_offset: usize,
     /// The paragraph's text.
-    pub text: &'a str,
+    pub text: Cow<'a, str>,
     /// Why it was dropped.
     #[serde(flatten)]
-    pub verdict: &'a Verdict,
+    pub verdict: Cow<'a, Verdict>,
+}
+
+impl ReportEntry<'_> {
+    /// The entry with its own copies of what it borrows.
+    pub fn into_owned(self) -> ReportEntry<'static> {
+        ReportEntry {
+            id: Cow::Owned(self.id.into_owned()),
+            paragraph: self.paragraph,
+            line: self.line,
+            byte_offset: self.byte_offset,
+            text: Cow::Owned(self.text.into_owned()),
+            verdict: Cow::Owned(self.verdict.into_owned()),
+        }
+    }
 }
 
 impl CleanDocument {
     /// The report entries of this document.
     pub fn report_entries(&self) -> impl Iterator<Item = ReportEntry<'_>> {
         self.dropped().map(|(index, p)| ReportEntry {
-            id: &self.id,
+            id: Cow::Borrowed(&self.id),
             paragraph: index,
             line: p.line,
             byte_offset: p.byte_offset,
-            text: &p.text,
-            verdict: &p.verdict,
+            text: Cow::Borrowed(&p.text),
+            verdict: Cow::Borrowed(&p.verdict),
         })
     }
 }
 
 /// Counts over a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Documents cleaned.
     pub documents: u64,
@@ -215,8 +276,8 @@ pub struct Summary {
     /// Invalid UTF-8 sequences replaced under lossy decoding.
     pub replaced_invalid_utf8: u64,
     /// Dropped paragraphs per reason: boilerplate rule names,
-    /// `exact_duplicate`, `near_duplicate`.
-    pub dropped: BTreeMap<&'static str, u64>,
+    /// `site_template`, `exact_duplicate`, `near_duplicate`.
+    pub dropped: BTreeMap<Cow<'static, str>, u64>,
 }
 
 impl Summary {
@@ -234,7 +295,12 @@ impl Summary {
                 self.paragraphs_out += 1;
                 self.bytes_out += paragraph.text.len() as u64;
             } else {
-                *self.dropped.entry(paragraph.verdict.name()).or_default() += 1;
+                match self.dropped.get_mut(paragraph.verdict.name()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.dropped.insert(paragraph.verdict.name_key(), 1);
+                    }
+                }
             }
         }
     }
@@ -282,7 +348,7 @@ impl std::fmt::Display for Summary {
 /// run in parallel, so theirs are summed over threads (thread time); dedup
 /// and output run in input order on one thread. Timings vary from run to
 /// run and are kept apart from the deterministic [`Summary`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageTimings {
     /// Splitting pages into paragraphs (parallel).
     pub split: u64,
@@ -337,5 +403,61 @@ impl std::fmt::Display for StageTimings {
             writeln!(f, "  {stage:<12} {:>8.3}  {share:>5.1}%", ns as f64 / 1e9)?;
         }
         Ok(())
+    }
+}
+
+/// The format of [`RunRecord`] this build writes.
+pub const RUN_RECORD_VERSION: u32 = 1;
+
+/// What a run was and what it did: the versions, the configuration, the
+/// counts and where the time went. Built by the library
+/// ([`Cleaner::run_record`](crate::Cleaner::run_record)), handed to
+/// [`Sink::finish`](crate::Sink::finish) at the end of a run, written next
+/// to the output by the example binary (`--summary`), and read back with
+/// serde.
+///
+/// ```
+/// use chaff::{Cleaner, Config, Document};
+/// let mut cleaner = Cleaner::new(Config::default())?;
+/// cleaner.clean(Document::new("a", "分享到:\n正文一段。"));
+/// let record = cleaner.run_record();
+/// assert_eq!(record.summary.documents, 1);
+/// let json = serde_json::to_string(&record).unwrap();
+/// let back: chaff::report::RunRecord = serde_json::from_str(&json).unwrap();
+/// assert_eq!(back.summary, record.summary);
+/// assert_eq!(back.config, record.config);
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The record's format ([`RUN_RECORD_VERSION`]).
+    pub format_version: u32,
+    /// The version of chaff that ran.
+    pub chaff_version: String,
+    /// The configuration used.
+    pub config: Config,
+    /// The counts.
+    pub summary: Summary,
+    /// Malformed records the reader skipped (0 unless the caller that
+    /// skipped them says so).
+    pub records_skipped: u64,
+    /// Wall-clock seconds of the run.
+    pub seconds: f64,
+    /// Where the time went, per stage (nanoseconds).
+    pub timings_ns: StageTimings,
+}
+
+impl RunRecord {
+    /// A record of this build, with nothing skipped.
+    pub fn new(config: Config, summary: Summary, seconds: f64, timings_ns: StageTimings) -> Self {
+        RunRecord {
+            format_version: RUN_RECORD_VERSION,
+            chaff_version: env!("CARGO_PKG_VERSION").to_owned(),
+            config,
+            summary,
+            records_skipped: 0,
+            seconds,
+            timings_ns,
+        }
     }
 }

@@ -274,6 +274,32 @@ fn report_names_rules_and_origins() {
 }
 
 #[test]
+fn report_and_clean_documents_read_back_as_they_were_written() {
+    let mut config = Config::default();
+    config.dedup.trim_repeated_sentences = true;
+    let docs = clean_seeds(config);
+    let mut report = Vec::new();
+    for doc in &docs {
+        chaff::io::write_report_entries(&mut report, doc).unwrap();
+        let json = serde_json::to_string(doc).unwrap();
+        let back: CleanDocument = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, doc);
+    }
+    let report = String::from_utf8(report).unwrap();
+    let reasons: std::collections::BTreeSet<String> = report
+        .lines()
+        .map(|line| {
+            let entry: chaff::report::ReportEntry = serde_json::from_str(line).unwrap();
+            assert_eq!(serde_json::to_string(&entry).unwrap(), line);
+            entry.verdict.name().to_owned()
+        })
+        .collect();
+    for reason in ["exact_duplicate", "trimmed_sentences", "footer"] {
+        assert!(reasons.contains(reason), "{reason} not in {reasons:?}");
+    }
+}
+
+#[test]
 fn stages_can_be_switched_off() {
     let mut config = Config::default();
     config.boilerplate.rules = false;

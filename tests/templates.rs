@@ -114,7 +114,7 @@ fn thresholds_need_both_enough_pages_and_enough_share() {
             })
             .collect()
     };
-    let line_verdict = |clean: &[CleanDocument]| verdict_of(&clean[0], line).name();
+    let line_verdict = |clean: &[CleanDocument]| verdict_of(&clean[0], line).name().to_owned();
     // 4 pages of 20: too few pages.
     assert_eq!(line_verdict(&run(build(20, 4))), "kept");
     // 5 of 20 (25%): template.
