@@ -7,15 +7,16 @@
 //! from `tests/fixtures/english`. For each edit rate, every base paragraph
 //! gets an edited copy (random substitutions, insertions and deletions of
 //! that share of its characters, seeded); a pair counts as caught when the
-//! default detector (SimHash within `max_hamming`, then Jaccard of the
-//! shingle sets at least `min_similarity`) merges it. False merges are
+//! library's near-repeat rule ([`DedupConfig::near_repeat`]: SimHash within
+//! `max_hamming`, then Jaccard of the shingle sets at least
+//! `min_similarity`) merges it at each column's settings. False merges are
 //! counted over every pair of distinct base paragraphs and over pairs of
 //! distinct paragraphs that were given the same template sentence.
 
 use std::path::PathBuf;
 
 use chaff::dedup::DedupConfig;
-use chaff::fingerprint::{FingerprintConfig, Shingler, fingerprint, shingle_set};
+use chaff::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint, shingle_set};
 use chaff::io::{Utf8Policy, documents};
 use chaff::normalize::comparison_key;
 use chaff::split::{SplitConfig, split_paragraphs};
@@ -23,7 +24,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 struct Sample {
-    simhash: u64,
+    fingerprint: Fingerprint,
     set: Vec<u32>,
 }
 
@@ -31,14 +32,26 @@ fn sample(text: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Op
     let key = comparison_key(text);
     let fp = fingerprint(&key, config, shingler);
     (fp.shingles >= DedupConfig::default().min_shingles).then(|| Sample {
-        simhash: fp.simhash,
+        fingerprint: fp,
         set: shingle_set(&key, config, shingler),
     })
 }
 
+/// The library's near-repeat rule on a pair, at `max_hamming` `k` and
+/// `min_similarity`: the Jaccard similarity when it merges them.
+fn near_repeat(a: &Sample, b: &Sample, k: u32, min_similarity: f64) -> Option<f64> {
+    let config = DedupConfig {
+        max_hamming: k,
+        min_similarity,
+        ..DedupConfig::default()
+    };
+    config
+        .near_repeat(&a.fingerprint, &a.set, &b.fingerprint, &b.set)
+        .map(|(_, similarity)| similarity)
+}
+
 fn merged(a: &Sample, b: &Sample, k: u32, min_similarity: f64) -> bool {
-    (a.simhash ^ b.simhash).count_ones() <= k
-        && chaff::dedup::jaccard(&a.set, &b.set) >= min_similarity
+    near_repeat(a, b, k, min_similarity).is_some()
 }
 
 fn edit(text: &str, rate: f64, alphabet: &[char], rng: &mut StdRng) -> String {
@@ -194,13 +207,12 @@ fn table(bases: &[String], alphabet: &[char], config: &FingerprintConfig, shingl
                     merges[s] += usize::from(merged(&set[i], &set[j], *k, *t));
                 }
                 if std::env::var_os("SHOW").is_some()
-                    && merged(&set[i], &set[j], dedup.max_hamming, dedup.min_similarity)
+                    && let Some(similarity) =
+                        near_repeat(&set[i], &set[j], dedup.max_hamming, dedup.min_similarity)
                 {
                     eprintln!(
-                        "merged (J={:.2}): {}\n   and: {}",
-                        chaff::dedup::jaccard(&set[i].set, &set[j].set),
-                        bases[i],
-                        bases[j]
+                        "merged (J={similarity:.2}): {}\n   and: {}",
+                        bases[i], bases[j]
                     );
                 }
             }

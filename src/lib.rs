@@ -48,7 +48,6 @@ pub mod config;
 pub mod dedup;
 pub mod document;
 pub mod error;
-pub mod evaluate;
 pub mod fingerprint;
 pub mod index;
 pub mod io;
@@ -66,17 +65,3 @@ pub use report::{
     CleanDocument, Origin, ParagraphDecision, RunRecord, StageTimings, Summary, Verdict,
 };
 pub use sink::Sink;
-
-#[cfg(test)]
-mod test_support {
-    /// The five sample pages.
-    pub fn seed_pages() -> [&'static str; 5] {
-        [
-            include_str!("../tests/fixtures/seeds/000_3c173866b2547df7.txt"),
-            include_str!("../tests/fixtures/seeds/001_a4783f7c51050e56.txt"),
-            include_str!("../tests/fixtures/seeds/002_616ac49161f13a17.txt"),
-            include_str!("../tests/fixtures/seeds/003_48d6919dc0bc708a.txt"),
-            include_str!("../tests/fixtures/seeds/004_3c2085c3029b20c0.txt"),
-        ]
-    }
-}

@@ -1,5 +1,6 @@
 //! The five sample pages as bench material, shared by `#[path]` with the
-//! examples that measure or generate from them.
+//! examples that measure or generate from them: the one list of the seed
+//! pages in code (tests read `tests/fixtures/seeds/` as a directory).
 
 #![allow(dead_code)]
 

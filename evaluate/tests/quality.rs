@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use chaff::evaluate::{Gold, load_output};
 use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config};
+use chaff_evaluate::{Gold, load_output};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
 
 fn gold() -> Gold {
     Gold::load(&Path::new(FIXTURES).join("gold")).expect("gold loads")

@@ -1,4 +1,7 @@
-//! Scoring a cleaner's output against gold paragraph labels.
+//! Scoring a cleaner's output against gold paragraph labels: a tool of
+//! the chaff repository (workspace member `chaff-evaluate`), not part of
+//! the cleaning API. The `evaluate` binary (`src/main.rs`) cleans pages
+//! with chaff, or reads any cleaner's JSONL, and prints the figures.
 //!
 //! A port of `tests/fixtures/gold/score.py` with the same matching rules and
 //! figures (a test checks both agree on the sample pages). Gold files are
@@ -15,7 +18,7 @@
 //! `dup_of` chain ends at.
 //!
 //! ```
-//! let gold = chaff::evaluate::Gold::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold").as_ref())?;
+//! let gold = chaff_evaluate::Gold::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/gold").as_ref())?;
 //! let output = vec![("001_a4783f7c51050e56.txt".to_string(), vec!["1—11月，首府经济运行总体平稳".to_string()])];
 //! let scores = gold.score(&output);
 //! assert_eq!(scores.overall.correct, 1);
@@ -28,7 +31,7 @@ use std::path::Path;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::Error;
+use chaff::Error;
 
 const CONTAIN_MIN: f64 = 0.9;
 const DICE_MIN: f64 = 0.9;

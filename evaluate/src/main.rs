@@ -1,17 +1,17 @@
 //! Scores chaff (or any cleaner's JSONL output) against gold labels.
 //!
 //! ```text
-//! cargo run --release --example evaluate                               # chaff on the sample pages vs their gold
-//! cargo run --release --example evaluate -- --gold GOLD_DIR PAGES...   # chaff on your labelled pages
-//! cargo run --release --example evaluate -- --scored OUTPUT.jsonl      # someone's output vs the gold
+//! cargo run --release -p chaff-evaluate                               # chaff on the sample pages vs their gold
+//! cargo run --release -p chaff-evaluate -- --gold GOLD_DIR PAGES...   # chaff on your labelled pages
+//! cargo run --release -p chaff-evaluate -- --scored OUTPUT.jsonl      # someone's output vs the gold
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chaff::evaluate::{Gold, load_output};
 use chaff::io::{Utf8Policy, documents};
 use chaff::{Cleaner, Config, Error};
+use chaff_evaluate::{Gold, load_output};
 use clap::Parser;
 
 /// Scores clean output against gold paragraph labels (same rules as score.py).
@@ -20,7 +20,7 @@ struct Args {
     /// Pages to clean and score (default: the bundled sample pages).
     inputs: Vec<PathBuf>,
     /// Directory of gold `*.jsonl` files.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold"))]
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/gold"))]
     gold: PathBuf,
     /// Score this clean JSONL ({"id", "paragraphs"} per page) instead of running chaff.
     #[arg(long, conflicts_with = "inputs")]
@@ -48,7 +48,7 @@ fn run(args: Args) -> Result<(), Error> {
         let inputs = if args.inputs.is_empty() {
             vec![PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/seeds"
+                "/../tests/fixtures/seeds"
             ))]
         } else {
             args.inputs
@@ -65,7 +65,8 @@ fn run(args: Args) -> Result<(), Error> {
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&scores).map_err(|e| Error::Config(e.to_string()))?
+            serde_json::to_string_pretty(&scores)
+                .map_err(|e| Error::output("<stdout>", e.into()))?
         );
     } else {
         println!("{scores}");
