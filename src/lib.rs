@@ -24,16 +24,40 @@
 //! | stage | module | what it does |
 //! |---|---|---|
 //! | 1 | [`split`] | lines become paragraphs; scraper breaks are repaired |
-//! | 2 | [`normalize`] | NFKC comparison key; the text itself is never rewritten |
-//! | 3 | [`boilerplate`] | named rules, chrome vocabulary, page layout |
+//! | 2 | [`normalize`] | NFKC comparison key and its hash; the text itself is never rewritten |
+//! | 3 | [`boilerplate`] | named rules, chrome vocabulary, page layout, text statistics, site templates |
 //! | 4 | [`fingerprint`] | CJK character and Latin word shingles, 64-bit SimHash |
 //! | 5 | [`index`] | exact search for fingerprints within `k` bits |
-//! | 6 | [`dedup`] | exact and near repeats, first occurrence wins |
-//! | 7 | [`pipeline`] | parallel per-document stages, ordered dedup, sinks |
-//! | 8 | [`report`] | verdicts, report entries, summary counts |
+//! | 6 | [`dedup`] | exact and near repeats, first occurrence wins; sentence trimming; saved state |
+//! | 7 | [`pipeline`] | the [`Cleaner`]: parallel per-document stages, ordered dedup, sinks |
+//! | 8 | [`report`] | verdicts, report entries, summary counts, the run record |
 //!
 //! [`io`] moves documents in and out: `.txt` pages, directories, JSONL,
 //! WARC/WET, standard input; clean JSONL, `.txt` directories, report JSONL.
+//!
+//! ## The modules and what each may import
+//!
+//! No module reaches back up the pipeline, none imports through the crate
+//! root (the re-exports below are for callers), no stage imports `io`,
+//! `pipeline`, `report`, `config`, `sink` or `document`, and there are no
+//! import cycles.
+//!
+//! | module | what it holds | may import |
+//! |---|---|---|
+//! | [`error`] | [`Error`] (one variant per kind of failure), [`Result`] | — |
+//! | [`chars`] | character classes: CJK, ideographs, invisible, blank, punctuation | — |
+//! | [`document`] | [`Document`], the input record | — |
+//! | [`split`] | stage 1 | `chars`, `error` |
+//! | [`normalize`] | stage 2 | `chars` |
+//! | [`boilerplate`] | stage 3, one file per layer; `mod.rs` composes them | `chars`, `error`, `normalize` |
+//! | [`fingerprint`] | stage 4: shingler, feature hash, SimHash, SIMD kernel; `mod.rs` composes them | `chars`, `error`, `normalize` |
+//! | [`index`] | stage 5 | `error` |
+//! | [`dedup`] | stage 6, with `trim` (sentences) and `state` (persistence through `Read`/`Write`) | `error`, `fingerprint`, `index`, `normalize`, `split` |
+//! | [`config`] | [`Config`]: one section per stage, each stage's `validate` | the stages, `error` |
+//! | [`report`] | [`Verdict`], [`CleanDocument`], report entries, [`Summary`], [`RunRecord`] | `config` |
+//! | [`sink`] | [`Sink`], its blanket impls, closure sinks | `error`, `report` |
+//! | [`io`] | reading, decoding, WARC/WET, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink` |
+//! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
 //!
 //! ## Across a corpus
 //!
@@ -41,6 +65,8 @@
 //! across all the documents it is given, in input order.
 //! [`Cleaner::clean_batch`] runs the per-document stages in parallel on the
 //! current rayon pool; the output is identical for any thread count.
+
+#![deny(missing_docs)]
 
 pub mod boilerplate;
 pub mod chars;

@@ -72,9 +72,10 @@ const MAX_LINK_SHARE: f32 = 0.8;
 /// of numbers.
 const MIN_DIGIT_SHARE: f32 = 0.5;
 /// A good paragraph has at least this many characters: jusText's
-/// `length_low` (70) for Latin text; for Chinese, 25 (an ideograph carries
-/// about as much as three Latin characters).
+/// `length_low` (70) for Latin text; for Chinese, [`GOOD_MIN_CHARS_CJK`].
 pub const GOOD_MIN_CHARS: usize = 70;
+/// A good Chinese paragraph has at least this many characters: 25 (an
+/// ideograph carries about as much as three Latin characters).
 pub const GOOD_MIN_CHARS_CJK: usize = 25;
 /// The longest line the page-tail decision drops.
 pub const TAIL_MAX_CHARS: usize = 40;
@@ -90,11 +91,13 @@ pub struct TextFeatures {
     pub digits_and_symbols: usize,
     /// Characters inside link-like tokens (URLs, e-mails, domains).
     pub link_chars: usize,
-    /// Ideographs, and those of them that are function characters.
+    /// Ideographs (CJK characters).
     pub ideographs: usize,
+    /// Those of the ideographs that are function characters.
     pub ideograph_stops: usize,
-    /// Latin words, and those of them that are stop words.
+    /// Latin words.
     pub words: usize,
+    /// Those of the words that are stop words.
     pub word_stops: usize,
 }
 
