@@ -25,6 +25,8 @@
 //! # Ok::<(), chaff::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
