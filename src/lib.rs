@@ -58,6 +58,7 @@
 //! | [`sink`] | [`Sink`], its blanket impls, closure sinks | `error`, `report` |
 //! | [`io`] | reading, decoding, WARC/WET, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink` |
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
+//! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |
 //!
 //! ## Across a corpus
 //!
@@ -70,6 +71,8 @@
 
 pub mod boilerplate;
 pub mod chars;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod dedup;
 pub mod document;
