@@ -6,14 +6,16 @@ use serde::{Deserialize, Serialize};
 
 /// One input document.
 ///
-/// Serializes as a JSONL input record reads (`{"id", "text", "url"?}`), so
-/// a document survives a round trip through JSON:
+/// Serializes as a JSONL input record reads (`{"id", "text", "url"?, …}`),
+/// its other fields in `extra`, so a document survives a round trip
+/// through JSON:
 ///
 /// ```
 /// let mut doc = chaff::Document::new("a", "正文。");
 /// doc.url = Some("https://example.cn/a".into());
+/// doc.extra.insert("date".into(), "2024-05-01".into());
 /// let json = serde_json::to_string(&doc)?;
-/// assert_eq!(json, r#"{"id":"a","text":"正文。","url":"https://example.cn/a"}"#);
+/// assert_eq!(json, r#"{"id":"a","text":"正文。","url":"https://example.cn/a","date":"2024-05-01"}"#);
 /// assert_eq!(serde_json::from_str::<chaff::Document>(&json)?, doc);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -30,6 +32,10 @@ pub struct Document {
     /// was valid).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub replaced_invalid_utf8: usize,
+    /// The input record's other fields (a crawl's `date`, language tags,
+    /// …), in their order: carried through to the clean output untouched.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 fn is_zero(n: &usize) -> bool {

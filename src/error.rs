@@ -18,14 +18,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// ```
 /// use chaff::Error;
-/// let err = Error::InvalidUtf8 { source_name: "pages/a.txt".into(), line: 3, byte_offset: 41 };
+/// let err = Error::InvalidUtf8 { source_name: "pages/a.txt".into(), line: 3, byte_offset: 41, looks_like: None };
 /// assert_eq!(err.to_string(), "pages/a.txt:3: invalid UTF-8 at byte offset 41");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not valid UTF-8 and lossy decoding was not requested.
-    #[error("{source_name}:{line}: invalid UTF-8 at byte offset {byte_offset}")]
+    #[error("{source_name}:{line}: invalid UTF-8 at byte offset {byte_offset}{}", looks_like_note(.looks_like))]
     InvalidUtf8 {
         /// The file (or `<stdin>`) the bytes came from.
         source_name: PathBuf,
@@ -33,6 +33,9 @@ pub enum Error {
         line: usize,
         /// Byte offset of the first invalid byte from the start of the source.
         byte_offset: usize,
+        /// The encoding the bytes from there on read as, when they read as
+        /// Chinese text in one (`GB18030`, which covers GBK and GB2312).
+        looks_like: Option<&'static str>,
     },
 
     /// A JSONL line is not a JSON object of the expected shape, or a WARC
@@ -96,6 +99,17 @@ pub enum Error {
     /// not parse.
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// A [`Sink`](crate::Sink) of the caller's failed with an error of its
+    /// own (see [`Error::sink`]).
+    #[error("{0}")]
+    Sink(Box<dyn std::error::Error + Send + Sync>),
+}
+
+fn looks_like_note(looks_like: &Option<&'static str>) -> String {
+    looks_like
+        .map(|encoding| format!(" (the bytes read as {encoding} text)"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -117,6 +131,30 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// Wraps the error of a caller's [`Sink`](crate::Sink), which the run
+    /// then returns as it is.
+    ///
+    /// ```
+    /// use chaff::{Cleaner, Config, Document, Error};
+    /// #[derive(Debug)]
+    /// struct Full;
+    /// impl std::fmt::Display for Full {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("queue full") }
+    /// }
+    /// impl std::error::Error for Full {}
+    /// let mut sink = chaff::sink::from_fn(|_doc| Err(Error::sink(Full)));
+    /// let docs = vec![Ok(Document::new("a", "正文。"))];
+    /// let err = Cleaner::new(Config::default())?.run(docs, 8, &mut sink).unwrap_err();
+    /// match err {
+    ///     Error::Sink(inner) => assert!(inner.downcast_ref::<Full>().is_some()),
+    ///     other => panic!("{other}"),
+    /// }
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn sink(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Sink(error.into())
     }
 
     /// Wraps an I/O error met while writing, with the path it happened on.

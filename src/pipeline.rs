@@ -42,6 +42,11 @@ use crate::split::{Paragraph, split_paragraphs};
 /// How many documents [`Cleaner::run`] reads before cleaning them together.
 pub const DEFAULT_BATCH: usize = 512;
 
+/// Room made for a batch in advance: a batch size is a bound, not an
+/// allocation (`usize::MAX` reads everything as one batch, as memory
+/// allows).
+const MAX_PREALLOCATED: usize = 4096;
+
 /// Cleans documents and remembers what it has seen, so that repeats are
 /// found across every document it is given.
 ///
@@ -79,6 +84,7 @@ struct Analyzed {
     url: Option<String>,
     replaced_invalid_utf8: usize,
     bytes_in: usize,
+    extra: serde_json::Map<String, serde_json::Value>,
     paragraphs: Vec<AnalyzedParagraph>,
     /// Shingle sets of the fingerprinted paragraphs, end to end.
     sets: Vec<u32>,
@@ -151,7 +157,8 @@ impl Cleaner {
     /// # std::fs::remove_file(&path).unwrap();
     /// # Ok::<(), chaff::Error>(())
     /// ```
-    pub fn with_state(config: Config, path: &Path) -> Result<Self, Error> {
+    pub fn with_state(config: Config, path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let state = state::load_from(file, size, &config.fingerprint, path)?;
@@ -164,17 +171,25 @@ impl Cleaner {
 
     /// Saves what this cleaner has seen (see [`crate::dedup::state`] for
     /// the format), for [`Cleaner::with_state`], under `PATH.partial`
-    /// renamed to `path` when complete.
-    pub fn save_state(&self, path: &Path) -> Result<(), Error> {
+    /// written beside `path` and renamed to it when complete (see
+    /// [`AtomicFile`]).
+    pub fn save_state(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        let path = path.as_ref();
+        let mut file = AtomicFile::create(path)?;
+        self.save_state_to(&mut file, path)?;
+        file.commit()
+    }
+
+    /// Writes what this cleaner has seen to `out` (the format of
+    /// [`Cleaner::save_state`]); `name` names it in errors.
+    pub fn save_state_to(&self, out: impl std::io::Write, name: &Path) -> Result<(), Error> {
         let (exact, near) = self.dedup.entries();
         let state = SavedState {
             documents: self.document_ids.clone(),
             exact,
             near,
         };
-        let mut file = AtomicFile::create(path)?;
-        state::save_to(&mut file, &state, &self.config.fingerprint, path)?;
-        file.commit()
+        state::save_to(out, &state, &self.config.fingerprint, name)
     }
 
     /// Drops the paragraphs of `templates` from the pages of their sites
@@ -231,6 +246,35 @@ impl Cleaner {
         analyzed.into_iter().map(|a| self.resolve(a)).collect()
     }
 
+    /// Cleans a stream of documents lazily, [`DEFAULT_BATCH`] at a time
+    /// (each batch in parallel, as [`Self::clean_batch`]), giving the clean
+    /// documents in input order. An input error is given in its place,
+    /// after the documents before it, and reading goes on after it: stop
+    /// at the first `Err` to stop the run.
+    ///
+    /// ```
+    /// use chaff::{Cleaner, Config, Document};
+    /// let mut cleaner = Cleaner::new(Config::default())?;
+    /// let pages = ["分享到:\n正文一。", "正文一。\n正文二。"].map(|text| Ok(Document::new("p", text)));
+    /// let kept: Vec<Vec<String>> = cleaner
+    ///     .clean_iter(pages)
+    ///     .map(|clean| clean.map(|c| c.kept().map(str::to_owned).collect()))
+    ///     .collect::<chaff::Result<_>>()?;
+    /// assert_eq!(kept, [vec!["正文一。"], vec!["正文二。"]]);
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn clean_iter<I>(&mut self, documents: I) -> CleanIter<'_, I::IntoIter>
+    where
+        I: IntoIterator<Item = Result<Document, Error>>,
+    {
+        CleanIter {
+            cleaner: self,
+            documents: documents.into_iter(),
+            ready: std::collections::VecDeque::new(),
+            batch: DEFAULT_BATCH,
+        }
+    }
+
     /// The read-only half of dedup for a whole batch, in parallel: the near
     /// candidates of every paragraph among the paragraphs kept before the
     /// batch. [`Self::resolve`] then adds those kept within the batch, in
@@ -266,12 +310,13 @@ impl Cleaner {
         S: Sink + ?Sized,
     {
         let batch = batch.max(1);
+        let capacity = batch.min(MAX_PREALLOCATED);
         let mut documents = documents.into_iter();
         let mut analyzed: Vec<Analyzed> = Vec::new();
         let mut input_error = None;
         sink.begin()?;
         loop {
-            let mut next = Vec::with_capacity(batch);
+            let mut next = Vec::with_capacity(capacity);
             if input_error.is_none() {
                 for document in documents.by_ref().take(batch) {
                     match document {
@@ -330,6 +375,7 @@ impl Cleaner {
             url,
             replaced_invalid_utf8,
             bytes_in,
+            extra,
             paragraphs,
             sets,
             timings: _,
@@ -373,6 +419,7 @@ impl Cleaner {
             replaced_invalid_utf8,
             bytes_in,
             paragraphs: decisions,
+            extra,
         };
         self.summary.add(&clean);
         self.timings.dedup += elapsed_ns(started);
@@ -442,6 +489,49 @@ impl Cleaner {
             id: Arc::clone(&self.document_ids[at.document as usize]),
             paragraph: at.paragraph,
         }
+    }
+}
+
+/// The clean documents of [`Cleaner::clean_iter`].
+pub struct CleanIter<'a, I> {
+    cleaner: &'a mut Cleaner,
+    documents: I,
+    ready: std::collections::VecDeque<Result<CleanDocument, Error>>,
+    batch: usize,
+}
+
+impl<I> CleanIter<'_, I> {
+    /// Cleans `batch` documents at a time (at least 1).
+    pub fn batch(mut self, batch: usize) -> Self {
+        self.batch = batch.max(1);
+        self
+    }
+}
+
+impl<I> Iterator for CleanIter<'_, I>
+where
+    I: Iterator<Item = Result<Document, Error>>,
+{
+    type Item = Result<CleanDocument, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() {
+            let mut next = Vec::with_capacity(self.batch.min(MAX_PREALLOCATED));
+            let mut error = None;
+            for document in self.documents.by_ref().take(self.batch) {
+                match document {
+                    Ok(document) => next.push(document),
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
+            self.ready
+                .extend(self.cleaner.clean_batch(next).into_iter().map(Ok));
+            self.ready.extend(error.map(Err));
+        }
+        self.ready.pop_front()
     }
 }
 
@@ -530,6 +620,7 @@ fn analyze(
         url: document.url,
         replaced_invalid_utf8: document.replaced_invalid_utf8,
         bytes_in: document.text.len(),
+        extra: document.extra,
         paragraphs,
         sets,
         timings,
@@ -575,7 +666,7 @@ where
     let mut counter = TemplateCounter::new(config.templates.clone());
     let mut documents = documents.into_iter();
     loop {
-        let mut next = Vec::with_capacity(batch.max(1));
+        let mut next = Vec::with_capacity(batch.clamp(1, MAX_PREALLOCATED));
         for document in documents.by_ref().take(batch.max(1)) {
             next.push(document?);
         }
@@ -607,7 +698,8 @@ where
 /// Saves site templates to `path` as JSON (see
 /// [`SiteTemplates::save_to`]), under `PATH.partial` renamed to `path` when
 /// complete.
-pub fn save_site_templates(templates: &SiteTemplates, path: &Path) -> Result<(), Error> {
+pub fn save_site_templates(templates: &SiteTemplates, path: impl AsRef<Path>) -> Result<(), Error> {
+    let path = path.as_ref();
     let mut file = AtomicFile::create(path)?;
     templates.save_to(&mut file, path)?;
     file.commit()
@@ -627,7 +719,8 @@ pub fn save_site_templates(templates: &SiteTemplates, path: &Path) -> Result<(),
 /// # std::fs::remove_file(&path).unwrap();
 /// # Ok::<(), chaff::Error>(())
 /// ```
-pub fn load_site_templates(path: &Path) -> Result<SiteTemplates, Error> {
+pub fn load_site_templates(path: impl AsRef<Path>) -> Result<SiteTemplates, Error> {
+    let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     SiteTemplates::load_from(file, path)
 }

@@ -166,6 +166,10 @@ pub struct CleanDocument {
     pub bytes_in: usize,
     /// Every paragraph, in input order.
     pub paragraphs: Vec<ParagraphDecision>,
+    /// The input record's other fields ([`Document::extra`](crate::Document::extra)),
+    /// carried through to the clean output.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CleanDocument {
@@ -263,6 +267,9 @@ impl CleanDocument {
 pub struct Summary {
     /// Documents cleaned.
     pub documents: u64,
+    /// Documents with no paragraph kept.
+    #[serde(default)]
+    pub documents_empty: u64,
     /// Paragraphs read.
     pub paragraphs_in: u64,
     /// Paragraphs kept (whole or trimmed).
@@ -284,6 +291,9 @@ impl Summary {
     /// Adds one cleaned document to the counts.
     pub fn add(&mut self, document: &CleanDocument) {
         self.documents += 1;
+        if document.kept().next().is_none() {
+            self.documents_empty += 1;
+        }
         self.bytes_in += document.bytes_in as u64;
         self.replaced_invalid_utf8 += document.replaced_invalid_utf8 as u64;
         for paragraph in &document.paragraphs {
@@ -323,6 +333,13 @@ impl std::fmt::Display for Summary {
             self.bytes_in,
             self.bytes_out
         )?;
+        if self.documents_empty > 0 {
+            writeln!(
+                f,
+                "documents with no paragraph kept: {}",
+                self.documents_empty
+            )?;
+        }
         if self.replaced_invalid_utf8 > 0 {
             writeln!(
                 f,
@@ -434,6 +451,11 @@ pub struct RunRecord {
     pub format_version: u32,
     /// The version of chaff that ran.
     pub chaff_version: String,
+    /// The inputs read, in order (empty unless the caller that read them
+    /// says so; the `chaff` command lists the files it read, `-` for
+    /// standard input).
+    #[serde(default)]
+    pub inputs: Vec<String>,
     /// The configuration used.
     pub config: Config,
     /// The counts.
@@ -453,6 +475,7 @@ impl RunRecord {
         RunRecord {
             format_version: RUN_RECORD_VERSION,
             chaff_version: env!("CARGO_PKG_VERSION").to_owned(),
+            inputs: Vec::new(),
             config,
             summary,
             records_skipped: 0,

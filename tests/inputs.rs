@@ -26,6 +26,7 @@ fn invalid_utf8_names_the_file_line_and_offset() {
             source_name,
             line,
             byte_offset,
+            ..
         } => {
             assert_eq!(source_name, &path);
             assert_eq!((*line, *byte_offset), (2, 18));

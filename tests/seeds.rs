@@ -328,7 +328,7 @@ fn output_is_identical_for_1_2_and_8_threads() {
         });
         let (mut clean, mut report) = (Vec::new(), Vec::new());
         for doc in &docs {
-            chaff::io::write_clean_record(&mut clean, doc).unwrap();
+            chaff::io::write_clean_record(&mut clean, doc, Default::default()).unwrap();
             chaff::io::write_report_entries(&mut report, doc).unwrap();
         }
         (clean, report)

@@ -78,11 +78,14 @@ impl TemplateConfig {
     /// assert_eq!(config.site_of("hohhot/2024/1", None), "hohhot");
     /// assert_eq!(config.site_of("page.txt", Some("not a url")), "page.txt");
     /// ```
+    ///
+    /// The host comes from the WHATWG URL parser (the `url` crate, feature
+    /// `url`, on by default: internationalized hosts in their ASCII form);
+    /// without that feature, from the text between `://` and the next `/`,
+    /// `?` or `#`, less any user and port, lowercased (an internationalized
+    /// host stays as written).
     pub fn site_of(&self, id: &str, url: Option<&str>) -> String {
-        if let Some(host) = url
-            .and_then(|url| url::Url::parse(url).ok())
-            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
-        {
+        if let Some(host) = url.and_then(host_of) {
             return host;
         }
         id.split(self.id_separator).next().unwrap_or(id).to_owned()
@@ -91,6 +94,38 @@ impl TemplateConfig {
     fn is_template(&self, pages: u32, site_pages: u32) -> bool {
         pages >= self.min_pages && f64::from(pages) >= self.min_share * f64::from(site_pages)
     }
+}
+
+/// The lowercased host of a URL, if it has one.
+#[cfg(feature = "url")]
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()?
+        .host_str()
+        .map(str::to_ascii_lowercase)
+}
+
+/// The lowercased host of a URL, if it has one (without the `url` crate).
+#[cfg(not(feature = "url"))]
+fn host_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next()?
+    } else {
+        host.split(':').next()?
+    };
+    (!host.is_empty()).then(|| host.to_lowercase())
 }
 
 /// Counts, per site, the pages each paragraph occurs on (the first pass).

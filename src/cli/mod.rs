@@ -1,155 +1,122 @@
 //! The `chaff` command line (feature `cli`): the `chaff` binary and the
-//! `clean` example are thin shells over [`main`].
+//! `clean` example are thin shells over [`main`]. `chaff --help` lists the
+//! options.
 //!
 //! ```text
 //! chaff pages/ --output clean.jsonl --report report.jsonl
-//! cat crawl.jsonl | chaff - --threads 2 > clean.jsonl
+//! cat crawl.jsonl | chaff --threads 2 > clean.jsonl
 //! chaff CC-*.warc.wet.gz --site-templates --skip-bad-records --save-state crawl.idx --output clean.jsonl.zst
 //! ```
+//!
+//! A run checks everything it can before reading any input: the
+//! configuration, that every input exists (directories are expanded), and
+//! every output location (the `outputs` module: none is an input, no two collide,
+//! each can be created). Then it reads, cleaning as it goes, writes every
+//! output under a temporary name, and renames them all into place at the
+//! end. Exit status: 0 on success (and when standard output is closed
+//! early, as by `| head`), 2 when a check refuses the run before any input
+//! is read, 1 when the run fails.
 
-use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+mod args;
+mod outputs;
+mod preview;
+mod progress;
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::io::{JsonlSink, OutputFile, TxtDirSink};
-use crate::io::{Utf8Policy, documents, skip_bad_records};
-use crate::report::RunRecord;
-use crate::{CleanDocument, Cleaner, Config, Document, Error, Sink, Summary};
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
-/// Turns scraped pages into clean, unique paragraphs.
-#[derive(Parser, Debug)]
-#[command(version, about)]
-struct Args {
-    /// Inputs: `.txt` pages, directories of them, `.jsonl` files of
-    /// {"id", "text", "url"?} records, WARC/WET files (`.warc`, `.wet`),
-    /// any of them `.gz` or `.zst` compressed, or `-` for standard input.
-    /// Without inputs, the bundled sample pages.
-    inputs: Vec<PathBuf>,
+use crate::io::{
+    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents, input_files,
+    skip_bad_records,
+};
+use crate::{Cleaner, Config, Document, Error, Sink};
+use args::Args;
+use outputs::Inputs;
+use preview::Preview;
+use progress::Progress;
 
-    /// Clean JSONL output ({"id", "text", "paragraphs"} per document),
-    /// compressed when the name ends in .gz or .zst; standard output when
-    /// absent.
-    #[arg(long, short)]
-    output: Option<PathBuf>,
+/// Malformed records printed one by one; the rest are counted.
+const SKIPS_PRINTED: u64 = 50;
+/// Skipped files named one by one; the rest are counted.
+const SKIPPED_FILES_NAMED: usize = 20;
 
-    /// Write each clean document to DIR/ID.txt instead of JSONL.
-    #[arg(long, conflicts_with = "output")]
-    output_dir: Option<PathBuf>,
+/// How a run failed: before reading any input (a refused check, exit 2) or
+/// during the work (exit 1).
+struct Failure {
+    error: Error,
+    before_work: bool,
+}
 
-    /// Report JSONL: one line per dropped paragraph with its reason.
-    #[arg(long, short)]
-    report: Option<PathBuf>,
+fn refused(error: Error) -> Failure {
+    Failure {
+        error,
+        before_work: true,
+    }
+}
 
-    /// Write the summary and the configuration used as JSON here.
-    #[arg(long)]
-    summary: Option<PathBuf>,
-
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j')]
-    threads: Option<usize>,
-
-    /// Documents cleaned together in one parallel batch.
-    #[arg(long, default_value_t = crate::pipeline::DEFAULT_BATCH)]
-    batch: usize,
-
-    /// Read the whole configuration from a JSON file (flags below override it).
-    #[arg(long)]
-    config: Option<PathBuf>,
-
-    /// Largest Hamming distance between SimHashes of near repeats.
-    #[arg(long)]
-    max_hamming: Option<u32>,
-
-    /// Characters per shingle in CJK text.
-    #[arg(long)]
-    cjk_shingle: Option<usize>,
-
-    /// Words per shingle in Latin text.
-    #[arg(long)]
-    word_shingle: Option<usize>,
-
-    /// Hash shingles with the simhash crate's SipHash (slower; fingerprints
-    /// equal to the crate's) instead of the fast hash.
-    #[arg(long)]
-    siphash: bool,
-
-    /// Do not repair paragraphs broken mid-sentence.
-    #[arg(long)]
-    no_repair: bool,
-
-    /// Do not drop boilerplate.
-    #[arg(long)]
-    no_boilerplate: bool,
-
-    /// Do not drop repeats.
-    #[arg(long)]
-    no_dedup: bool,
-
-    /// Print where the time went, per stage.
-    #[arg(long)]
-    timings: bool,
-
-    /// Drop exact repeats only.
-    #[arg(long)]
-    no_near_dedup: bool,
-
-    /// Trim sentences of kept paragraphs that repeat earlier paragraphs'
-    /// sentences (reported as `trimmed_sentences`).
-    #[arg(long)]
-    trim_sentences: bool,
-
-    /// Replace invalid UTF-8 instead of failing (counted in the summary).
-    #[arg(long)]
-    lossy: bool,
-
-    /// Report malformed records (bad JSON line, broken WARC record, invalid
-    /// UTF-8) on standard error and go on, instead of stopping the run.
-    #[arg(long)]
-    skip_bad_records: bool,
-
-    /// Learn site templates in a first pass over the inputs and drop them
-    /// (reason `site_template`). Needs files, not standard input.
-    #[arg(long)]
-    site_templates: bool,
-
-    /// Use site templates saved by --save-templates (no first pass).
-    #[arg(long, conflicts_with = "site_templates")]
-    load_templates: Option<PathBuf>,
-
-    /// Save the learned site templates here.
-    #[arg(long, requires = "site_templates")]
-    save_templates: Option<PathBuf>,
-
-    /// Deduplicate against the state an earlier run saved with --save-state.
-    #[arg(long)]
-    load_state: Option<PathBuf>,
-
-    /// Save what this run has seen (with any loaded state) for later runs.
-    #[arg(long)]
-    save_state: Option<PathBuf>,
-
-    /// Print nothing but errors (no progress bar, no summary).
-    #[arg(long, short)]
-    quiet: bool,
+fn failed(error: Error) -> Failure {
+    Failure {
+        error,
+        before_work: false,
+    }
 }
 
 /// Runs the command line with the process arguments; the exit code.
 ///
-/// `samples` is what to clean when no input is given (the `clean` example
-/// passes the bundled sample pages).
-pub fn main(samples: Option<&std::path::Path>) -> ExitCode {
-    let args = Args::parse();
-    let _ = samples;
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("chaff: {err}");
-            ExitCode::FAILURE
+/// `samples` is what to clean when no input is given and nothing is piped
+/// in (the `clean` example passes the bundled sample pages; the `chaff`
+/// binary passes `None` and asks for inputs).
+pub fn main(samples: Option<&Path>) -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
+    };
+    match run(&args, samples) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if is_closed_stdout(&failure.error) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("chaff: {}", failure.error);
+            if let Some(hint) = hint(&failure.error, &args) {
+                eprintln!("chaff: hint: {hint}");
+            }
+            ExitCode::from(if failure.before_work { 2 } else { 1 })
+        }
+    }
+}
+
+/// Standard output closed by its reader (`chaff … | head`): not an error.
+fn is_closed_stdout(error: &Error) -> bool {
+    matches!(error, Error::Output { path, source }
+        if source.kind() == std::io::ErrorKind::BrokenPipe && (path.as_os_str() == "-" || path.as_os_str() == "<stdout>"))
+}
+
+/// A line of advice for errors a person can act on.
+fn hint(error: &Error, args: &Args) -> Option<String> {
+    match error {
+        Error::InvalidUtf8 {
+            looks_like: Some(encoding),
+            source_name,
+            ..
+        } => Some(format!(
+            "convert it to UTF-8 first (iconv -f {encoding} -t UTF-8 {}), or pass --lossy to replace what is not UTF-8",
+            if source_name.as_os_str() == "<stdin>" { "" } else { "FILE" }
+        )),
+        Error::InvalidUtf8 { .. } if !args.lossy => Some(
+            "pass --lossy to replace what is not UTF-8 (counted in the summary), or convert the input first".into(),
+        ),
+        Error::BadRecord { .. } if !args.skip_bad_records => {
+            Some("--skip-bad-records reports malformed records and goes on".into())
+        }
+        _ => None,
     }
 }
 
@@ -166,10 +133,10 @@ fn config_from(args: &Args) -> Result<Config, Error> {
         config.dedup.max_hamming = k;
     }
     if let Some(n) = args.cjk_shingle {
-        config.fingerprint.cjk_shingle_chars = n;
+        config.fingerprint.cjk_shingle_chars = n.into();
     }
     if let Some(n) = args.word_shingle {
-        config.fingerprint.word_shingle_words = n;
+        config.fingerprint.word_shingle_words = n.into();
     }
     if args.siphash {
         config.fingerprint.feature_hash = crate::fingerprint::FeatureHash::SipHash24;
@@ -186,123 +153,328 @@ fn config_from(args: &Args) -> Result<Config, Error> {
     }
     config.dedup.near &= !args.no_near_dedup;
     config.dedup.trim_repeated_sentences |= args.trim_sentences;
+    config.validate()?;
     Ok(config)
 }
 
-fn run(args: &Args) -> Result<(), Error> {
-    let config = config_from(args)?;
-    let inputs = if args.inputs.is_empty() {
-        vec![PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/seeds"
-        ))]
-    } else {
-        args.inputs.clone()
+/// Whether standard input is a file or a pipe someone gave us (not a
+/// terminal, not `/dev/null`, not closed).
+fn stdin_is_given() -> bool {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+            return false;
+        };
+        std::fs::File::from(fd).metadata().is_ok_and(|m| {
+            let kind = m.file_type();
+            kind.is_file() || kind.is_fifo() || kind.is_socket()
+        })
+    }
+    #[cfg(not(unix))]
+    true
+}
+
+/// The inputs to read: those given; without any, standard input when it is
+/// given, else the samples, else a refusal.
+fn input_paths(args: &Args, samples: Option<&Path>) -> Result<Vec<PathBuf>, Error> {
+    if !args.inputs.is_empty() {
+        if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            return Err(Error::Config("`-` (standard input) is given twice".into()));
+        }
+        return Ok(args.inputs.clone());
+    }
+    if stdin_is_given() {
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    match samples {
+        Some(samples) => {
+            if !args.quiet {
+                eprintln!(
+                    "chaff: no inputs given: cleaning the bundled sample pages in {} (give files, directories, or - for standard input)",
+                    samples.display()
+                );
+            }
+            Ok(vec![samples.to_path_buf()])
+        }
+        None => Err(Error::Config(
+            "no inputs: give files or directories to clean, - for standard input, or pipe data in (chaff --help)"
+                .into(),
+        )),
+    }
+}
+
+/// Where clean documents go.
+enum Destination {
+    Jsonl(OutputFile),
+    Stdout,
+    Dir(TxtDirSink<OutputFile>),
+    /// Nothing written: a sample is shown on the terminal.
+    Preview,
+}
+
+/// Every output, open, in the order of [`outputs::locations`].
+struct Opened {
+    clean: Destination,
+    report: Option<OutputFile>,
+    summary: Option<OutputFile>,
+    state: Option<AtomicFile>,
+    templates: Option<AtomicFile>,
+}
+
+fn open_outputs(args: &Args) -> Result<Opened, Error> {
+    let file = |path: &Option<PathBuf>| -> Result<Option<OutputFile>, Error> {
+        path.as_ref().map(OutputFile::create).transpose()
     };
+    let clean = match (&args.output, &args.output_dir) {
+        (Some(path), _) if path.as_os_str() == "-" => Destination::Stdout,
+        (Some(path), _) => Destination::Jsonl(OutputFile::create(path)?),
+        (None, Some(dir)) => {
+            Destination::Dir(TxtDirSink::new(dir, None)?.drop_empty(args.drop_empty))
+        }
+        (None, None) if std::io::stdout().is_terminal() => Destination::Preview,
+        (None, None) => Destination::Stdout,
+    };
+    let report = match &args.report {
+        Some(path) if path.as_os_str() == "-" => Some(OutputFile::create("/dev/stdout")?),
+        _ => file(&args.report)?,
+    };
+    let summary = match &args.summary {
+        Some(path) if path.as_os_str() == "-" => Some(OutputFile::create("/dev/stdout")?),
+        _ => file(&args.summary)?,
+    };
+    let state = args
+        .save_state
+        .as_ref()
+        .map(AtomicFile::create)
+        .transpose()?;
+    let templates = args
+        .save_templates
+        .as_ref()
+        .map(AtomicFile::create)
+        .transpose()?;
+    Ok(Opened {
+        clean,
+        report,
+        summary,
+        state,
+        templates,
+    })
+}
+
+fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
+    let started = Instant::now();
+    // Checks, before any input is read.
+    let config = config_from(args).map_err(refused)?;
+    let typed = input_paths(args, samples).map_err(refused)?;
+    if args.site_templates && typed.iter().any(|p| p.as_os_str() == "-") {
+        return Err(refused(Error::Config(
+            "--site-templates reads the inputs twice and cannot read standard input".into(),
+        )));
+    }
+    let found = input_files(&typed).map_err(refused)?;
+    if !args.quiet {
+        report_skipped_files(&found.skipped);
+        if found.files.is_empty() {
+            eprintln!("chaff: no file to read in {}", join(&typed));
+        }
+    }
+    let files = found.files;
+    let mut others: Vec<(&'static str, &Path)> = Vec::new();
+    for (flag, path) in [
+        ("--load-state", &args.load_state),
+        ("--load-templates", &args.load_templates),
+        ("--config", &args.config),
+    ] {
+        if let Some(path) = path {
+            std::fs::metadata(path).map_err(|e| refused(Error::io(path, e)))?;
+            others.push((flag, path));
+        }
+    }
+    let inputs = Inputs {
+        files: &files,
+        typed: &typed,
+        others,
+    };
+    let locations = outputs::locations(args);
+    let notes = outputs::check(&locations, &inputs).map_err(refused)?;
+    let to_stdout =
+        args.output.is_none() && args.output_dir.is_none() && !std::io::stdout().is_terminal();
+    if to_stdout {
+        outputs::check_stdout(&inputs).map_err(refused)?;
+    }
+    if !args.quiet {
+        for note in notes {
+            eprintln!("chaff: note: {note}");
+        }
+    }
+    let threads = args.threads.map_or(0, usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|e| refused(Error::Config(format!("thread pool: {e}"))))?;
+    let mut opened = open_outputs(args).map_err(refused)?;
+    let templates = match &args.load_templates {
+        Some(path) => Some(crate::pipeline::load_site_templates(path).map_err(refused)?),
+        None => None,
+    };
+    let mut cleaner = match &args.load_state {
+        Some(path) => Cleaner::with_state(config.clone(), path).map_err(refused)?,
+        None => Cleaner::new(config.clone()).map_err(refused)?,
+    };
+
+    // The work.
     let policy = if args.lossy {
         Utf8Policy::Lossy
     } else {
         Utf8Policy::Strict
     };
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build_global()
-        .map_err(|e| Error::Config(format!("thread pool: {e}")))?;
-    let started = Instant::now();
-    let mut skipped = 0u64;
+    let batch = args.batch as usize;
     let templates = if args.site_templates {
-        if inputs.iter().any(|p| p.as_os_str() == "-") {
-            return Err(Error::Config(
-                "--site-templates reads the inputs twice and cannot read standard input".into(),
-            ));
+        let bar = progress::bar(args.quiet, "learning site templates");
+        // Malformed records are printed in the cleaning pass.
+        let mut silent = Skips::silent();
+        let stream = read_inputs(&files, policy, args.skip_bad_records, &mut silent);
+        let templates =
+            crate::pipeline::learn_site_templates(stream, &config, batch).map_err(failed)?;
+        bar.finish_and_clear();
+        if let Some(file) = opened.templates.as_mut() {
+            templates
+                .save_to(
+                    &mut *file,
+                    args.save_templates.as_deref().unwrap_or(Path::new("")),
+                )
+                .map_err(failed)?;
         }
-        let progress = progress_bar(args.quiet, "learning site templates");
-        let stream = read_inputs(
-            &inputs,
-            policy,
-            args.skip_bad_records,
-            &mut skipped,
-            &progress,
-        );
-        let templates = crate::pipeline::learn_site_templates(stream, &config, args.batch)?;
-        progress.finish_and_clear();
-        if let Some(path) = &args.save_templates {
-            crate::pipeline::save_site_templates(&templates, path)?;
-        }
-        skipped = 0; // the cleaning pass reports them again
         Some(templates)
     } else {
-        args.load_templates
-            .as_deref()
-            .map(crate::pipeline::load_site_templates)
-            .transpose()?
-    };
-    let mut cleaner = match &args.load_state {
-        Some(path) => Cleaner::with_state(config, path)?,
-        None => Cleaner::new(config)?,
+        templates
     };
     if let Some(templates) = templates {
         if !args.quiet {
-            eprintln!("site templates: {} paragraphs", templates.len());
+            eprintln!("chaff: site templates: {} paragraphs", templates.len());
         }
         cleaner.set_site_templates(Arc::new(templates));
     }
-    let progress = progress_bar(args.quiet, "cleaning");
-    let stream = read_inputs(
-        &inputs,
-        policy,
-        args.skip_bad_records,
-        &mut skipped,
-        &progress,
-    );
-    let report = args.report.as_ref().map(OutputFile::create).transpose()?;
-
-    let report = (|| -> Result<Option<OutputFile>, Error> {
-        if let Some(dir) = &args.output_dir {
-            let mut sink = Progress::new(TxtDirSink::new(dir, report)?, &progress);
-            cleaner.run(stream, args.batch, &mut sink)?;
-            Ok(sink.inner.into_report())
-        } else if let Some(path) = &args.output {
-            let mut sink = Progress::new(
-                JsonlSink::new(OutputFile::create(path)?, report, path),
-                &progress,
-            );
-            cleaner.run(stream, args.batch, &mut sink)?;
-            let (clean, report) = sink.inner.into_inner();
-            clean.commit()?;
-            Ok(report)
-        } else {
-            let stdout = BufWriter::new(std::io::stdout().lock());
-            let mut sink = Progress::new(JsonlSink::new(stdout, report, "<stdout>"), &progress);
-            cleaner.run(stream, args.batch, &mut sink)?;
-            let (mut clean, report) = sink.inner.into_inner();
-            clean.flush().map_err(|e| Error::output("<stdout>", e))?;
-            Ok(report)
+    let bar = progress::bar(args.quiet, "cleaning");
+    let mut skips = Skips::printing(args.quiet, bar.clone());
+    let stream = read_inputs(&files, policy, args.skip_bad_records, &mut skips);
+    let shape = RecordShape {
+        paragraphs: args.paragraphs,
+        drop_empty: args.drop_empty,
+    };
+    let report_name = args.report.clone().unwrap_or_default();
+    let report = opened.report.take();
+    let mut shown = Vec::new();
+    let mut renamed = Vec::new();
+    let previewing = matches!(opened.clean, Destination::Preview);
+    let (clean, report) = match std::mem::replace(&mut opened.clean, Destination::Preview) {
+        Destination::Jsonl(file) => {
+            let name = args.output.clone().unwrap_or_default();
+            let sink = JsonlSink::new(file, report, name)
+                .shape(shape)
+                .report_name(&report_name);
+            let sink = clean_into(&mut cleaner, stream, batch, sink, &bar)?;
+            let (file, report) = sink.into_inner();
+            (Some(file), report)
         }
-    })()?;
-    progress.finish_and_clear();
-    if let Some(report) = report {
-        report.commit()?;
-    }
-    if let Some(path) = &args.save_state {
-        cleaner.save_state(path)?;
-    }
+        Destination::Stdout => {
+            let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let sink = JsonlSink::new(stdout, report, "-")
+                .shape(shape)
+                .report_name(&report_name);
+            let sink = clean_into(&mut cleaner, stream, batch, sink, &bar)?;
+            let (mut stdout, report) = sink.into_inner();
+            stdout.flush().map_err(|e| failed(Error::output("-", e)))?;
+            (None, report)
+        }
+        Destination::Dir(dir) => {
+            let sink = clean_into(&mut cleaner, stream, batch, with_report(dir, report), &bar)?;
+            let (dir, report) = sink.into_parts();
+            renamed = dir.renamed().to_vec();
+            // The directory is moved into place with the other outputs.
+            opened.clean = Destination::Dir(dir);
+            (None, report)
+        }
+        Destination::Preview => {
+            let sink = JsonlSink::new(std::io::sink(), report, "")
+                .shape(shape)
+                .report_name(&report_name);
+            let preview = Preview {
+                inner: sink,
+                shown: Vec::new(),
+            };
+            let preview = clean_into(&mut cleaner, stream, batch, preview, &bar)?;
+            shown = preview.shown;
+            (None, preview.inner.into_inner().1)
+        }
+    };
+    bar.finish_and_clear();
+    let skipped = skips.count;
     let elapsed = started.elapsed();
-    let summary = cleaner.summary();
-    if let Some(path) = &args.summary {
-        let mut record = cleaner.run_record();
-        record.records_skipped = skipped;
-        record.seconds = elapsed.as_secs_f64();
-        let mut file = OutputFile::create(path)?;
-        serde_json::to_writer_pretty(&mut file, &record)
-            .map_err(|e| Error::output(path, e.into()))?;
-        writeln!(file).map_err(|e| Error::output(path, e))?;
-        file.commit()?;
+
+    // Every output written out, then every one renamed into place.
+    let mut record = cleaner.run_record();
+    record.records_skipped = skipped;
+    record.seconds = elapsed.as_secs_f64();
+    record.inputs = files.iter().map(|f| f.display().to_string()).collect();
+    if let (Some(file), Some(path)) = (opened.summary.as_mut(), &args.summary) {
+        serde_json::to_writer_pretty(&mut *file, &record)
+            .map_err(|e| failed(Error::output(path, e.into())))?;
+        writeln!(file).map_err(|e| failed(Error::output(path, e)))?;
     }
+    if let (Some(file), Some(path)) = (opened.state.as_mut(), &args.save_state) {
+        cleaner.save_state_to(&mut *file, path).map_err(failed)?;
+    }
+    let mut clean = clean;
+    let mut report = report;
+    for file in [clean.as_mut(), report.as_mut(), opened.summary.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        file.finish().map_err(failed)?;
+    }
+    for file in [opened.state.as_mut(), opened.templates.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        file.finish().map_err(failed)?;
+    }
+    for file in [clean, report, opened.summary.take()].into_iter().flatten() {
+        file.commit().map_err(failed)?;
+    }
+    for file in [opened.state.take(), opened.templates.take()]
+        .into_iter()
+        .flatten()
+    {
+        file.commit().map_err(failed)?;
+    }
+    if let Destination::Dir(dir) = opened.clean {
+        dir.commit().map_err(failed)?;
+    }
+
+    // What happened.
     if !args.quiet {
-        print_summary(summary, elapsed.as_secs_f64(), rayon::current_num_threads());
+        if previewing {
+            print_preview(&shown, &record.summary, args);
+        }
+        report_renamed(&renamed, args.output_dir.as_deref());
+        eprint!("{}", record.summary);
+        eprintln!(
+            "elapsed: {:.3} s on {} threads, {}/s",
+            elapsed.as_secs_f64(),
+            rayon::current_num_threads(),
+            progress::megabytes(
+                (record.summary.bytes_in as f64 / elapsed.as_secs_f64().max(1e-3)) as u64
+            )
+        );
         if skipped > 0 {
-            eprintln!("malformed records skipped: {skipped}");
+            eprintln!("chaff: malformed records skipped: {skipped}");
         }
     }
     if args.timings {
@@ -311,96 +483,166 @@ fn run(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// The documents of the inputs; with `skip`, malformed records are printed
-/// (above the progress bar) and counted instead of ending the run.
+/// Runs the cleaner into `sink` with the progress bar; gives the sink back.
+fn clean_into<S: Sink>(
+    cleaner: &mut Cleaner,
+    stream: impl Iterator<Item = Result<Document, Error>>,
+    batch: usize,
+    sink: S,
+    bar: &ProgressBar,
+) -> Result<S, Failure> {
+    let mut sink = Progress::new(sink, bar);
+    let result = cleaner.run(stream, batch, &mut sink);
+    if result.is_err() {
+        bar.finish_and_clear();
+    }
+    result.map_err(failed)?;
+    Ok(sink.inner)
+}
+
+/// A directory of pages and the report beside it.
+struct DirWithReport {
+    dir: TxtDirSink<OutputFile>,
+    report: Option<OutputFile>,
+}
+
+fn with_report(dir: TxtDirSink<OutputFile>, report: Option<OutputFile>) -> DirWithReport {
+    DirWithReport { dir, report }
+}
+
+impl DirWithReport {
+    fn into_parts(self) -> (TxtDirSink<OutputFile>, Option<OutputFile>) {
+        (self.dir, self.report)
+    }
+}
+
+impl Sink for DirWithReport {
+    fn accept(&mut self, document: crate::CleanDocument) -> Result<(), Error> {
+        if let Some(report) = &mut self.report {
+            let name = report.path().to_path_buf();
+            crate::io::write_report_entries(report, &document)
+                .map_err(|e| Error::output(name, e))?;
+        }
+        self.dir.accept(document)
+    }
+}
+
+/// Malformed records met while reading: counted, and printed (the first
+/// [`SKIPS_PRINTED`]) above the progress bar unless quiet.
+struct Skips {
+    count: u64,
+    print: Option<ProgressBar>,
+}
+
+impl Skips {
+    fn silent() -> Self {
+        Skips {
+            count: 0,
+            print: None,
+        }
+    }
+
+    fn printing(quiet: bool, bar: ProgressBar) -> Self {
+        Skips {
+            count: 0,
+            print: (!quiet).then_some(bar),
+        }
+    }
+
+    fn skip(&mut self, error: &Error) {
+        self.count += 1;
+        if let Some(bar) = &self.print {
+            if self.count <= SKIPS_PRINTED {
+                bar.suspend(|| eprintln!("chaff: skipped: {error}"));
+            } else if self.count == SKIPS_PRINTED + 1 {
+                bar.suspend(|| {
+                    eprintln!("chaff: more malformed records skipped; the count is in the summary")
+                });
+            }
+        }
+    }
+}
+
+/// The documents of the input files; with `skip`, malformed records go to
+/// `skips` instead of ending the run.
 fn read_inputs<'a>(
-    inputs: &[PathBuf],
+    files: &[PathBuf],
     policy: Utf8Policy,
     skip: bool,
-    skipped: &'a mut u64,
-    progress: &'a ProgressBar,
+    skips: &'a mut Skips,
 ) -> Box<dyn Iterator<Item = Result<Document, Error>> + 'a> {
-    let stream = documents(inputs, policy);
+    let stream = documents(files, policy);
     if skip {
-        Box::new(skip_bad_records(stream, move |e| {
-            *skipped += 1;
-            progress.suspend(|| eprintln!("chaff: skipped: {e}"));
-        }))
+        Box::new(skip_bad_records(stream, move |e| skips.skip(e)))
     } else {
         Box::new(stream)
     }
 }
 
-/// A spinner with records/s and MB/s, drawn on standard error only when it
-/// is a terminal (indicatif hides it otherwise) and not with --quiet.
-fn progress_bar(quiet: bool, stage: &'static str) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {prefix} {elapsed} {pos} records ({per_sec}) {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_prefix(stage);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
+fn join(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Counts cleaned documents and bytes on the progress bar.
-struct Progress<'a, S> {
-    inner: S,
-    bar: &'a ProgressBar,
-    bytes: u64,
-    started: Instant,
-}
-
-impl<'a, S> Progress<'a, S> {
-    fn new(inner: S, bar: &'a ProgressBar) -> Self {
-        Progress {
-            inner,
-            bar,
-            bytes: 0,
-            started: Instant::now(),
-        }
+fn report_skipped_files(skipped: &[PathBuf]) {
+    if skipped.is_empty() {
+        return;
     }
-}
-
-impl<S: Sink> Sink for Progress<'_, S> {
-    fn begin(&mut self) -> Result<(), Error> {
-        self.inner.begin()
+    let mut names: Vec<String> = skipped
+        .iter()
+        .take(SKIPPED_FILES_NAMED)
+        .map(|p| p.display().to_string())
+        .collect();
+    if skipped.len() > SKIPPED_FILES_NAMED {
+        names.push(format!("and {} more", skipped.len() - SKIPPED_FILES_NAMED));
     }
-
-    fn finish(&mut self, record: &RunRecord) -> Result<(), Error> {
-        self.inner.finish(record)
-    }
-
-    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
-        self.bytes += document.bytes_in as u64;
-        self.bar.inc(1);
-        if self.bar.position().is_multiple_of(256) {
-            let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
-            self.bar.set_message(format!(
-                "{:.1} MB, {:.1} MB/s",
-                self.bytes as f64 / 1e6,
-                self.bytes as f64 / 1e6 / seconds
-            ));
-        }
-        self.inner.accept(document)
-    }
-}
-
-fn print_summary(summary: &Summary, seconds: f64, threads: usize) {
-    let megabytes = summary.bytes_in as f64 / 1e6;
-    eprint!("{summary}");
     eprintln!(
-        "elapsed: {seconds:.3} s on {threads} threads, {:.1} MB/s",
-        if seconds > 0.0 {
-            megabytes / seconds
+        "chaff: skipped {} file{} whose name says no format chaff reads (.txt, .jsonl, .json, .ndjson, .warc, .wet; plain, .gz or .zst): {}",
+        skipped.len(),
+        if skipped.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    );
+}
+
+fn report_renamed(renamed: &[(String, String)], dir: Option<&Path>) {
+    let Some(dir) = dir else { return };
+    if renamed.is_empty() {
+        return;
+    }
+    eprintln!(
+        "chaff: --output-dir {}: {} document{} written under another name, their id's file name being taken:",
+        dir.display(),
+        renamed.len(),
+        if renamed.len() == 1 { "" } else { "s" }
+    );
+    for (id, file) in renamed.iter().take(SKIPPED_FILES_NAMED) {
+        eprintln!("  {id:?} -> {file}");
+    }
+    if renamed.len() > SKIPPED_FILES_NAMED {
+        eprintln!("  and {} more", renamed.len() - SKIPPED_FILES_NAMED);
+    }
+}
+
+fn print_preview(shown: &[crate::CleanDocument], summary: &crate::Summary, args: &Args) {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{}", preview::render(shown));
+    if summary.documents as usize > shown.len() {
+        let _ = writeln!(
+            out,
+            "… and {} more documents.",
+            summary.documents as usize - shown.len()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Nothing was written{}: -o FILE (or -o -, or a redirection) writes the clean JSONL, -r FILE the reason for every dropped paragraph.\n",
+        if args.report.is_some() {
+            " but the report"
         } else {
-            0.0
+            ""
         }
     );
 }

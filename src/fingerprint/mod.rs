@@ -80,11 +80,29 @@ impl Default for FingerprintConfig {
     }
 }
 
+/// The longest shingle, in characters or words: a shingle longer than
+/// most paragraphs makes every paragraph one shingle and near-duplicate
+/// search exact search.
+pub const MAX_SHINGLE: usize = 64;
+
 impl FingerprintConfig {
-    /// Checks that both shingle sizes are at least 1.
+    /// Checks that both shingle sizes are between 1 and [`MAX_SHINGLE`].
+    ///
+    /// ```
+    /// let mut config = chaff::fingerprint::FingerprintConfig::default();
+    /// config.word_shingle_words = usize::MAX;
+    /// assert!(config.validate().is_err());
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        if self.cjk_shingle_chars == 0 || self.word_shingle_words == 0 {
-            return Err(Error::Config("shingle sizes must be at least 1".into()));
+        for (name, size) in [
+            ("cjk_shingle_chars", self.cjk_shingle_chars),
+            ("word_shingle_words", self.word_shingle_words),
+        ] {
+            if !(1..=MAX_SHINGLE).contains(&size) {
+                return Err(Error::Config(format!(
+                    "{name} {size} is not between 1 and {MAX_SHINGLE}"
+                )));
+            }
         }
         Ok(())
     }

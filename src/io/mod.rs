@@ -5,17 +5,17 @@
 //!
 //! | file | what it holds |
 //! |---|---|
-//! | `read.rs` | [`documents`]: paths, directories, standard input; [`JsonlReader`]; [`skip_bad_records`] |
+//! | `read.rs` | [`input_files`]: paths and directories checked and expanded; [`documents`]: files and standard input; [`JsonlReader`]; [`skip_bad_records`] |
 //! | `wet.rs` | [`WetReader`]: WARC/WET records, one bad record never takes another with it |
 //! | `decode.rs` | [`decode`]: strict or lossy UTF-8 ([`Utf8Policy`]) |
-//! | `compression.rs` | [`format_of`]: format and compression from a file name |
-//! | `atomic.rs` | [`AtomicFile`], [`OutputFile`]: written under `NAME.partial`, renamed on commit |
-//! | `write.rs` | [`JsonlSink`], [`TxtDirSink`], [`write_clean_record`], [`write_report_entries`] |
+//! | `compression.rs` | [`format_of`], [`known_format`]: the format from a file name; [`sniff`]: compression from the first bytes; [`StreamCut`]: a cut-off compressed stream |
+//! | `atomic.rs` | [`AtomicFile`], [`OutputFile`]: written beside the final name, renamed on commit; links followed; devices, pipes and streams written in place |
+//! | `write.rs` | [`JsonlSink`], [`TxtDirSink`] (a directory that appears whole), [`CleanRecord`], [`write_clean_record`], [`write_report_entries`] |
 //!
 //! `io` imports the neutral modules (`document`, `report`, `sink`,
 //! `error`), never a stage or the pipeline; no stage imports `io`.
 
-mod atomic;
+pub(crate) mod atomic;
 mod compression;
 mod decode;
 mod read;
@@ -23,8 +23,13 @@ mod wet;
 mod write;
 
 pub use atomic::{AtomicFile, OutputFile};
-pub use compression::{Compression, Format, format_of};
-pub use decode::{Utf8Policy, decode};
-pub use read::{JsonlReader, documents, open, read_txt_file, skip_bad_records, txt_files_in};
+pub use compression::{Compression, Format, StreamCut, format_of, known_format, sniff, stream_cut};
+pub use decode::{Utf8Policy, decode, looks_like};
+pub use read::{
+    Documents, InputFiles, JsonlReader, documents, input_files, open, read_txt_file,
+    skip_bad_records,
+};
 pub use wet::{MAX_RECORD_BYTES, WetReader};
-pub use write::{JsonlSink, TxtDirSink, write_clean_record, write_report_entries};
+pub use write::{
+    CleanRecord, JsonlSink, RecordShape, TxtDirSink, write_clean_record, write_report_entries,
+};

@@ -1,50 +1,131 @@
-//! Reading documents: `.txt` pages, directories of them, JSONL records,
-//! WARC/WET files (see the `wet` module) and standard input, as a lazy
-//! stream of [`Document`]s.
-//! Files ending in `.gz` or `.zst` are decompressed on the fly (gzip by
-//! `flate2`, multi-member files as Common Crawl writes them; zstd by
-//! `zstd`), and the format is taken from the extension before that.
+//! Reading documents: `.txt` pages, directories of them (searched
+//! recursively), JSONL records, WARC/WET files (see the `wet` module) and
+//! standard input, as a lazy stream of [`Document`]s.
+//! The format is taken from the file name (any case, see
+//! [`format_of`](super::format_of)); gzip and zstd data are decompressed
+//! on the fly whatever the name says (gzip by `flate2`, multi-member files
+//! as Common Crawl writes them; zstd by `zstd`).
 //!
 //! Every error names its source, line and byte offset. Record-level errors
-//! (a bad JSON line, a WARC record that does not frame, invalid UTF-8) leave
-//! the reader at the next record, so a caller may report and skip them
-//! ([`skip_bad_records`]); I/O errors end the source.
+//! (a bad JSON line, a WARC record that does not frame, invalid UTF-8, the
+//! record a cut-off compressed stream ends in) leave the reader at the next
+//! record, or end the source after a cut, so a caller may report and skip
+//! them ([`skip_bad_records`]); I/O errors end the source.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
-use super::compression::{Compression, Format, format_of};
+use super::compression::{Format, decompressed, format_of, known_format, stream_cut};
 use super::decode::{Utf8Policy, decode};
 use super::wet::WetReader;
 use crate::document::Document;
 use crate::error::Error;
 
 /// Reads one page; its id is the file name.
-pub fn read_txt_file(path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
+pub fn read_txt_file(path: impl AsRef<Path>, policy: Utf8Policy) -> Result<Document, Error> {
+    let path = path.as_ref();
     read_page(open(path)?, path, policy)
 }
 
-/// The `.txt` files of a directory, sorted by name (not recursive).
-pub fn txt_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "txt") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
+/// What a list of input paths stands for: see [`input_files`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputFiles {
+    /// The files to read, in order (`-` for standard input).
+    pub files: Vec<PathBuf>,
+    /// Files found in directories whose names say no format chaff reads
+    /// (see [`known_format`](super::known_format)), and links in them
+    /// that lead nowhere.
+    pub skipped: Vec<PathBuf>,
 }
 
-#[derive(Deserialize)]
-struct Record {
-    id: Option<serde_json::Value>,
-    text: String,
-    url: Option<String>,
+/// The files a list of input paths stands for, checked before anything is
+/// read: a file is itself (whatever its name), `-` is standard input, a
+/// directory gives every file below it whose name says a format chaff
+/// reads, in any case, plain or compressed (see
+/// [`known_format`](super::known_format)), in order of their paths by name,
+/// following symbolic links and passing over hidden entries (names that
+/// start with `.`); the other files are listed in
+/// [`InputFiles::skipped`]. A path that does not exist or cannot be
+/// opened, a directory that cannot be read, or a loop of directory links,
+/// is an error naming it.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("chaff-doc-inputs-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("sub"))?;
+/// std::fs::write(dir.join("a.txt"), "正文。")?;
+/// std::fs::write(dir.join("sub/b.JSONL"), "")?;
+/// std::fs::write(dir.join("sub/c.pdf"), "")?;
+/// let inputs = chaff::io::input_files([&dir])?;
+/// assert_eq!(inputs.files, [dir.join("a.txt"), dir.join("sub/b.JSONL")]);
+/// assert_eq!(inputs.skipped, [dir.join("sub/c.pdf")]);
+/// assert!(chaff::io::input_files([dir.join("missing.txt")]).is_err());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn input_files<P: AsRef<Path>>(
+    paths: impl IntoIterator<Item = P>,
+) -> Result<InputFiles, Error> {
+    let mut inputs = InputFiles::default();
+    for path in paths {
+        let path = path.as_ref();
+        if path.as_os_str() == "-" {
+            inputs.files.push(path.to_path_buf());
+            continue;
+        }
+        let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_dir() {
+            if meta.is_file() {
+                fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            }
+            inputs.files.push(path.to_path_buf());
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+            });
+        for entry in walk {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let at = e.path().unwrap_or(path).to_path_buf();
+                    let dangling = e.loop_ancestor().is_none()
+                        && e.io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                        && fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
+                    if dangling {
+                        inputs.skipped.push(at);
+                        continue;
+                    }
+                    let message = match e.loop_ancestor() {
+                        Some(ancestor) => std::io::Error::other(format!(
+                            "a directory link loops back to {}",
+                            ancestor.display()
+                        )),
+                        None => e
+                            .into_io_error()
+                            .unwrap_or_else(|| std::io::Error::other("cannot be read")),
+                    };
+                    return Err(Error::io(at, message));
+                }
+            };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if known_format(entry.path()).is_some() {
+                inputs.files.push(entry.into_path());
+            } else {
+                inputs.skipped.push(entry.into_path());
+            }
+        }
+    }
+    Ok(inputs)
 }
 
 /// Reads JSONL records `{"id": …, "text": …, "url": …}` one line at a
@@ -91,25 +172,36 @@ impl<R: BufRead> JsonlReader<R> {
             source_name: self.source.clone(),
             line,
             byte_offset: offset,
-            message,
+            message: format!("not a JSONL record: {message}"),
         };
-        let record: Record =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not a JSONL record: {e}")))?;
-        let id = match record.id {
-            None | Some(serde_json::Value::Null) => format!("{}:{line}", self.source.display()),
-            Some(serde_json::Value::String(id)) => id,
-            Some(serde_json::Value::Number(id)) => id.to_string(),
+        let mut record: Map<String, Value> =
+            serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let text = match record.shift_remove("text") {
+            Some(Value::String(text)) => text,
+            Some(other) => return Err(bad(format!("\"text\" must be a string, not {other}"))),
+            None => return Err(bad("no \"text\" field".into())),
+        };
+        let id = match record.shift_remove("id") {
+            None | Some(Value::Null) => format!("{}:{line}", self.source.display()),
+            Some(Value::String(id)) => id,
+            Some(Value::Number(id)) => id.to_string(),
             Some(other) => {
                 return Err(bad(format!(
                     "\"id\" must be a string or a number, not {other}"
                 )));
             }
         };
+        let url = match record.shift_remove("url") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(url)) => Some(url),
+            Some(other) => return Err(bad(format!("\"url\" must be a string, not {other}"))),
+        };
         Ok(Document {
             id,
-            text: record.text,
-            url: record.url,
+            text,
+            url,
             replaced_invalid_utf8,
+            extra: record,
         })
     }
 }
@@ -124,7 +216,20 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 Ok(read) => read,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(Error::io(&self.source, e)));
+                    let Some(cut) = stream_cut(&e) else {
+                        return Some(Err(Error::io(&self.source, e)));
+                    };
+                    let partial = !self.buffer.iter().all(u8::is_ascii_whitespace);
+                    return Some(Err(Error::BadRecord {
+                        source_name: self.source.clone(),
+                        line: self.line + 1,
+                        byte_offset: self.offset,
+                        message: if partial {
+                            format!("record cut off: {cut}")
+                        } else {
+                            format!("{cut}; what followed is lost")
+                        },
+                    }));
                 }
             };
             if read == 0 {
@@ -144,24 +249,17 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// Opens a file, decompressing it as its name says.
-pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Error> {
+/// Opens a file, decompressed when its first bytes say gzip or zstd.
+pub fn open(path: impl AsRef<Path>) -> Result<Box<dyn BufRead + Send>, Error> {
+    let path = path.as_ref();
     let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let file = BufReader::with_capacity(1 << 16, file);
-    Ok(match format_of(path).1 {
-        Compression::None => Box::new(file),
-        Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(file))),
-        Compression::Zstd => Box::new(BufReader::new(
-            zstd::Decoder::with_buffer(file).map_err(|e| Error::io(path, e))?,
-        )),
-    })
+    decompressed(BufReader::with_capacity(1 << 16, file), path)
 }
 
+type DocumentIter = Box<dyn Iterator<Item = Result<Document, Error>> + Send>;
+
 /// The documents of one file.
-fn file_documents(
-    path: PathBuf,
-    policy: Utf8Policy,
-) -> Box<dyn Iterator<Item = Result<Document, Error>> + Send> {
+fn file_documents(path: PathBuf, policy: Utf8Policy) -> DocumentIter {
     let reader = match open(&path) {
         Ok(reader) => reader,
         Err(e) => return Box::new(std::iter::once(Err(e))),
@@ -173,12 +271,21 @@ fn file_documents(
     }
 }
 
-/// Reads a whole (possibly decompressed) file as one page.
+/// Reads a whole (possibly decompressed) file as one page; a cut-off
+/// compressed stream makes it a bad record.
 fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
     let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return Err(match stream_cut(&e) {
+            Some(cut) => Error::BadRecord {
+                source_name: path.to_path_buf(),
+                line: 1,
+                byte_offset: 0,
+                message: format!("page cut off: {cut}"),
+            },
+            None => Error::io(path, e),
+        });
+    }
     let (text, replaced_invalid_utf8) = decode(bytes, path, 1, 0, policy)?;
     let id = path
         .file_name()
@@ -189,39 +296,47 @@ fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<D
         text,
         url: None,
         replaced_invalid_utf8,
+        extra: Map::new(),
     })
 }
 
-/// All documents of the given paths, lazily, in order: a directory gives
-/// its `.txt` files sorted by name; a file is read by its [`format_of`]
-/// (JSONL records, WARC/WET records, or one page), decompressed when its
-/// name ends in `.gz` or `.zst`; `-` is standard input (JSONL when it
-/// starts with `{`, WARC when it starts with `WARC/`, otherwise one page
-/// with id `<stdin>`).
-pub fn documents(
-    paths: &[PathBuf],
+/// The documents of the given paths, lazily, in order (a `Send` iterator,
+/// so it can be read on another thread). The paths are expanded by
+/// [`input_files`] when this is called (an error there is the first item);
+/// each file is read by its [`format_of`] (JSONL records, WARC/WET records,
+/// or one page), decompressed when it is gzip or zstd data; `-` is standard
+/// input (decompressed likewise; JSONL when it starts with `{`, WARC when it
+/// starts with `WARC/`, otherwise one page with id `<stdin>`).
+pub fn documents<P: AsRef<Path>>(
+    paths: impl IntoIterator<Item = P>,
     policy: Utf8Policy,
-) -> impl Iterator<Item = Result<Document, Error>> + use<> {
-    let mut items: Vec<Result<PathBuf, Error>> = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            match txt_files_in(path) {
-                Ok(files) => items.extend(files.into_iter().map(Ok)),
-                Err(e) => items.push(Err(e)),
-            }
-        } else {
-            items.push(Ok(path.clone()));
-        }
-    }
-    items
-        .into_iter()
-        .flat_map(move |item| -> Box<dyn Iterator<Item = _>> {
+) -> Documents {
+    let items: Vec<Result<PathBuf, Error>> = match input_files(paths) {
+        Ok(inputs) => inputs.files.into_iter().map(Ok).collect(),
+        Err(e) => vec![Err(e)],
+    };
+    Documents {
+        inner: Box::new(items.into_iter().flat_map(move |item| -> DocumentIter {
             match item {
                 Err(e) => Box::new(std::iter::once(Err(e))),
                 Ok(path) if path.as_os_str() == "-" => stdin_documents(policy),
                 Ok(path) => file_documents(path, policy),
             }
-        })
+        })),
+    }
+}
+
+/// The documents of a list of inputs: see [`documents`].
+pub struct Documents {
+    inner: DocumentIter,
+}
+
+impl Iterator for Documents {
+    type Item = Result<Document, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next()
+    }
 }
 
 /// Drops the record-level errors of a stream (see [`Error::is_record_error`])
@@ -258,31 +373,39 @@ where
     })
 }
 
-fn stdin_documents(policy: Utf8Policy) -> Box<dyn Iterator<Item = Result<Document, Error>>> {
-    let mut stdin = BufReader::new(std::io::stdin());
+fn stdin_documents(policy: Utf8Policy) -> DocumentIter {
+    let source = Path::new("<stdin>");
+    let mut stdin = match decompressed(BufReader::new(std::io::stdin()), source) {
+        Ok(stdin) => stdin,
+        Err(e) => return Box::new(std::iter::once(Err(e))),
+    };
     let (starts_with_brace, starts_with_warc) = match stdin.fill_buf() {
         Ok(buf) => (
             buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
             buf.starts_with(b"WARC/"),
         ),
-        Err(e) => return Box::new(std::iter::once(Err(Error::io("<stdin>", e)))),
+        Err(e) => {
+            return Box::new(std::iter::once(Err(match stream_cut(&e) {
+                Some(cut) => Error::BadRecord {
+                    source_name: source.to_path_buf(),
+                    line: 1,
+                    byte_offset: 0,
+                    message: cut.to_string(),
+                },
+                None => Error::io(source, e),
+            })));
+        }
     };
     if starts_with_brace {
-        return Box::new(JsonlReader::new(stdin, "<stdin>", policy));
+        return Box::new(JsonlReader::new(stdin, source, policy));
     }
     if starts_with_warc {
-        return Box::new(WetReader::new(stdin, "<stdin>", policy));
+        return Box::new(WetReader::new(stdin, source, policy));
     }
-    let mut bytes = Vec::new();
-    let page = stdin
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("<stdin>", e))
-        .and_then(|_| decode(bytes, Path::new("<stdin>"), 1, 0, policy))
-        .map(|(text, replaced_invalid_utf8)| Document {
-            id: "<stdin>".into(),
-            text,
-            url: None,
-            replaced_invalid_utf8,
-        });
-    Box::new(std::iter::once(page))
+    Box::new(std::iter::once(read_page(stdin, source, policy).map(
+        |mut page| {
+            page.id = "<stdin>".into();
+            page
+        },
+    )))
 }

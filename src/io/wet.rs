@@ -17,7 +17,10 @@
 //! Records of other types (`warcinfo`, `request`, `response`, `metadata`)
 //! hold no page text and are passed over; `conversion` records and
 //! `resource` records of type `text/plain` become documents with the
-//! record's `WARC-Target-URI` as URL and its `WARC-Record-ID` as id.
+//! record's `WARC-Target-URI` as URL, its `WARC-Record-ID` as id and its
+//! `WARC-Date` as the extra field `date`. A compressed stream that ends
+//! early ends the reading: the record it cut (or, between records, the cut
+//! itself) is reported with its offset.
 //! Offsets and lines are those of the decompressed stream.
 
 use std::io::Read;
@@ -64,6 +67,9 @@ pub struct WetReader<R> {
     line: usize,
     eof: bool,
     done: bool,
+    /// The compressed stream ended early here (see
+    /// [`StreamCut`](super::StreamCut)), not yet reported.
+    cut: Option<String>,
 }
 
 /// What one attempt to read a record gave.
@@ -92,6 +98,7 @@ impl<R: Read> WetReader<R> {
             line: 1,
             eof: false,
             done: false,
+            cut: None,
         }
     }
 
@@ -113,6 +120,11 @@ impl<R: Read> WetReader<R> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.buffer.truncate(old);
+                    if let Some(cut) = super::compression::stream_cut(&e) {
+                        self.cut = Some(cut.to_string());
+                        self.eof = true;
+                        return Ok(false);
+                    }
                     return Err(Error::io(&self.source_name, e));
                 }
             }
@@ -138,6 +150,15 @@ impl<R: Read> WetReader<R> {
             byte_offset,
             message: message.into(),
         }
+    }
+
+    /// The reason a record ends early when the stream was cut, reported
+    /// once.
+    fn cut_note(&mut self) -> String {
+        self.cut
+            .take()
+            .map(|cut| format!(": {cut}"))
+            .unwrap_or_default()
     }
 
     /// Skips to the next line that starts with `WARC/` after the current
@@ -178,7 +199,8 @@ impl<R: Read> WetReader<R> {
                 return Step::NeedMore;
             }
             Err(nom::Err::Incomplete(_)) if self.eof => {
-                return Step::Bad(self.bad(line, offset, "WARC record cut off in its headers"));
+                let message = format!("WARC record cut off in its headers{}", self.cut_note());
+                return Step::Bad(self.bad(line, offset, message));
             }
             Err(_) => return Step::Bad(self.bad(line, offset, "malformed WARC record headers")),
         };
@@ -196,11 +218,11 @@ impl<R: Read> WetReader<R> {
             }
             Err(nom::Err::Incomplete(_)) if !self.eof => return Step::NeedMore,
             Err(nom::Err::Incomplete(_)) => {
-                return Step::Bad(self.bad(
-                    line,
-                    offset,
-                    format!("WARC record cut off: Content-Length {declared} runs past the end"),
-                ));
+                let message = format!(
+                    "WARC record cut off: Content-Length {declared} runs past the end{}",
+                    self.cut_note()
+                );
+                return Step::Bad(self.bad(line, offset, message));
             }
             Err(_) => {
                 return Step::Bad(self.bad(
@@ -251,11 +273,16 @@ impl<R: Read> WetReader<R> {
         let id = header("WARC-Record-ID")
             .map(|id| id.trim_matches(['<', '>']).to_owned())
             .unwrap_or_else(|| format!("{}:{line}", self.source_name.display()));
+        let mut extra = serde_json::Map::new();
+        if let Some(date) = header("WARC-Date") {
+            extra.insert("date".into(), date.into());
+        }
         Ok(Some(Document {
             id,
             text,
             url: header("WARC-Target-URI"),
             replaced_invalid_utf8,
+            extra,
         }))
     }
 }
@@ -283,7 +310,17 @@ impl<R: Read> Iterator for WetReader<R> {
                         return Some(Err(io));
                     }
                 },
-                Step::End => self.done = true,
+                Step::End => {
+                    self.done = true;
+                    if let Some(cut) = self.cut.take() {
+                        let error = self.bad(
+                            self.line,
+                            self.offset,
+                            format!("{cut}; what followed is lost"),
+                        );
+                        return Some(Err(error));
+                    }
+                }
             }
         }
         None

@@ -2,39 +2,126 @@
 //!
 //! The sinks write to any `Write`; files go through
 //! [`AtomicFile`](super::AtomicFile) and [`OutputFile`](super::OutputFile),
-//! which appear under their final name only when complete.
+//! which appear under their final name only when complete, and a
+//! directory of pages ([`TxtDirSink`]) appears as a whole when committed.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use super::atomic::AtomicFile;
 use crate::error::Error;
 use crate::report::CleanDocument;
 use crate::sink::Sink;
 
+/// What the clean JSONL records hold besides `id`, `url` and the input
+/// record's other fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordShape {
+    /// Add `paragraphs`, the kept paragraphs as an array (the same text as
+    /// `text`, split on newlines: no paragraph holds a newline).
+    pub paragraphs: bool,
+    /// Write no record for a document with no paragraph kept.
+    pub drop_empty: bool,
+}
+
+/// One clean JSONL record, as read back: `{"id", "url"?, …the input
+/// record's other fields…, "text", "paragraphs"?}`.
+///
+/// `text` is the kept paragraphs joined by newlines; `paragraphs`, written
+/// on request ([`RecordShape::paragraphs`]), is the same paragraphs as an
+/// array. Fields of the input record other than `id`, `text` and `url`
+/// (a crawl's `date`, language tags, …) are carried through in `extra`,
+/// except `paragraphs`, which is the cleaner's own.
+///
+/// ```
+/// use chaff::{Cleaner, Config, Document};
+/// use chaff::io::{CleanRecord, RecordShape, write_clean_record};
+/// let mut doc = Document::new("a", "分享到:\n正文一段。");
+/// doc.extra.insert("date".into(), "2024-05-01".into());
+/// let clean = Cleaner::new(Config::default())?.clean(doc);
+/// let mut line = Vec::new();
+/// write_clean_record(&mut line, &clean, RecordShape { paragraphs: true, ..Default::default() }).unwrap();
+/// assert_eq!(String::from_utf8(line.clone()).unwrap(), "{\"id\":\"a\",\"date\":\"2024-05-01\",\"text\":\"正文一段。\",\"paragraphs\":[\"正文一段。\"]}\n");
+/// let record: CleanRecord = serde_json::from_slice(&line).unwrap();
+/// assert_eq!(record.paragraphs.as_deref(), Some(&["正文一段。".to_owned()][..]));
+/// assert_eq!(record.extra["date"], "2024-05-01");
+/// assert_eq!(serde_json::to_string(&record).unwrap() + "\n", String::from_utf8(line).unwrap());
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CleanRecord {
+    /// The document's id.
+    pub id: String,
+    /// The document's URL, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The input record's other fields, in their order.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+    /// The kept paragraphs joined by newlines.
+    pub text: String,
+    /// The kept paragraphs, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<Vec<String>>,
+}
+
+/// [`CleanRecord`] as written: borrowed from the clean document.
 #[derive(Serialize)]
-struct CleanRecord<'a> {
+struct CleanRecordRef<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+    #[serde(flatten)]
+    extra: Extra<'a>,
     text: String,
-    paragraphs: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraphs: Option<Vec<&'a str>>,
 }
 
-/// Writes one JSON line per document: `{"id", "url"?, "text", "paragraphs"}`
-/// where `text` is the kept paragraphs joined by newlines.
-pub fn write_clean_record(out: &mut impl Write, document: &CleanDocument) -> std::io::Result<()> {
-    let record = CleanRecord {
+/// The extra fields of a document, less the names the record uses itself.
+struct Extra<'a>(&'a Map<String, Value>);
+
+/// Field names a clean record writes itself.
+const OWN_FIELDS: [&str; 4] = ["id", "url", "text", "paragraphs"];
+
+impl Serialize for Extra<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.0 {
+            if !OWN_FIELDS.contains(&key.as_str()) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Writes one JSON line for `document` (see [`CleanRecord`]), or nothing
+/// when it kept no paragraph and `shape.drop_empty` is set. Gives whether a
+/// line was written.
+pub fn write_clean_record(
+    out: &mut impl Write,
+    document: &CleanDocument,
+    shape: RecordShape,
+) -> std::io::Result<bool> {
+    if shape.drop_empty && document.kept().next().is_none() {
+        return Ok(false);
+    }
+    let record = CleanRecordRef {
         id: &document.id,
         url: document.url.as_deref(),
+        extra: Extra(&document.extra),
         text: document.clean_text(),
-        paragraphs: document.kept().collect(),
+        paragraphs: shape.paragraphs.then(|| document.kept().collect()),
     };
     serde_json::to_writer(&mut *out, &record)?;
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    Ok(true)
 }
 
 /// Writes one JSON line per dropped paragraph of `document`.
@@ -57,7 +144,7 @@ pub fn write_report_entries(out: &mut impl Write, document: &CleanDocument) -> s
 /// let mut cleaner = Cleaner::new(Config::default())?;
 /// let docs = vec![Ok(Document::new("a", "分享到:\n正文一段。"))];
 /// cleaner.run(docs, 64, &mut sink)?;
-/// assert_eq!(String::from_utf8(clean).unwrap(), "{\"id\":\"a\",\"text\":\"正文一段。\",\"paragraphs\":[\"正文一段。\"]}\n");
+/// assert_eq!(String::from_utf8(clean).unwrap(), "{\"id\":\"a\",\"text\":\"正文一段。\"}\n");
 /// assert!(String::from_utf8(report).unwrap().contains("\"rule\":\"share_widget\""));
 /// # Ok::<(), chaff::Error>(())
 /// ```
@@ -65,17 +152,34 @@ pub struct JsonlSink<W, R> {
     clean: W,
     report: Option<R>,
     name: PathBuf,
+    report_name: PathBuf,
+    shape: RecordShape,
 }
 
 impl<W: Write, R: Write> JsonlSink<W, R> {
     /// Writes clean records to `clean` and report entries to `report`;
-    /// `name` names the output in errors.
+    /// `name` names the output in errors (the report is named `report`
+    /// until [`Self::report_name`] says otherwise).
     pub fn new(clean: W, report: Option<R>, name: impl Into<PathBuf>) -> Self {
         JsonlSink {
             clean,
             report,
             name: name.into(),
+            report_name: PathBuf::from("report"),
+            shape: RecordShape::default(),
         }
+    }
+
+    /// Names the report in errors.
+    pub fn report_name(mut self, name: impl Into<PathBuf>) -> Self {
+        self.report_name = name.into();
+        self
+    }
+
+    /// What the records hold (see [`RecordShape`]).
+    pub fn shape(mut self, shape: RecordShape) -> Self {
+        self.shape = shape;
+        self
     }
 
     /// Gives back the writers.
@@ -86,73 +190,230 @@ impl<W: Write, R: Write> JsonlSink<W, R> {
 
 impl<W: Write, R: Write> Sink for JsonlSink<W, R> {
     fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
-        write_clean_record(&mut self.clean, &document).map_err(|e| Error::output(&self.name, e))?;
+        write_clean_record(&mut self.clean, &document, self.shape)
+            .map_err(|e| Error::output(&self.name, e))?;
         if let Some(report) = &mut self.report {
-            write_report_entries(report, &document).map_err(|e| Error::output(&self.name, e))?;
+            write_report_entries(report, &document)
+                .map_err(|e| Error::output(&self.report_name, e))?;
         }
         Ok(())
     }
 }
 
-/// A [`Sink`] that writes each document's kept paragraphs to `DIR/ID`
-/// (`.txt` added when the id has no extension), one paragraph per line.
+/// Longest file name written, in bytes: room under the usual limit of 255
+/// for a `~N` suffix.
+const MAX_NAME_BYTES: usize = 200;
+
+/// A [`Sink`] that writes each document's kept paragraphs, one per line,
+/// to a file of its own in a directory, named after its id (see
+/// [`TxtDirSink::file_name`]), and appears as a whole: the files go to a
+/// temporary directory beside `dir`, renamed to `dir` by
+/// [`TxtDirSink::commit`]. Dropped without a commit, it leaves nothing.
+///
+/// ```
+/// use chaff::{Cleaner, Config, Document};
+/// let dir = std::env::temp_dir().join(format!("chaff-doc-pages-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// let mut sink = chaff::io::TxtDirSink::new(&dir, None::<Vec<u8>>)?;
+/// let docs = vec![Ok(Document::new("a/1", "正文一。")), Ok(Document::new("a_1", "正文二。"))];
+/// Cleaner::new(Config::default())?.run(docs, 64, &mut sink)?;
+/// assert_eq!(sink.renamed(), [("a_1".to_owned(), "a_1~2.txt".to_owned())]);
+/// sink.commit()?;
+/// assert_eq!(std::fs::read_to_string(dir.join("a_1.txt")).unwrap(), "正文一。\n");
+/// assert_eq!(std::fs::read_to_string(dir.join("a_1~2.txt")).unwrap(), "正文二。\n");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), chaff::Error>(())
+/// ```
 pub struct TxtDirSink<R> {
-    dir: PathBuf,
+    /// The directory as given, for messages.
+    shown: PathBuf,
+    /// Where the directory goes (links followed).
+    target: PathBuf,
+    temp: tempfile::TempDir,
     report: Option<R>,
+    report_name: PathBuf,
+    drop_empty: bool,
+    /// Names used so far, lowercased (so that no two differ by case only).
+    used: HashSet<String>,
+    renamed: Vec<(String, String)>,
 }
 
 impl<R: Write> TxtDirSink<R> {
-    /// Creates `dir` if needed.
-    pub fn new(dir: impl Into<PathBuf>, report: Option<R>) -> Result<Self, Error> {
-        let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
-        Ok(TxtDirSink { dir, report })
+    /// Prepares `dir`, which must not exist or be empty, and whose parent
+    /// must exist and be writable: a temporary directory is made beside it
+    /// at once.
+    pub fn new(dir: impl AsRef<Path>, report: Option<R>) -> Result<Self, Error> {
+        let shown = dir.as_ref().to_path_buf();
+        let target = super::atomic::follow_links(&shown).map_err(|e| Error::output(&shown, e))?;
+        match fs::metadata(&target) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Error::output(
+                    &shown,
+                    std::io::Error::new(std::io::ErrorKind::NotADirectory, "is not a directory"),
+                ));
+            }
+            Ok(_) => {
+                let mut entries = fs::read_dir(&target).map_err(|e| Error::output(&shown, e))?;
+                if entries.next().is_some() {
+                    return Err(Error::output(
+                        &shown,
+                        std::io::Error::new(
+                            std::io::ErrorKind::DirectoryNotEmpty,
+                            "the output directory exists and is not empty",
+                        ),
+                    ));
+                }
+            }
+            Err(_) => {}
+        }
+        let parent = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempdir_in(&parent)
+            .map_err(|e| {
+                let e = if parent.is_dir() {
+                    e
+                } else {
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("directory {} does not exist", parent.display()),
+                    )
+                };
+                Error::output(&shown, e)
+            })?;
+        Ok(TxtDirSink {
+            shown,
+            target,
+            temp,
+            report,
+            report_name: PathBuf::from("report"),
+            drop_empty: false,
+            used: HashSet::new(),
+            renamed: Vec::new(),
+        })
     }
 
-    /// Gives back the report writer.
-    pub fn into_report(self) -> Option<R> {
-        self.report
+    /// Names the report in errors.
+    pub fn report_name(mut self, name: impl Into<PathBuf>) -> Self {
+        self.report_name = name.into();
+        self
     }
 
-    fn path_for(&self, id: &str) -> PathBuf {
-        let name: String = id
+    /// Writes no file for a document with no paragraph kept.
+    pub fn drop_empty(mut self, drop_empty: bool) -> Self {
+        self.drop_empty = drop_empty;
+        self
+    }
+
+    /// The documents whose file name is not [`Self::file_name`] of their
+    /// id, because that name was taken: `(id, file name)`, in input order.
+    pub fn renamed(&self) -> &[(String, String)] {
+        &self.renamed
+    }
+
+    /// The file name for an id, before any `~N` added to tell apart ids
+    /// that give the same name: the id with `/`, `\`, control characters
+    /// and a leading `.` replaced by `_`, a `.gz`/`.zst` ending dropped (the
+    /// file is plain text), `.txt` added unless it ends so; an id that
+    /// would give more than 200 bytes is cut at a character boundary and
+    /// ends in 16 hex digits of its XXH3 hash.
+    ///
+    /// ```
+    /// use chaff::io::TxtDirSink;
+    /// assert_eq!(TxtDirSink::<Vec<u8>>::file_name("news/2024/a.html"), "news_2024_a.html.txt");
+    /// assert_eq!(TxtDirSink::<Vec<u8>>::file_name("page.txt.gz"), "page.txt");
+    /// assert_eq!(TxtDirSink::<Vec<u8>>::file_name(".."), "_...txt");
+    /// assert!(TxtDirSink::<Vec<u8>>::file_name(&"长".repeat(100)).len() <= 200);
+    /// ```
+    pub fn file_name(id: &str) -> String {
+        let mut name: String = id
             .chars()
             .map(|c| {
-                if matches!(c, '/' | '\\' | '\0') {
+                if matches!(c, '/' | '\\') || c.is_control() {
                     '_'
                 } else {
                     c
                 }
             })
             .collect();
-        let mut path = self
-            .dir
-            .join(if name.is_empty() || name == "." || name == ".." {
-                "_"
-            } else {
-                &name
-            });
-        if Path::new(&name).extension().is_none() {
-            path.set_extension("txt");
+        if name.is_empty() || name.starts_with('.') {
+            name.insert(0, '_');
         }
-        path
+        let lower = name.to_ascii_lowercase();
+        for ending in [".gz", ".zst", ".zstd"] {
+            if lower.ends_with(ending) && name.len() > ending.len() {
+                name.truncate(name.len() - ending.len());
+                break;
+            }
+        }
+        if !name.to_ascii_lowercase().ends_with(".txt") {
+            name.push_str(".txt");
+        }
+        if name.len() > MAX_NAME_BYTES {
+            let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+            let mut cut = MAX_NAME_BYTES - 22;
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name = format!("{}-{hash:016x}.txt", &name[..cut]);
+        }
+        name
+    }
+
+    /// A name not used yet for `id`.
+    fn unique_name(&mut self, id: &str) -> String {
+        let name = Self::file_name(id);
+        if self.used.insert(name.to_lowercase()) {
+            return name;
+        }
+        let stem = &name[..name.len() - 4];
+        let extension = &name[name.len() - 4..];
+        let mut n = 2;
+        loop {
+            let candidate = format!("{stem}~{n}{extension}");
+            if self.used.insert(candidate.to_lowercase()) {
+                self.renamed.push((id.to_owned(), candidate.clone()));
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// Moves the directory into place (over an empty one, if it exists)
+    /// and gives back the report writer.
+    pub fn commit(self) -> Result<Option<R>, Error> {
+        let temp = self.temp.keep();
+        if let Err(e) = fs::rename(&temp, &self.target) {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(Error::output(&self.shown, e));
+        }
+        Ok(self.report)
     }
 }
 
 impl<R: Write> Sink for TxtDirSink<R> {
     fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
-        let path = self.path_for(&document.id);
-        let mut file = AtomicFile::create(&path)?;
+        if let Some(report) = &mut self.report {
+            write_report_entries(report, &document)
+                .map_err(|e| Error::output(&self.report_name, e))?;
+        }
+        if self.drop_empty && document.kept().next().is_none() {
+            return Ok(());
+        }
+        let name = self.unique_name(&document.id);
+        let path = self.temp.path().join(&name);
         let mut text = document.clean_text();
         if !text.is_empty() {
             text.push('\n');
         }
-        file.write_all(text.as_bytes())
-            .map_err(|e| Error::output(&path, e))?;
-        file.commit()?;
-        if let Some(report) = &mut self.report {
-            write_report_entries(report, &document).map_err(|e| Error::output(&self.dir, e))?;
-        }
-        Ok(())
+        fs::write(&path, text.as_bytes()).map_err(|e| Error::output(self.shown.join(&name), e))
     }
 }

@@ -1,0 +1,223 @@
+//! The command line's arguments, grouped as `--help` shows them.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+const EXAMPLES: &str = "\
+Examples:
+  chaff pages/ -o clean.jsonl -r report.jsonl
+      clean a directory of pages (searched recursively), with the reason for every dropped paragraph
+  zcat crawl.jsonl.gz | chaff --skip-bad-records > clean.jsonl
+      clean JSONL records from standard input, skipping malformed ones
+  chaff CC-*.warc.wet.gz --site-templates --save-state seen.idx -o clean.jsonl.zst
+      clean a crawl, learning each site's templates; keep what was seen for the next run
+
+Without -o, JSONL goes to standard output when it is a file or a pipe; on a
+terminal chaff shows a sample of what it kept and dropped instead. Outputs
+appear only when complete; chaff never writes over one of its inputs.";
+
+/// Turns scraped pages into clean, unique paragraphs: drops boilerplate and
+/// repeated or near-repeated paragraphs, and says why for each one.
+#[derive(Parser, Debug)]
+#[command(version, about, after_help = EXAMPLES, max_term_width = 100)]
+pub(crate) struct Args {
+    /// Files or directories to clean: `.txt` pages, `.jsonl` records
+    /// ({"id", "text", "url"?, …}), WARC/WET files, plain, gzip or zstd
+    /// (directories are searched recursively for these, any case), or `-`
+    /// for standard input. Without inputs, standard input when it is a
+    /// file or a pipe.
+    #[arg(help_heading = "Input", value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Report malformed records (a bad JSON line, a broken WARC record,
+    /// invalid UTF-8, a record cut off by a truncated .gz/.zst) on standard
+    /// error and go on, instead of stopping.
+    #[arg(long, help_heading = "Input")]
+    pub skip_bad_records: bool,
+
+    /// Replace invalid UTF-8 instead of failing (counted in the summary).
+    #[arg(long, help_heading = "Input")]
+    pub lossy: bool,
+
+    /// Clean JSONL, one record per document: {"id", "url"?, the input
+    /// record's other fields, "text"}; `.gz`/`.zst` compress; `-` is
+    /// standard output.
+    #[arg(long, short, help_heading = "Output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write each document's kept paragraphs to DIR/ID.txt instead (DIR
+    /// must not exist or be empty; it appears when the run is complete).
+    #[arg(
+        long,
+        conflicts_with = "output",
+        help_heading = "Output",
+        value_name = "DIR"
+    )]
+    pub output_dir: Option<PathBuf>,
+
+    /// Add "paragraphs", the kept paragraphs as an array, to each record
+    /// ("text" holds them joined by newlines).
+    #[arg(long, help_heading = "Output")]
+    pub paragraphs: bool,
+
+    /// Write no record (or file) for a document with no paragraph kept.
+    #[arg(long, help_heading = "Output")]
+    pub drop_empty: bool,
+
+    /// Report JSONL: one line per dropped paragraph with its reason.
+    #[arg(long, short, help_heading = "Output", value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Write the run's record as JSON: chaff version, inputs,
+    /// configuration, counts, timings.
+    #[arg(long, help_heading = "Output", value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// Print nothing but errors: no progress, no summary, no sample.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Print where the time went, per stage.
+    #[arg(long, help_heading = "Output")]
+    pub timings: bool,
+
+    /// Read the whole configuration from a JSON file (the flags below
+    /// override it).
+    #[arg(long, help_heading = "Cleaning", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not repair paragraphs broken mid-sentence.
+    #[arg(long, help_heading = "Cleaning")]
+    pub no_repair: bool,
+
+    /// Do not drop boilerplate.
+    #[arg(long, help_heading = "Cleaning")]
+    pub no_boilerplate: bool,
+
+    /// Learn site templates in a first pass over the inputs and drop them
+    /// (reason `site_template`). Needs files, not standard input.
+    #[arg(long, help_heading = "Cleaning")]
+    pub site_templates: bool,
+
+    /// Save the learned site templates here.
+    #[arg(
+        long,
+        requires = "site_templates",
+        help_heading = "Cleaning",
+        value_name = "FILE"
+    )]
+    pub save_templates: Option<PathBuf>,
+
+    /// Use site templates saved by --save-templates (no first pass).
+    #[arg(
+        long,
+        conflicts_with = "site_templates",
+        help_heading = "Cleaning",
+        value_name = "FILE"
+    )]
+    pub load_templates: Option<PathBuf>,
+
+    /// Do not drop repeats.
+    #[arg(long, help_heading = "Dedup")]
+    pub no_dedup: bool,
+
+    /// Drop exact repeats only.
+    #[arg(long, help_heading = "Dedup")]
+    pub no_near_dedup: bool,
+
+    /// Largest Hamming distance between the SimHashes of near repeats
+    /// [default: 11]
+    #[arg(long, help_heading = "Dedup", value_name = "BITS")]
+    pub max_hamming: Option<u32>,
+
+    /// Characters per shingle in CJK text [default: 3]
+    #[arg(long, help_heading = "Dedup", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_SHINGLE))]
+    pub cjk_shingle: Option<u16>,
+
+    /// Words per shingle in Latin text [default: 2]
+    #[arg(long, help_heading = "Dedup", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_SHINGLE))]
+    pub word_shingle: Option<u16>,
+
+    /// Hash shingles with the simhash crate's SipHash (slower; the crate's
+    /// fingerprints) instead of the fast hash.
+    #[arg(long, help_heading = "Dedup")]
+    pub siphash: bool,
+
+    /// Trim the sentences of kept paragraphs that repeat earlier
+    /// paragraphs' sentences (reported as `trimmed_sentences`).
+    #[arg(long, help_heading = "Dedup")]
+    pub trim_sentences: bool,
+
+    /// Deduplicate against the state an earlier run saved with --save-state.
+    #[arg(long, help_heading = "Dedup", value_name = "FILE")]
+    pub load_state: Option<PathBuf>,
+
+    /// Save what this run has seen (with any loaded state) for later runs
+    /// (may be the --load-state file).
+    #[arg(long, help_heading = "Dedup", value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+
+    /// Worker threads [default: all cores]
+    #[arg(long, short = 'j', help_heading = "Performance", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
+
+    /// Documents cleaned together in one parallel batch (two batches are
+    /// held in memory).
+    #[arg(long, help_heading = "Performance", value_name = "N",
+          default_value_t = crate::pipeline::DEFAULT_BATCH as u32,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH))]
+    pub batch: u32,
+}
+
+/// The longest shingle the command line takes (the library's limit).
+const MAX_SHINGLE: i64 = crate::fingerprint::MAX_SHINGLE as i64;
+/// The most worker threads the command line takes.
+const MAX_THREADS: i64 = 1024;
+/// The largest batch the command line takes.
+const MAX_BATCH: i64 = 1_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn the_defaults_in_the_help_are_the_configurations() {
+        let config = crate::Config::default();
+        let help = Args::command().render_long_help().to_string();
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (flag, default) in [
+            ("--max-hamming", config.dedup.max_hamming as usize),
+            ("--cjk-shingle", config.fingerprint.cjk_shingle_chars),
+            ("--word-shingle", config.fingerprint.word_shingle_words),
+        ] {
+            let at = flat.find(flag).unwrap();
+            let after = &flat[at..];
+            let default_at = after.find("[default: ").unwrap();
+            assert!(
+                after[default_at..].starts_with(&format!("[default: {default}]")),
+                "{flag}: {}",
+                &after[..default_at + 14]
+            );
+        }
+        for heading in [
+            "Input:",
+            "Output:",
+            "Cleaning:",
+            "Dedup:",
+            "Performance:",
+            "Examples:",
+        ] {
+            assert!(help.contains(heading), "{heading}");
+        }
+    }
+}

@@ -1,0 +1,608 @@
+//! The `chaff` binary as a process: one test per kind of data loss of
+//! issue 12 (each failed on the code before the fix), and what a user sees.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const CHAFF: &str = env!("CARGO_BIN_EXE_chaff");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chaff-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs chaff in `dir` with standard input from /dev/null.
+fn chaff(dir: &Path, args: &[&str]) -> Output {
+    Command::new(CHAFF)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs chaff in `dir` with `input` piped to standard input.
+fn chaff_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(CHAFF)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[track_caller]
+fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstderr: {}",
+        output.status,
+        stderr(output)
+    );
+}
+
+/// Exit code 1 or 2 with one `chaff: ` message: never a panic or an abort.
+#[track_caller]
+fn assert_refused(output: &Output, mentions: &str) {
+    let err = stderr(output);
+    assert!(
+        matches!(output.status.code(), Some(1 | 2)),
+        "exit {:?}\nstderr: {err}",
+        output.status
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(mentions),
+        "stderr does not mention {mentions:?}: {err}"
+    );
+    assert!(!err.contains(".partial"), "names a temporary file: {err}");
+}
+
+const PAGE: &str =
+    "分享到:\n市统计局发布数据,全市经济运行总体平稳,工业生产稳步增长。\n蒙ICP备16003084号-4\n";
+
+fn record(id: &str, text: &str) -> String {
+    format!("{}\n", serde_json::json!({"id": id, "text": text}))
+}
+
+/// Records with a distinct kept paragraph each.
+fn records(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            record(
+                &format!("doc-{i}"),
+                &format!("分享到:\n第{i}篇:市统计局发布数据,全市经济运行总体平稳,编号{i}。"),
+            )
+        })
+        .collect()
+}
+
+fn jsonl_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+// 1. An output path equal to an input is refused before anything is read.
+#[test]
+fn an_output_equal_to_an_input_is_refused() {
+    let dir = temp_dir("same");
+    let input = records(3);
+    fs::write(dir.join("x.jsonl"), &input).unwrap();
+    fs::create_dir(dir.join("sub")).unwrap();
+    fs::hard_link(dir.join("x.jsonl"), dir.join("hard.jsonl")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("x.jsonl", dir.join("soft.jsonl")).unwrap();
+    fs::write(dir.join("s.idx"), "a state file").unwrap();
+    let cases: &[&[&str]] = &[
+        &["x.jsonl", "-o", "x.jsonl"],
+        &["x.jsonl", "-o", "sub/../x.jsonl"],
+        &["x.jsonl", "-o", "hard.jsonl"],
+        #[cfg(unix)]
+        &["x.jsonl", "-o", "soft.jsonl"],
+        &["x.jsonl", "-o", "out.jsonl", "-r", "x.jsonl"],
+        &["x.jsonl", "-o", "out.jsonl", "--save-state", "x.jsonl"],
+        &["x.jsonl", "-o", "out.jsonl", "--summary", "./x.jsonl"],
+        &[
+            "x.jsonl",
+            "-o",
+            "out.jsonl",
+            "--load-state",
+            "s.idx",
+            "-r",
+            "s.idx",
+        ],
+    ];
+    for args in cases {
+        let output = chaff(&dir, args);
+        let typed = args[args.len() - 1];
+        assert_refused(&output, typed);
+        assert!(stderr(&output).contains("input"), "{}", stderr(&output));
+        assert_eq!(
+            fs::read_to_string(dir.join("x.jsonl")).unwrap(),
+            input,
+            "{args:?}"
+        );
+        assert!(!dir.join("out.jsonl").exists(), "{args:?}");
+    }
+
+    // A directory of inputs: the output directory may be neither it nor
+    // hold any input, and no output may be one of its files.
+    let pages = dir.join("pages");
+    fs::create_dir(&pages).unwrap();
+    fs::write(pages.join("a.txt"), PAGE).unwrap();
+    for args in [
+        &["pages", "--output-dir", "pages"][..],
+        &["pages", "--output-dir", "./pages/"],
+        &["pages/a.txt", "--output-dir", "pages"],
+        &["pages", "-o", "pages/a.txt"],
+        &["pages", "-o", "out.jsonl", "-r", "pages/a.txt"],
+    ] {
+        let output = chaff(&dir, args);
+        assert_refused(&output, args[args.len() - 1].trim_end_matches('/'));
+        assert_eq!(fs::read_to_string(pages.join("a.txt")).unwrap(), PAGE);
+        assert_eq!(fs::read_dir(&pages).unwrap().count(), 1, "{args:?}");
+    }
+
+    // Loading and saving the same state is the incremental run, allowed.
+    let output = chaff(
+        &dir,
+        &["x.jsonl", "-o", "out.jsonl", "--save-state", "s.idx"],
+    );
+    assert_ok(&output);
+    let output = chaff(
+        &dir,
+        &[
+            "x.jsonl",
+            "-o",
+            "out2.jsonl",
+            "--load-state",
+            "s.idx",
+            "--save-state",
+            "s.idx",
+        ],
+    );
+    assert_ok(&output);
+}
+
+// 2. Two outputs on one path are refused up front.
+#[test]
+fn two_outputs_on_one_path_are_refused() {
+    let dir = temp_dir("collide");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    fs::create_dir(dir.join("sub")).unwrap();
+    fs::write(dir.join("existing.jsonl"), "keep me\n").unwrap();
+    fs::hard_link(dir.join("existing.jsonl"), dir.join("hard.jsonl")).unwrap();
+    for args in [
+        &["in.jsonl", "-o", "out.jsonl", "-r", "out.jsonl"][..],
+        &[
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--summary",
+            "sub/../out.jsonl",
+        ],
+        &["in.jsonl", "-o", "a.idx", "--save-state", "./a.idx"],
+        &["in.jsonl", "-o", "existing.jsonl", "-r", "hard.jsonl"],
+        &[
+            "in.jsonl",
+            "--output-dir",
+            "pages",
+            "-r",
+            "pages/report.jsonl",
+        ],
+        &["in.jsonl", "--output-dir", "pages", "--summary", "pages"],
+        &["in.jsonl", "-o", "-", "-r", "-"],
+    ] {
+        let output = chaff(&dir, args);
+        assert_refused(&output, args[args.len() - 1]);
+        let err = stderr(&output);
+        assert!(err.contains("same") || err.contains("inside"), "{err}");
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["existing.jsonl", "hard.jsonl", "in.jsonl", "sub"],
+            "{args:?}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("existing.jsonl")).unwrap(),
+            "keep me\n"
+        );
+    }
+}
+
+// 3. A symlink is written through, never replaced; streams the shell
+// opened (standard output and error, and links to them) are written in
+// place.
+#[cfg(unix)]
+#[test]
+fn symlinks_and_streams_are_written_through() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_dir("links");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    fs::create_dir(dir.join("real")).unwrap();
+    std::os::unix::fs::symlink("real/out.jsonl", dir.join("out.jsonl")).unwrap();
+    std::os::unix::fs::symlink("real/report.jsonl", dir.join("report.jsonl")).unwrap();
+    fs::write(dir.join("real/report.jsonl"), "old\n").unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "-r", "report.jsonl"]);
+    assert_ok(&output);
+    for link in ["out.jsonl", "report.jsonl"] {
+        assert!(
+            fs::symlink_metadata(dir.join(link))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    assert_eq!(
+        jsonl_lines(&fs::read_to_string(dir.join("real/out.jsonl")).unwrap()).len(),
+        3
+    );
+    assert!(
+        fs::read_to_string(dir.join("real/report.jsonl"))
+            .unwrap()
+            .contains("share_widget")
+    );
+
+    // A link to /dev/stderr while standard error goes to a file: the
+    // report lands in that file, which stays the same file, and the link
+    // stays a link.
+    std::os::unix::fs::symlink("/dev/stderr", dir.join("err")).unwrap();
+    let log = dir.join("log");
+    fs::write(&log, "before\n").unwrap();
+    let inode = fs::metadata(&log).unwrap().ino();
+    let log_file = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let status = Command::new(CHAFF)
+        .args(["in.jsonl", "-o", "out2.jsonl", "-r", "err"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stderr(log_file)
+        .status()
+        .unwrap();
+    let logged = fs::read_to_string(&log).unwrap();
+    assert!(status.success(), "{logged}");
+    assert!(
+        fs::symlink_metadata(dir.join("err"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::metadata(&log).unwrap().ino(), inode);
+    assert!(logged.starts_with("before\n"), "{logged}");
+    let report_lines = logged
+        .lines()
+        .filter(|l| l.starts_with('{') && l.contains("share_widget"));
+    assert_eq!(report_lines.count(), 3, "{logged}");
+}
+
+// 4. Every output location and the configuration are checked before any
+// input is read, and errors name the path the user typed.
+#[test]
+fn outputs_and_settings_are_checked_before_the_work() {
+    let dir = temp_dir("early");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    for args in [
+        &[
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--save-state",
+            "missing/s.idx",
+        ][..],
+        &["in.jsonl", "-o", "out.jsonl", "--summary", "missing/s.json"],
+        &["in.jsonl", "-o", "out.jsonl", "-r", "missing/r.jsonl"],
+        &[
+            "in.jsonl",
+            "--site-templates",
+            "--save-templates",
+            "t.json",
+            "-o",
+            "missing/out.jsonl",
+        ],
+    ] {
+        let output = chaff(&dir, args);
+        assert_refused(&output, args[args.len() - 1]);
+        assert!(!dir.join("out.jsonl").exists(), "{args:?}");
+        assert!(!dir.join("t.json").exists(), "{args:?}");
+    }
+    // An invalid setting is refused before the first pass reads anything
+    // (the input's bad UTF-8 would be the error otherwise).
+    fs::write(dir.join("bad.txt"), b"\xFF\xFE").unwrap();
+    let output = chaff(
+        &dir,
+        &[
+            "bad.txt",
+            "--site-templates",
+            "--save-templates",
+            "t.json",
+            "--max-hamming",
+            "99",
+            "-o",
+            "out.jsonl",
+        ],
+    );
+    assert_refused(&output, "max_hamming");
+    assert!(!dir.join("t.json").exists());
+    // An unwritable report is named as the report.
+    #[cfg(target_os = "linux")]
+    {
+        let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "-r", "/dev/full"]);
+        assert_refused(&output, "/dev/full");
+        assert!(
+            !stderr(&output).contains("out.jsonl"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!dir.join("out.jsonl").exists());
+    }
+}
+
+// 5. A cut-off .gz or .zst is a cut-off last record: reported with its
+// offset, and the next input is read.
+#[test]
+fn a_truncated_compressed_input_is_a_cut_off_last_record() {
+    let dir = temp_dir("truncated");
+    let plain = records(400);
+    let gz = gzip(plain.as_bytes());
+    fs::write(dir.join("cut.jsonl.gz"), &gz[..gz.len() * 6 / 10]).unwrap();
+    let zst = zstd::encode_all(records(8000).as_bytes(), 3).unwrap();
+    fs::write(dir.join("cut.jsonl.zst"), &zst[..zst.len() * 6 / 10]).unwrap();
+    let wet: String = (0..100)
+        .map(|i| {
+            let body = format!("第{i}篇:市统计局发布数据,全市经济运行总体平稳,编号{i}。\n");
+            format!(
+                "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:{i}>\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+                body.len()
+            )
+        })
+        .collect();
+    let wet_gz = gzip(wet.as_bytes());
+    fs::write(dir.join("cut.wet.gz"), &wet_gz[..wet_gz.len() / 2]).unwrap();
+    let page_gz = gzip(PAGE.repeat(50).as_bytes());
+    fs::write(dir.join("cut.txt.gz"), &page_gz[..page_gz.len() / 2]).unwrap();
+    fs::write(
+        dir.join("next.jsonl"),
+        record("next", "下一个文件的正文段落,完整无缺。"),
+    )
+    .unwrap();
+
+    for cut in ["cut.jsonl.gz", "cut.jsonl.zst", "cut.wet.gz", "cut.txt.gz"] {
+        let output = chaff(
+            &dir,
+            &[cut, "next.jsonl", "--skip-bad-records", "-o", "out.jsonl"],
+        );
+        assert_ok(&output);
+        let err = stderr(&output);
+        assert!(err.contains(cut) && err.contains("offset"), "{cut}: {err}");
+        assert!(err.contains("cut off"), "{cut}: {err}");
+        let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+        assert_eq!(out.last().unwrap()["id"], "next", "{cut}");
+        if cut != "cut.txt.gz" {
+            assert!(out.len() > 10, "{cut}: {} records", out.len());
+        }
+        // Without --skip-bad-records it is an error naming file and offset.
+        let output = chaff(&dir, &[cut, "next.jsonl", "-o", "out2.jsonl"]);
+        assert_refused(&output, cut);
+        assert!(stderr(&output).contains("offset"), "{}", stderr(&output));
+        assert!(!dir.join("out2.jsonl").exists());
+    }
+}
+
+// 6. --output-dir writes every document to a file of its own, and nothing
+// when the run fails.
+#[test]
+fn output_dir_loses_no_document() {
+    let dir = temp_dir("outdir");
+    let long = "长".repeat(120);
+    let ids = [
+        "a/b",
+        "a_b",
+        "A_B",
+        "x",
+        "x.txt",
+        "",
+        ".",
+        "..",
+        &long,
+        "page.txt.gz",
+        "p\nq",
+    ];
+    let input: String = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            record(
+                id,
+                &format!("第{i}篇:市统计局发布数据,全市经济运行总体平稳,编号{i}。"),
+            )
+        })
+        .collect();
+    fs::write(dir.join("in.jsonl"), &input).unwrap();
+    let output = chaff(
+        &dir,
+        &["in.jsonl", "--output-dir", "pages", "-r", "report.jsonl"],
+    );
+    assert_ok(&output);
+    let files: Vec<PathBuf> = fs::read_dir(dir.join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), ids.len(), "{files:?}");
+    for (i, _) in ids.iter().enumerate() {
+        let wanted = format!("编号{i}。");
+        let holding: Vec<&PathBuf> = files
+            .iter()
+            .filter(|f| fs::read_to_string(f).is_ok_and(|t| t.contains(&wanted)))
+            .collect();
+        assert_eq!(holding.len(), 1, "document {i}: {holding:?}");
+        let name = holding[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.len() <= 255 && name.ends_with(".txt") && !name.contains('\n'),
+            "{name}"
+        );
+    }
+    assert!(
+        stderr(&output).contains("--output-dir"),
+        "renames not reported: {}",
+        stderr(&output)
+    );
+
+    // A run that fails leaves neither pages nor report behind.
+    fs::write(dir.join("bad.jsonl"), format!("{}not json\n", records(3))).unwrap();
+    let output = chaff(
+        &dir,
+        &["bad.jsonl", "--output-dir", "pages2", "-r", "report2.jsonl"],
+    );
+    assert_refused(&output, "bad.jsonl");
+    assert!(!dir.join("pages2").exists());
+    assert!(!dir.join("report2.jsonl").exists());
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| {
+            n.to_string_lossy().contains("pages2") || n.to_string_lossy().contains("partial")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+// 7. Inputs never silently yield nothing.
+#[test]
+fn every_readable_input_is_read_and_the_rest_is_named() {
+    let dir = temp_dir("inputs");
+    let pages = dir.join("pages");
+    fs::create_dir_all(pages.join("sub/deeper")).unwrap();
+    fs::write(pages.join("a.txt"), PAGE).unwrap();
+    fs::write(
+        pages.join("B.TXT"),
+        "第二页:市政府召开常务会议,研究部署重点工作。\n",
+    )
+    .unwrap();
+    fs::write(pages.join("sub/c.jsonl"), records(2)).unwrap();
+    fs::write(
+        pages.join("sub/deeper/d.jsonl.gz"),
+        gzip(record("d", "第四份:全市工业平稳运行。").as_bytes()),
+    )
+    .unwrap();
+    fs::write(pages.join("sub/notes.pdf"), b"%PDF-1.4").unwrap();
+    let output = chaff(&dir, &["pages", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    let ids: Vec<&str> = out.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["B.TXT", "a.txt", "doc-0", "doc-1", "d"]);
+    let err = stderr(&output);
+    assert_eq!(err.matches("notes.pdf").count(), 1, "{err}");
+    assert!(!stderr(&chaff(&dir, &["pages", "-o", "out.jsonl", "-q"])).contains("notes.pdf"));
+
+    // A missing input is refused before anything is written.
+    let output = chaff(&dir, &["pages", "nothere.jsonl", "-o", "out3.jsonl"]);
+    assert_refused(&output, "nothere.jsonl");
+    assert!(!dir.join("out3.jsonl").exists());
+
+    // Piped standard input without `-` is read.
+    let output = chaff_with_stdin(&dir, &["-o", "-"], records(2).as_bytes());
+    assert_ok(&output);
+    let ids: Vec<String> = jsonl_lines(&stdout(&output))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["doc-0", "doc-1"]);
+    // ... and gzip data on standard input is decompressed.
+    let output = chaff_with_stdin(&dir, &["-", "-o", "-"], &gzip(records(2).as_bytes()));
+    assert_ok(&output);
+    assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
+    // Without inputs and with nothing piped, chaff says what it needs.
+    let output = chaff(&dir, &[]);
+    assert_refused(&output, "input");
+}
+
+// 8. No numeric argument panics or aborts, in the binary or the library.
+#[test]
+fn numeric_arguments_never_panic() {
+    let dir = temp_dir("numbers");
+    fs::write(dir.join("in.jsonl"), records(5)).unwrap();
+    let max = u64::MAX.to_string();
+    for (flag, value) in [
+        ("--batch", "1000000000"),
+        ("--batch", max.as_str()),
+        ("--batch", "0"),
+        ("--threads", "100000000"),
+        ("--threads", max.as_str()),
+        ("--max-hamming", max.as_str()),
+        ("--cjk-shingle", max.as_str()),
+        ("--word-shingle", "0"),
+        ("--batch", "-1"),
+    ] {
+        let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", flag, value]);
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{flag} {value}: {err}");
+        assert!(
+            matches!(output.status.code(), Some(0..=2)),
+            "{flag} {value}: {:?} {err}",
+            output.status
+        );
+        if !output.status.success() {
+            assert!(
+                err.contains(flag.trim_start_matches('-')) || err.contains(value),
+                "{flag} {value}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn library_runs_take_any_batch_size() {
+    let docs = || {
+        (0..3).map(|i| {
+            Ok(chaff::Document::new(
+                format!("{i}"),
+                format!("第{i}段正文。"),
+            ))
+        })
+    };
+    for batch in [0, 1, 1_000_000_000, usize::MAX] {
+        let mut out = Vec::new();
+        let mut cleaner = chaff::Cleaner::new(chaff::Config::default()).unwrap();
+        cleaner.run(docs(), batch, &mut out).unwrap();
+        assert_eq!(out.len(), 3);
+        let templates =
+            chaff::pipeline::learn_site_templates(docs(), &chaff::Config::default(), batch);
+        assert!(templates.is_ok());
+    }
+}
