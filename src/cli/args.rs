@@ -20,7 +20,7 @@ appear only when complete; chaff never writes over one of its inputs.";
 /// Turns scraped pages into clean, unique paragraphs: drops boilerplate and
 /// repeated or near-repeated paragraphs, and says why for each one.
 #[derive(Parser, Debug)]
-#[command(version, about, after_help = EXAMPLES, max_term_width = 100)]
+#[command(version, about, after_help = EXAMPLES, term_width = 100)]
 pub(crate) struct Args {
     /// Files or directories to clean: `.txt` pages, `.jsonl` records
     /// ({"id", "text", "url"?, …}), WARC/WET files, plain, gzip or zstd

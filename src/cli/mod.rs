@@ -82,7 +82,23 @@ pub fn main(samples: Option<&Path>) -> ExitCode {
     };
     match run(&args, samples) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) if is_closed_stdout(&failure.error) => ExitCode::SUCCESS,
+        Err(failure) if is_closed_stdout(&failure.error) => {
+            let failure = failure.error;
+            // `chaff … | head`: the reader had enough. Quiet, unless other
+            // outputs were asked for, which the run did not finish.
+            let files = outputs::locations(&args)
+                .iter()
+                .filter(|l| l.path.as_os_str() != "-")
+                .filter(|l| Some(l.path.as_path()) != failure.error_path())
+                .count();
+            if files == 0 {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!(
+                "chaff: standard output was closed before the end of the run; the other outputs were not written"
+            );
+            ExitCode::FAILURE
+        }
         Err(failure) => {
             eprintln!("chaff: {}", failure.error);
             if let Some(hint) = hint(&failure.error, &args) {
@@ -93,10 +109,24 @@ pub fn main(samples: Option<&Path>) -> ExitCode {
     }
 }
 
-/// Standard output closed by its reader (`chaff … | head`): not an error.
+/// Standard output (`-`, `/dev/stdout` or a link to it) closed by its
+/// reader: `chaff … | head`.
 fn is_closed_stdout(error: &Error) -> bool {
     matches!(error, Error::Output { path, source }
-        if source.kind() == std::io::ErrorKind::BrokenPipe && (path.as_os_str() == "-" || path.as_os_str() == "<stdout>"))
+        if source.kind() == std::io::ErrorKind::BrokenPipe
+            && (path.as_os_str() == "-"
+                || crate::io::atomic::destination(path)
+                    .is_ok_and(|d| d == crate::io::atomic::Destination::Stream(1))))
+}
+
+impl Error {
+    /// The path an output error names.
+    fn error_path(&self) -> Option<&Path> {
+        match self {
+            Error::Output { path, .. } => Some(path),
+            _ => None,
+        }
+    }
 }
 
 /// A line of advice for errors a person can act on.
@@ -106,10 +136,11 @@ fn hint(error: &Error, args: &Args) -> Option<String> {
             looks_like: Some(encoding),
             source_name,
             ..
-        } => Some(format!(
-            "convert it to UTF-8 first (iconv -f {encoding} -t UTF-8 {}), or pass --lossy to replace what is not UTF-8",
-            if source_name.as_os_str() == "<stdin>" { "" } else { "FILE" }
-        )),
+        } => Some(if source_name.as_os_str() == "<stdin>" {
+            format!("convert it to UTF-8 first (… | iconv -f {encoding} -t UTF-8 | chaff), or pass --lossy to replace what is not UTF-8")
+        } else {
+            format!("convert it to UTF-8 first (iconv -f {encoding} -t UTF-8 FILE > FILE.utf8), or pass --lossy to replace what is not UTF-8")
+        }),
         Error::InvalidUtf8 { .. } if !args.lossy => Some(
             "pass --lossy to replace what is not UTF-8 (counted in the summary), or convert the input first".into(),
         ),

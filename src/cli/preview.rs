@@ -93,7 +93,7 @@ pub(crate) fn render(documents: &[CleanDocument]) -> String {
             total - kept
         ));
         let (mut kept_shown, mut dropped_shown) = (0, 0);
-        for paragraph in &document.paragraphs {
+        for (index, paragraph) in document.paragraphs.iter().enumerate() {
             let is_kept =
                 paragraph.verdict.is_output(&paragraph.text) && paragraph.verdict == Verdict::Kept;
             let count = if is_kept {
@@ -105,13 +105,13 @@ pub(crate) fn render(documents: &[CleanDocument]) -> String {
                 continue;
             }
             *count += 1;
-            let mark = if is_kept { "  kept    " } else { "  DROPPED " };
+            let mark = if is_kept { "kept   " } else { "DROPPED" };
+            out.push_str(&format!("  #{index:<3} {mark} "));
             let why = if is_kept {
                 String::new()
             } else {
                 format!("[{}] ", reason(&paragraph.verdict))
             };
-            out.push_str(mark);
             out.push_str(&why);
             out.push_str(&clip(&paragraph.text, COLUMNS));
             out.push('\n');
@@ -148,7 +148,10 @@ mod tests {
             text.contains("── a.txt ── 2 paragraphs: 1 kept, 1 dropped"),
             "{text}"
         );
-        assert!(text.contains("  DROPPED [share_widget] 分享到:"), "{text}");
-        assert!(text.contains("  kept    市统计局"), "{text}");
+        assert!(
+            text.contains("  #0   DROPPED [share_widget] 分享到:"),
+            "{text}"
+        );
+        assert!(text.contains("  #1   kept    市统计局"), "{text}");
     }
 }
