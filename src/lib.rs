@@ -60,6 +60,15 @@
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
 //! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |
 //!
+//! ## Features
+//!
+//! On by default: `cli` (the `chaff` command, [`cli`] module: clap,
+//! indicatif), `zstd` (`.zst` files; builds the C library) and `url` (site
+//! keys through the WHATWG URL parser with IDNA). A library user can build
+//! without them (`default-features = false`): `.zst` is then refused with
+//! an error saying so, and hosts are found by a plain parser that leaves
+//! internationalized hosts as written.
+//!
 //! ## Across a corpus
 //!
 //! A [`Cleaner`] remembers every paragraph it kept, so repeats are found

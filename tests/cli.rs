@@ -606,3 +606,115 @@ fn library_runs_take_any_batch_size() {
         assert!(templates.is_ok());
     }
 }
+
+// What users expect of it.
+#[test]
+fn records_keep_their_fields_and_hold_the_text_once() {
+    let dir = temp_dir("fields");
+    let input = format!(
+        "{}{}",
+        serde_json::json!({"id": "a", "url": "https://x.cn/a", "date": "2024-05-01", "text": PAGE, "crawl": {"segment": 7}}),
+        "\n{\"id\":\"b\",\"text\":\"分享到:\"}\n"
+    );
+    fs::write(dir.join("in.jsonl"), input).unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "-", "-q"]);
+    assert_ok(&output);
+    let records = jsonl_lines(&stdout(&output));
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0].to_string(),
+        r#"{"id":"a","url":"https://x.cn/a","date":"2024-05-01","crawl":{"segment":7},"text":"市统计局发布数据,全市经济运行总体平稳,工业生产稳步增长。"}"#
+    );
+    assert_eq!(records[1]["text"], "");
+    let output = chaff(
+        &dir,
+        &["in.jsonl", "-o", "-", "-q", "--paragraphs", "--drop-empty"],
+    );
+    let records = jsonl_lines(&stdout(&output));
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["paragraphs"][0], records[0]["text"]);
+
+    // The summary names the version and the inputs.
+    let output = chaff(
+        &dir,
+        &["in.jsonl", "-o", "out.jsonl", "--summary", "s.json", "-q"],
+    );
+    assert_ok(&output);
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("s.json")).unwrap()).unwrap();
+    assert_eq!(summary["chaff_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(summary["inputs"], serde_json::json!(["in.jsonl"]));
+    assert_eq!(summary["summary"]["documents_empty"], 1);
+}
+
+#[test]
+fn text_in_another_encoding_gets_a_hint() {
+    let dir = temp_dir("gbk");
+    let (gbk, _, _) = encoding_rs::GBK.encode("市统计局发布数据,全市经济运行总体平稳。\n");
+    fs::write(dir.join("gbk.txt"), &gbk).unwrap();
+    let output = chaff(&dir, &["gbk.txt", "-o", "out.jsonl"]);
+    assert_refused(&output, "GB18030");
+    assert!(
+        stderr(&output).contains("hint: convert it to UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    let output = chaff_with_stdin(&dir, &["-o", "-"], &gbk);
+    assert_refused(&output, "<stdin>:1: invalid UTF-8 at byte offset 0");
+    assert!(stderr(&output).contains("iconv"), "{}", stderr(&output));
+}
+
+#[test]
+fn skipped_records_are_printed_once_and_not_when_quiet() {
+    let dir = temp_dir("skips");
+    fs::write(dir.join("in.jsonl"), format!("{}not json\n", records(2))).unwrap();
+    let output = chaff(
+        &dir,
+        &[
+            "in.jsonl",
+            "--skip-bad-records",
+            "--site-templates",
+            "-o",
+            "out.jsonl",
+        ],
+    );
+    assert_ok(&output);
+    assert_eq!(
+        stderr(&output).matches("in.jsonl:3: bad record").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+    let output = chaff(
+        &dir,
+        &["in.jsonl", "--skip-bad-records", "-o", "out.jsonl", "-q"],
+    );
+    assert_ok(&output);
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    let dir = temp_dir("pipe");
+    fs::write(dir.join("in.jsonl"), records(20_000)).unwrap();
+    let mut child = Command::new(CHAFF)
+        .args(["in.jsonl", "-q"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{:?} {}",
+        output.status,
+        stderr(&output)
+    );
+    assert_eq!(stderr(&output), "");
+}

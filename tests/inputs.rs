@@ -145,3 +145,14 @@ fn near_repeats_across_documents_point_at_the_first() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_document_stream_can_be_read_on_another_thread() {
+    let dir = temp_dir("send");
+    std::fs::write(dir.join("a.txt"), "正文。").unwrap();
+    let stream = documents([&dir], Utf8Policy::Strict);
+    let ids: Vec<String> = std::thread::spawn(move || stream.map(|d| d.unwrap().id).collect())
+        .join()
+        .unwrap();
+    assert_eq!(ids, ["a.txt"]);
+}
