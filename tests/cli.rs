@@ -547,6 +547,12 @@ fn every_readable_input_is_read_and_the_rest_is_named() {
     let output = chaff_with_stdin(&dir, &["-", "-o", "-"], &gzip(records(2).as_bytes()));
     assert_ok(&output);
     assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
+    // A file whose name says no format is read as standard input is:
+    // JSONL when it starts with `{`.
+    fs::write(dir.join("records"), records(2)).unwrap();
+    let output = chaff(&dir, &["records", "-o", "-"]);
+    assert_ok(&output);
+    assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
     // Without inputs and with nothing piped, chaff says what it needs.
     let output = chaff(&dir, &[]);
     assert_refused(&output, "input");

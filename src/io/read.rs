@@ -2,7 +2,8 @@
 //! recursively), JSONL records, WARC/WET files (see the `wet` module) and
 //! standard input, as a lazy stream of [`Document`]s.
 //! The format is taken from the file name (any case, see
-//! [`format_of`](super::format_of)); gzip and zstd data are decompressed
+//! [`known_format`](super::known_format)), or, for a name that says none,
+//! from the first bytes as for standard input; gzip and zstd data are decompressed
 //! on the fly whatever the name says (gzip by `flate2`, multi-member files
 //! as Common Crawl writes them; zstd by `zstd`).
 //!
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::compression::{Format, decompressed, format_of, known_format, stream_cut};
+use super::compression::{Format, decompressed, known_format, stream_cut};
 use super::decode::{Utf8Policy, decode};
 use super::wet::WetReader;
 use crate::document::Document;
@@ -260,15 +261,38 @@ type DocumentIter = Box<dyn Iterator<Item = Result<Document, Error>> + Send>;
 
 /// The documents of one file.
 fn file_documents(path: PathBuf, policy: Utf8Policy) -> DocumentIter {
-    let reader = match open(&path) {
+    let mut reader = match open(&path) {
         Ok(reader) => reader,
         Err(e) => return Box::new(std::iter::once(Err(e))),
     };
-    match format_of(&path).0 {
+    let format = match known_format(&path) {
+        Some(format) => format,
+        None => match sniff_format(reader.as_mut()) {
+            Ok(format) => format,
+            Err(e) => return Box::new(std::iter::once(Err(Error::io(&path, e)))),
+        },
+    };
+    match format {
         Format::Jsonl => Box::new(JsonlReader::new(reader, path, policy)),
         Format::Wet => Box::new(WetReader::new(reader, path, policy)),
         Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy))),
     }
+}
+
+/// The format of a stream whose name says none (standard input,
+/// `<(zcat …)`, a file without extension): JSONL when it starts with `{`,
+/// WARC when it starts with `WARC/`, else a page.
+fn sniff_format(reader: &mut dyn BufRead) -> std::io::Result<Format> {
+    let head = reader.fill_buf()?;
+    Ok(
+        if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            Format::Jsonl
+        } else if head.starts_with(b"WARC/") {
+            Format::Wet
+        } else {
+            Format::Txt
+        },
+    )
 }
 
 /// Reads a whole (possibly decompressed) file as one page; a cut-off
@@ -303,8 +327,9 @@ fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<D
 /// The documents of the given paths, lazily, in order (a `Send` iterator,
 /// so it can be read on another thread). The paths are expanded by
 /// [`input_files`] when this is called (an error there is the first item);
-/// each file is read by its [`format_of`] (JSONL records, WARC/WET records,
-/// or one page), decompressed when it is gzip or zstd data; `-` is standard
+/// each file is read by its [`known_format`](super::known_format) (JSONL
+/// records, WARC/WET records, or one page; a name that says none is read as
+/// standard input is), decompressed when it is gzip or zstd data; `-` is standard
 /// input (decompressed likewise; JSONL when it starts with `{`, WARC when it
 /// starts with `WARC/`, otherwise one page with id `<stdin>`).
 pub fn documents<P: AsRef<Path>>(
