@@ -332,13 +332,14 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         typed: &typed,
         others,
     };
-    let locations = outputs::locations(args);
-    let notes = outputs::check(&locations, &inputs).map_err(refused)?;
     let to_stdout =
         args.output.is_none() && args.output_dir.is_none() && !std::io::stdout().is_terminal();
+    let mut locations = outputs::locations(args);
     if to_stdout {
-        outputs::check_stdout(&inputs).map_err(refused)?;
+        // The JSONL goes to standard output: it is an output like the others.
+        locations.insert(0, outputs::stdout_location());
     }
+    let notes = outputs::check(&locations, &inputs).map_err(refused)?;
     if !args.quiet {
         for note in notes {
             eprintln!("chaff: note: {note}");

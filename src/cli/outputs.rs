@@ -341,13 +341,12 @@ fn stream_is_regular_file(stream: u8) -> bool {
     }
 }
 
-/// Standard output as an output when no `-o` is given: it must not be an
-/// input file (`chaff x.jsonl >> x.jsonl`).
-pub(crate) fn check_stdout(inputs: &Inputs) -> Result<(), Error> {
-    let location = Location {
+/// Standard output as the JSONL output when no `-o` is given: checked
+/// like the others (`chaff x.jsonl >> x.jsonl`, `chaff x -r - | …`).
+pub(crate) fn stdout_location() -> Location {
+    Location {
         flag: "standard output",
         path: PathBuf::from("-"),
         kind: Kind::File,
-    };
-    check(std::slice::from_ref(&location), inputs).map(|_| ())
+    }
 }
