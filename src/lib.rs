@@ -87,6 +87,7 @@ pub mod dedup;
 pub mod document;
 pub mod error;
 pub mod fingerprint;
+pub mod html;
 pub mod index;
 pub mod io;
 pub mod normalize;

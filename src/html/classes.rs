@@ -1,0 +1,306 @@
+//! What the `class` and `id` attributes of an element say about it.
+//!
+//! Sites name their page furniture: `<div class="breadcrumb">`,
+//! `<ul id="nav">`, `<div class="share-box">`, and on Chinese sites in
+//! pinyin as often as in English (`daohang` 导航, `fenxiang` 分享,
+//! `xiangguan` 相关, `pinglun` 评论, `banquan` 版权). Each name is cut into
+//! tokens (at every character that is not a letter or digit, and at
+//! lower-to-upper case changes: `shareBox` → `share`, `box`), and each
+//! token is looked up in [`VOCABULARY`], a table of words and the
+//! [`Category`] they name. A token also matches a word it starts or ends
+//! with when the word is at least four letters long (`sharebox`,
+//! `topnav`, `commentlist`), so that compounds written as one word are
+//! found; shorter words match whole tokens only (`ad` is not `add` or
+//! `head`).
+//!
+//! The vocabulary follows the class and id lists of trafilatura
+//! (`xpaths.py`), Readability (`unlikelyCandidates`, `positive`,
+//! `negative`) and GeneralNewsExtractor (`USELESS_ATTR`), with the pinyin
+//! words of the Chinese portals we have read.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// What a class or id token names. A set of them is a [`Categories`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Category {
+    /// Menus and navigation bars.
+    Nav,
+    /// "You are here" trails.
+    Breadcrumb,
+    /// Page headers and banners.
+    Header,
+    /// Page footers, copyright notices.
+    Footer,
+    /// Side columns and widgets.
+    Sidebar,
+    /// Share buttons and social links.
+    Share,
+    /// Related, recommended, popular and ranked lists.
+    Related,
+    /// Comments and replies.
+    Comment,
+    /// Advertisements and sponsored blocks.
+    Ad,
+    /// Login, registration, subscription and newsletter boxes.
+    Login,
+    /// Bylines, dates, sources, tags: metadata rows.
+    Meta,
+    /// Page numbers and previous/next links.
+    Pagination,
+    /// Image captions and photo credits.
+    Caption,
+    /// Text the site hides (`hidden`, `sr-only`, `screen-reader-text`).
+    Hidden,
+    /// The article's body (`content`, `article`, `zhengwen` 正文…): a hint
+    /// in favour of the text.
+    Content,
+    /// The article's title (`title`, `headline`, `biaoti` 标题).
+    Title,
+}
+
+/// A set of [`Category`] values, one bit each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Categories(pub u32);
+
+impl Categories {
+    /// The empty set.
+    pub const NONE: Categories = Categories(0);
+
+    /// Whether `category` is in the set.
+    pub fn has(self, category: Category) -> bool {
+        self.0 & (1 << category as u8) != 0
+    }
+
+    /// Adds `category`.
+    pub fn insert(&mut self, category: Category) {
+        self.0 |= 1 << category as u8;
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether any of `categories` is in the set.
+    pub fn any(self, categories: &[Category]) -> bool {
+        categories.iter().any(|c| self.has(*c))
+    }
+}
+
+impl std::ops::BitOr for Categories {
+    type Output = Categories;
+    fn bitor(self, other: Categories) -> Categories {
+        Categories(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Categories {
+    fn bitor_assign(&mut self, other: Categories) {
+        self.0 |= other.0;
+    }
+}
+
+/// Class and id words and what they name, English and pinyin.
+#[rustfmt::skip]
+pub const VOCABULARY: &[(&str, Category)] = {
+    use Category::*;
+    &[
+        // navigation
+        ("nav", Nav), ("navi", Nav), ("navbar", Nav), ("navigation", Nav), ("menu", Nav),
+        ("menus", Nav), ("topbar", Nav), ("toolbar", Nav), ("subnav", Nav), ("mainnav", Nav),
+        ("sitenav", Nav), ("channel", Nav), ("skip", Nav), ("jump", Nav), ("daohang", Nav),
+        ("caidan", Nav), ("lanmu", Nav), ("dh", Nav), ("tabs", Nav), ("quicklinks", Nav),
+        ("sitemap", Nav), ("dropdown", Nav), ("hamburger", Nav),
+        // breadcrumbs
+        ("breadcrumb", Breadcrumb), ("breadcrumbs", Breadcrumb), ("crumb", Breadcrumb),
+        ("crumbs", Breadcrumb), ("bread", Breadcrumb), ("mianbaoxie", Breadcrumb),
+        ("location", Breadcrumb), ("curpos", Breadcrumb), ("position", Breadcrumb),
+        ("weizhi", Breadcrumb), ("dqwz", Breadcrumb), ("dangqianweizhi", Breadcrumb),
+        // headers
+        ("header", Header), ("masthead", Header), ("banner", Header), ("toubu", Header),
+        ("logo", Header), ("topnav", Nav),
+        // footers
+        ("footer", Footer), ("foot", Footer), ("bottom", Footer), ("copyright", Footer),
+        ("copy", Footer), ("dibu", Footer), ("yejiao", Footer), ("banquan", Footer),
+        ("colophon", Footer), ("siteinfo", Footer), ("disclaimer", Footer), ("statement", Footer),
+        ("shengming", Footer), ("icp", Footer), ("beian", Footer),
+        // side columns
+        ("sidebar", Sidebar), ("side", Sidebar), ("aside", Sidebar), ("rightbar", Sidebar),
+        ("leftbar", Sidebar), ("rail", Sidebar), ("widget", Sidebar), ("widgets", Sidebar),
+        ("cebian", Sidebar), ("cebianlan", Sidebar), ("sidenav", Sidebar),
+        // sharing
+        ("share", Share), ("sharing", Share), ("social", Share), ("sns", Share),
+        ("fenxiang", Share), ("bdshare", Share), ("jiathis", Share), ("addthis", Share),
+        ("shareto", Share), ("follow", Share), ("weixin", Share), ("weibo", Share),
+        ("qrcode", Share), ("erweima", Share), ("print", Share), ("dayin", Share),
+        // related lists
+        ("related", Related), ("relate", Related), ("relative", Related), ("recommend", Related),
+        ("recommended", Related), ("recommendation", Related), ("recommendations", Related),
+        ("xiangguan", Related), ("tuijian", Related), ("hot", Related), ("hotnews", Related),
+        ("popular", Related), ("remen", Related), ("rank", Related), ("ranking", Related),
+        ("paihang", Related), ("trending", Related), ("most", Related), ("more", Related),
+        ("readmore", Related), ("also", Related), ("outbrain", Related), ("taboola", Related),
+        ("teaser", Related), ("teasers", Related), ("stories", Related), ("latest", Related),
+        ("zuixin", Related), ("jingxuan", Related), ("yuedu", Related), ("newslist", Related),
+        ("feed", Related),
+        // comments
+        ("comment", Comment), ("comments", Comment), ("reply", Comment), ("replies", Comment),
+        ("discuss", Comment), ("discussion", Comment), ("pinglun", Comment), ("disqus", Comment),
+        ("respond", Comment), ("pl", Comment), ("gentie", Comment), ("liuyan", Comment),
+        // ads
+        ("ad", Ad), ("ads", Ad), ("adv", Ad), ("advert", Ad), ("adverts", Ad),
+        ("advertisement", Ad), ("advertising", Ad), ("adsbygoogle", Ad), ("adsense", Ad),
+        ("sponsor", Ad), ("sponsored", Ad), ("promo", Ad), ("promotion", Ad), ("guanggao", Ad),
+        ("gg", Ad), ("tg", Ad),
+        // login and subscriptions
+        ("login", Login), ("signin", Login), ("signup", Login), ("register", Login),
+        ("denglu", Login), ("zhuce", Login), ("subscribe", Login), ("subscription", Login),
+        ("newsletter", Login), ("paywall", Login), ("modal", Login), ("popup", Login),
+        ("consent", Login), ("cookie", Login), ("cookies", Login), ("gdpr", Login),
+        // metadata
+        ("meta", Meta), ("byline", Meta), ("author", Meta), ("authors", Meta), ("date", Meta),
+        ("time", Meta), ("timestamp", Meta), ("pubdate", Meta), ("source", Meta),
+        ("tags", Meta), ("tag", Meta), ("keywords", Meta), ("laiyuan", Meta), ("zuozhe", Meta),
+        ("bianji", Meta), ("editor", Meta), ("shijian", Meta), ("riqi", Meta), ("info", Meta),
+        ("dateline", Meta), ("credit", Meta), ("credits", Meta), ("bio", Meta),
+        // pagination
+        ("pager", Pagination), ("pagination", Pagination), ("paging", Pagination),
+        ("pagenav", Pagination), ("fanye", Pagination), ("pages", Pagination),
+        ("prev", Pagination), ("next", Pagination), ("prevnext", Pagination),
+        // captions
+        ("caption", Caption), ("figcaption", Caption), ("wp-caption-text", Caption),
+        ("tuzhu", Caption), ("imgtxt", Caption), ("pictext", Caption), ("photo", Caption),
+        ("image", Caption), ("img", Caption), ("pic", Caption), ("figure", Caption),
+        // hidden
+        ("hidden", Hidden), ("hide", Hidden), ("invisible", Hidden), ("sr", Hidden),
+        ("visually", Hidden), ("screen-reader-text", Hidden), ("offscreen", Hidden),
+        ("displaynone", Hidden),
+        // the article
+        ("content", Content), ("article", Content), ("post", Content), ("entry", Content),
+        ("main", Content), ("body", Content), ("text", Content), ("story", Content),
+        ("zhengwen", Content), ("neirong", Content), ("wenzhang", Content), ("detail", Content),
+        ("xiangqing", Content), ("artical", Content), ("cont", Content), ("con", Content),
+        ("txt", Content), ("news", Content), ("blog", Content), ("prose", Content),
+        ("zw", Content), ("nr", Content), ("wz", Content),
+        // the title
+        ("title", Title), ("headline", Title), ("biaoti", Title), ("tit", Title),
+        ("heading", Title),
+    ]
+};
+
+static LOOKUP: LazyLock<HashMap<&'static str, Categories>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Categories> = HashMap::new();
+    for (word, category) in VOCABULARY {
+        map.entry(word).or_default().insert(*category);
+    }
+    map
+});
+
+/// Words of at least this many letters also match tokens that start or
+/// end with them.
+const AFFIX_MIN: usize = 4;
+
+static AFFIXES: LazyLock<Vec<(&'static str, Categories)>> = LazyLock::new(|| {
+    let mut affixes: Vec<(&'static str, Categories)> = LOOKUP
+        .iter()
+        .filter(|(word, _)| word.len() >= AFFIX_MIN && word.bytes().all(|b| b.is_ascii_lowercase()))
+        .map(|(word, categories)| (*word, *categories))
+        .collect();
+    // "nav" is too common a prefix of compounds to leave out.
+    affixes.push(("nav", LOOKUP["nav"]));
+    affixes.sort_unstable_by_key(|(word, _)| *word);
+    affixes
+});
+
+/// The categories named by a `class` or `id` value.
+///
+/// ```
+/// use chaff::html::classes::{categories_of, Category};
+/// let c = categories_of("bdshare_t fenxiang-box");
+/// assert!(c.has(Category::Share));
+/// assert!(categories_of("topNav").has(Category::Nav));
+/// assert!(categories_of("article-content").has(Category::Content));
+/// assert!(categories_of("address").is_empty()); // not "ad"
+/// ```
+pub fn categories_of(value: &str) -> Categories {
+    let mut found = Categories::NONE;
+    let mut token = String::new();
+    let mut previous_lower = false;
+    let mut flush = |token: &mut String| {
+        if !token.is_empty() {
+            found |= token_categories(token);
+            token.clear();
+        }
+    };
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower {
+                flush(&mut token);
+            }
+            previous_lower = c.is_ascii_lowercase();
+            token.push(c.to_ascii_lowercase());
+        } else {
+            previous_lower = false;
+            flush(&mut token);
+        }
+    }
+    flush(&mut token);
+    found
+}
+
+fn token_categories(token: &str) -> Categories {
+    if let Some(categories) = LOOKUP.get(token) {
+        return *categories;
+    }
+    let token = token.trim_end_matches(|c: char| c.is_ascii_digit());
+    if let Some(categories) = LOOKUP.get(token) {
+        return *categories;
+    }
+    let mut found = Categories::NONE;
+    if token.len() > AFFIX_MIN {
+        for (word, categories) in AFFIXES.iter() {
+            if token.len() > word.len() && (token.starts_with(word) || token.ends_with(word)) {
+                found |= *categories;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_and_pinyin_names() {
+        let cases = [
+            ("breadcrumb", Category::Breadcrumb),
+            ("site-footer", Category::Footer),
+            ("daohang", Category::Nav),
+            ("main_nav", Category::Nav),
+            ("navList", Category::Nav),
+            ("fenxiang", Category::Share),
+            ("xiangguan_news", Category::Related),
+            ("pinglun2", Category::Comment),
+            ("commentlist", Category::Comment),
+            ("banquan", Category::Footer),
+            ("sr-only", Category::Hidden),
+            ("zhengwen", Category::Content),
+            ("post_content", Category::Content),
+        ];
+        for (value, category) in cases {
+            assert!(categories_of(value).has(category), "{value}");
+        }
+    }
+
+    #[test]
+    fn short_words_match_whole_tokens_only() {
+        for value in ["address", "header-add", "shadow", "loading", "radius"] {
+            assert!(!categories_of(value).has(Category::Ad), "{value}");
+        }
+        assert!(categories_of("ad-slot").has(Category::Ad));
+        assert!(!categories_of("canvas").has(Category::Nav));
+    }
+}
