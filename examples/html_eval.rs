@@ -21,10 +21,12 @@ fn main() {
     let mut dir = PathBuf::from("tests/fixtures/devset/pages");
     let mut output = PathBuf::from("/tmp/html_eval.jsonl");
     let mut mode = String::from("clean");
+    let mut explain = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--output" => output = args.next().expect("--output FILE").into(),
             "--mode" => mode = args.next().expect("--mode blocks|clean"),
+            "--explain" => explain = Some(args.next().expect("--explain PAGE")),
             _ => dir = arg.into(),
         }
     }
@@ -32,17 +34,61 @@ fn main() {
     let bytes: usize = pages.iter().map(|(_, b)| b.len()).sum();
     let started = Instant::now();
     let mut out = std::io::BufWriter::new(std::fs::File::create(&output).unwrap());
+    let mut cleaner = chaff::Cleaner::new(chaff::Config::default()).unwrap();
     for (name, html) in &pages {
         let decoded = chaff::html::decode(html, None);
         let page = Page::parse(&decoded.text);
-        let paragraphs: Vec<&str> = match mode.as_str() {
+        let keys: Vec<String> = page
+            .blocks
+            .iter()
+            .map(|b| chaff::normalize::comparison_key(&b.text))
+            .collect();
+        let structure = chaff::boilerplate::structure::classify(&page, &keys);
+        if explain.as_deref().is_some_and(|e| name.starts_with(e)) {
+            eprintln!("main {:?} title {:?}", structure.main, structure.title);
+            for (block, class) in page.blocks.iter().zip(&structure.classes) {
+                let text: String = block.text.chars().take(50).collect();
+                eprintln!(
+                    "{:18} {:4} ld={:.2} {:60} {text}",
+                    class.unwrap_or("-"),
+                    block.element,
+                    block.link_density(),
+                    page.path(block)
+                        .chars()
+                        .rev()
+                        .take(60)
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect::<String>(),
+                );
+            }
+        }
+        let paragraphs: Vec<String> = match mode.as_str() {
             "blocks" => page
                 .blocks
                 .iter()
                 .filter(|b| !b.hidden)
-                .map(|b| b.text.as_str())
+                .map(|b| b.text.clone())
                 .collect(),
-            _ => page.blocks.iter().map(|b| b.text.as_str()).collect(),
+            "structure" => page
+                .blocks
+                .iter()
+                .zip(&structure.classes)
+                .filter(|(_, c)| c.is_none())
+                .map(|(b, _)| b.text.clone())
+                .collect(),
+            _ => {
+                let mut text = String::new();
+                for (block, class) in page.blocks.iter().zip(&structure.classes) {
+                    if class.is_none() {
+                        text.push_str(&block.text);
+                        text.push('\n');
+                    }
+                }
+                let clean = cleaner.clean(chaff::Document::new(name.clone(), text));
+                clean.kept().map(str::to_owned).collect()
+            }
         };
         let record = serde_json::json!({"id": name, "paragraphs": paragraphs});
         writeln!(out, "{record}").unwrap();

@@ -40,6 +40,7 @@ use crate::normalize::key_hash;
 pub mod features;
 mod layout;
 mod rules;
+pub mod structure;
 pub mod templates;
 mod vocabulary;
 

@@ -99,7 +99,8 @@ pub struct Block {
     pub list_depth: u8,
     /// Inside a table cell.
     pub in_table: bool,
-    /// Inside a form, a button, a `select` or a `label`.
+    /// Inside a form control: a button, a `select`, a `textarea` or a
+    /// `label` (not a `<form>`: ASP.NET pages wrap the whole page in one).
     pub in_form: bool,
     /// Inside `<pre>`.
     pub preformatted: bool,
@@ -468,8 +469,7 @@ impl Walker {
             in_form: inherited.in_form
                 || matches!(
                     *tag,
-                    local_name!("form")
-                        | local_name!("button")
+                    local_name!("button")
                         | local_name!("select")
                         | local_name!("label")
                         | local_name!("textarea")

@@ -163,7 +163,7 @@ pub const VOCABULARY: &[(&str, Category)] = {
         ("meta", Meta), ("byline", Meta), ("author", Meta), ("authors", Meta), ("date", Meta),
         ("time", Meta), ("timestamp", Meta), ("pubdate", Meta), ("source", Meta),
         ("tags", Meta), ("tag", Meta), ("keywords", Meta), ("laiyuan", Meta), ("zuozhe", Meta),
-        ("bianji", Meta), ("editor", Meta), ("shijian", Meta), ("riqi", Meta), ("info", Meta),
+        ("bianji", Meta), ("shijian", Meta), ("riqi", Meta), ("info", Meta),
         ("dateline", Meta), ("credit", Meta), ("credits", Meta), ("bio", Meta),
         // pagination
         ("pager", Pagination), ("pagination", Pagination), ("paging", Pagination),
@@ -173,6 +173,8 @@ pub const VOCABULARY: &[(&str, Category)] = {
         ("caption", Caption), ("figcaption", Caption), ("wp-caption-text", Caption),
         ("tuzhu", Caption), ("imgtxt", Caption), ("pictext", Caption), ("photo", Caption),
         ("image", Caption), ("img", Caption), ("pic", Caption), ("figure", Caption),
+        ("gallery", Caption), ("slideshow", Caption), ("carousel", Caption), ("slider", Caption),
+        ("album", Caption), ("lightbox", Caption),
         // hidden
         ("hidden", Hidden), ("hide", Hidden), ("invisible", Hidden), ("sr", Hidden),
         ("visually", Hidden), ("screen-reader-text", Hidden), ("offscreen", Hidden),

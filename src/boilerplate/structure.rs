@@ -1,0 +1,336 @@
+//! The structural layer: boilerplate decisions from an HTML page's
+//! structure, for pages read from HTML (see [`crate::html`]).
+//!
+//! Plain text shows only a line's own words; HTML also shows which text
+//! sits inside links, which elements the site named `nav` or `share`,
+//! which text the page hides, and where the body of the article is. This
+//! layer decides from those, with its own rule names, before the text
+//! layers (which still apply to every block this layer keeps):
+//!
+//! | rule | drops a block that… |
+//! |---|---|
+//! | `hidden` | the page hides (`hidden`, `aria-hidden`, `display:none`) |
+//! | `form_control` | is a form's control or label (`select`, `option`, `button`, `label`, `textarea`) |
+//! | `nav_container` | sits in a `<nav>`, `<header>`, `<footer>` or `<aside>`, or in an element named as navigation, breadcrumb, header, footer, sidebar or pagination, below the main content |
+//! | `widget_container` | sits in an element named as share buttons, related or recommended lists, comments, ads, login or subscription boxes, metadata or captions |
+//! | `link_dense` | is mostly link text (more than half its characters inside `<a>`) and not a long sentence |
+//! | `outside_main` | lies outside the page's main content region and is not its title |
+//!
+//! # The main content region
+//!
+//! The region is the element whose subtree holds the most *net text*:
+//! every block adds its characters when it reads as running text (a
+//! sentence ending, link density below 0.3) and subtracts them, scaled by
+//! [`JUNK_WEIGHT`], when it reads as page furniture (mostly links, or short
+//! and unpunctuated, or inside a named widget); the element with the
+//! highest sum is the region (a maximum-weight subtree; the idea of
+//! Readability's ancestor scoring and of GeneralNewsExtractor's text
+//! density, with the menus subtracted instead of divided out). A
+//! container that holds the article and the site's menus scores lower
+//! than the article's own container, and an article split by an
+//! advertisement still scores as one region.
+//!
+//! The title of the page (the heading or block that best matches the
+//! `<title>`, else the first `<h1>`) is kept when it lies outside the
+//! region, and so are the headings and running text between it and the
+//! region (subtitles, standfirsts).
+
+use crate::html::classes::{Categories, Category};
+use crate::html::{Block, Page};
+
+use super::features::TextFeatures;
+
+/// How much a block of furniture counts against the region that holds it,
+/// per character, relative to a character of running text.
+pub const JUNK_WEIGHT: f32 = 0.5;
+
+/// Blocks with more than this share of link characters are `link_dense`
+/// (jusText's `max_link_density` is 0.2 for any block; we drop only
+/// blocks that are mostly links, since a sentence with a link or two is
+/// text).
+pub const MAX_LINK_DENSITY: f32 = 0.5;
+
+/// Categories whose containers are navigation.
+const NAV: &[Category] = &[
+    Category::Nav,
+    Category::Breadcrumb,
+    Category::Footer,
+    Category::Sidebar,
+    Category::Pagination,
+];
+
+/// Categories whose containers are widgets.
+const WIDGETS: &[Category] = &[
+    Category::Share,
+    Category::Related,
+    Category::Comment,
+    Category::Ad,
+    Category::Login,
+    Category::Meta,
+    Category::Caption,
+];
+
+/// The layer's verdict on a page.
+#[derive(Debug, Clone, Default)]
+pub struct Structure {
+    /// The rule that drops each block, `None` to keep it.
+    pub classes: Vec<Option<&'static str>>,
+    /// The element of the main content region, if the page has text.
+    pub main: Option<u32>,
+    /// The block taken as the page's title.
+    pub title: Option<usize>,
+}
+
+/// How a block reads, for the region score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Junk,
+    Neutral,
+}
+
+/// Classifies the blocks of a page. `keys` are the blocks' comparison keys
+/// (see [`crate::normalize`]), one per block.
+///
+/// ```
+/// use chaff::boilerplate::structure::classify;
+/// use chaff::html::Page;
+/// let page = Page::parse(
+///     "<div class=menu><a href=/>首页</a> <a href=/n>新闻</a></div>\
+///      <div class=article><h1>市政府召开常务会议</h1>\
+///      <p>会议研究部署了今年的重点工作，要求各部门把任务落到实处。</p>\
+///      <div class=share>分享到：<a href=#>微信</a></div></div>\
+///      <div class=footer>版权所有</div>",
+/// );
+/// let keys: Vec<String> = page.blocks.iter().map(|b| chaff::normalize::comparison_key(&b.text)).collect();
+/// let structure = classify(&page, &keys);
+/// assert_eq!(structure.classes, [Some("nav_container"), None, None, Some("widget_container"), Some("nav_container")]);
+/// ```
+pub fn classify<S: AsRef<str>>(page: &Page, keys: &[S]) -> Structure {
+    let blocks = &page.blocks;
+    let features: Vec<TextFeatures> = keys.iter().map(|k| TextFeatures::of(k.as_ref())).collect();
+    let total: u32 = blocks.iter().map(|b| b.chars).sum();
+    let kinds: Vec<Kind> = blocks
+        .iter()
+        .zip(&features)
+        .map(|(block, f)| kind(block, f, local_categories(page, block, total / 4)))
+        .collect();
+    let prose = prose_per_element(page, &kinds);
+    let main = main_region(page, &kinds);
+    let title = find_title(page, keys);
+    let in_main = |block: &Block| main.is_some_and(|m| is_within(page, block.element, m));
+    // Blocks between the title and the region's first block are the
+    // article's head (subtitles, standfirsts).
+    let first_in_main = blocks.iter().position(in_main);
+    let head = match (title, first_in_main) {
+        (Some(t), Some(m)) if t < m => t..m,
+        _ => 0..0,
+    };
+    let classes = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| {
+            if block.hidden {
+                return Some("hidden");
+            }
+            if block.in_form {
+                return Some("form_control");
+            }
+            if Some(i) == title {
+                return None;
+            }
+            let below = categories_below(page, block, main, &prose);
+            if below.any(WIDGETS) {
+                return Some("widget_container");
+            }
+            if below.any(NAV) {
+                return Some("nav_container");
+            }
+            if block.link_density() > MAX_LINK_DENSITY && kinds[i] != Kind::Text {
+                return Some("link_dense");
+            }
+            if main.is_some() && !in_main(block) && !(head.contains(&i) && kinds[i] != Kind::Junk) {
+                return Some("outside_main");
+            }
+            None
+        })
+        .collect();
+    Structure {
+        classes,
+        main,
+        title,
+    }
+}
+
+/// How a block reads: running text, furniture, or neither.
+fn kind(block: &Block, f: &TextFeatures, local: Categories) -> Kind {
+    if block.hidden || block.in_form {
+        return Kind::Junk;
+    }
+    if local.any(WIDGETS) || local.any(NAV) {
+        return Kind::Junk;
+    }
+    let density = block.link_density();
+    if density > MAX_LINK_DENSITY {
+        return Kind::Junk;
+    }
+    if f.sentence_ends > 0 && density < 0.3 && f.chars >= 10 {
+        return Kind::Text;
+    }
+    if f.chars <= 12 && density > 0.0 {
+        return Kind::Junk;
+    }
+    Kind::Neutral
+}
+
+/// The element whose subtree holds the most net text.
+fn main_region(page: &Page, kinds: &[Kind]) -> Option<u32> {
+    let mut score = vec![0f32; page.elements.len()];
+    for (block, kind) in page.blocks.iter().zip(kinds) {
+        let chars = block.chars as f32;
+        let weight = match kind {
+            Kind::Text => chars,
+            Kind::Junk => -JUNK_WEIGHT * chars,
+            Kind::Neutral => 0.0,
+        };
+        if let Some(s) = score.get_mut(block.element as usize) {
+            *s += weight;
+        }
+    }
+    // Subtree sums: children come after their parents.
+    for index in (0..page.elements.len()).rev() {
+        if let Some(parent) = page.elements[index].parent {
+            score[parent as usize] += score[index];
+        }
+    }
+    let (best, value) = score
+        .iter()
+        .enumerate()
+        .fold((None, 0f32), |(best, value), (i, s)| {
+            if *s > value {
+                (Some(i), *s)
+            } else {
+                (best, value)
+            }
+        });
+    (value > 0.0).then_some(best? as u32)
+}
+
+/// Whether `element` is `ancestor` or inside it.
+fn is_within(page: &Page, element: u32, ancestor: u32) -> bool {
+    let mut at = Some(element);
+    while let Some(index) = at {
+        if index == ancestor {
+            return true;
+        }
+        // Parents come before children: no need to climb above it.
+        if index < ancestor {
+            return false;
+        }
+        at = page.elements[index as usize].parent;
+    }
+    false
+}
+
+/// Characters of running text in each element's subtree.
+fn prose_per_element(page: &Page, kinds: &[Kind]) -> Vec<u32> {
+    let mut prose = vec![0u32; page.elements.len()];
+    for (block, kind) in page.blocks.iter().zip(kinds) {
+        if *kind == Kind::Text
+            && let Some(p) = prose.get_mut(block.element as usize)
+        {
+            *p += block.chars;
+        }
+    }
+    for index in (0..page.elements.len()).rev() {
+        if let Some(parent) = page.elements[index].parent {
+            prose[parent as usize] += prose[index];
+        }
+    }
+    prose
+}
+
+/// The categories of the elements from the block's element up to (not
+/// including) the main region's element, or all of them when the block is
+/// outside the region. A name is believed only of an element that holds
+/// less than half of the region's running text: a widget is never most of
+/// the article, so a content wrapper that a CMS happened to call
+/// `meta_field` or `sidebar-layout` keeps its text. Comment sections and
+/// galleries are the exception: they can outgrow the article.
+fn categories_below(page: &Page, block: &Block, main: Option<u32>, prose: &[u32]) -> Categories {
+    let whole = main.map_or_else(
+        || prose.first().copied().unwrap_or(0),
+        |m| prose[m as usize],
+    );
+    let mut found = Categories::NONE;
+    let mut at = Some(block.element);
+    while let Some(index) = at {
+        if Some(index) == main {
+            break;
+        }
+        let element = &page.elements[index as usize];
+        let names = element.names | element.tags;
+        if prose[index as usize] * 2 < whole.max(1) {
+            found |= names;
+        } else {
+            for category in [Category::Comment, Category::Caption] {
+                if names.has(category) {
+                    found.insert(category);
+                }
+            }
+        }
+        at = element.parent;
+    }
+    found
+}
+
+/// The categories of the elements around a block up to the first that
+/// holds more than `limit` characters (a page-wide wrapper's name says
+/// nothing about one block).
+fn local_categories(page: &Page, block: &Block, limit: u32) -> Categories {
+    let mut found = Categories::NONE;
+    let mut at = Some(block.element);
+    while let Some(index) = at {
+        let element = &page.elements[index as usize];
+        if element.chars > limit {
+            break;
+        }
+        found |= element.names | element.tags;
+        at = element.parent;
+    }
+    found
+}
+
+/// The block that is the page's title: the heading whose text best matches
+/// the `<title>`, else the first `<h1>`.
+fn find_title<S: AsRef<str>>(page: &Page, keys: &[S]) -> Option<usize> {
+    let title = page
+        .title
+        .as_deref()
+        .map(crate::normalize::comparison_key)
+        .unwrap_or_default();
+    let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut best: Option<(usize, usize)> = None;
+    if !title.is_empty() {
+        for (i, (block, key)) in page.blocks.iter().zip(keys).enumerate() {
+            if block.hidden || block.link_density() > MAX_LINK_DENSITY {
+                continue;
+            }
+            let key: String = key
+                .as_ref()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let len = key.chars().count();
+            if len < 4 || !title.contains(&key) {
+                continue;
+            }
+            // Prefer headings, then the longest match.
+            let rank = len + if block.heading > 0 { 1000 } else { 0 };
+            if best.is_none_or(|(_, r)| rank > r) {
+                best = Some((i, rank));
+            }
+        }
+    }
+    best.map(|(i, _)| i).or_else(|| page.first_h1())
+}
