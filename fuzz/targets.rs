@@ -134,3 +134,40 @@ pub fn state(data: &[u8]) {
         assert_eq!(std::fs::read(&again).expect("just written"), data);
     }
 }
+
+/// Arbitrary bytes as an HTML page: read as the HTML reader reads a file
+/// (binary data is a record error, anything else decodes), parsed into
+/// blocks and cleaned twice. Blocks are non-empty and trimmed; every
+/// paragraph is accounted for; the same page again keeps nothing.
+pub fn html(data: &[u8]) {
+    let document = match chaff::io::html_document("a".into(), data, None, "a.html".as_ref(), 1, 0) {
+        Ok(document) => document,
+        Err(error) => {
+            assert!(error.is_record_error(), "{error}");
+            return;
+        }
+    };
+    let page = chaff::html::Page::parse(&document.text);
+    for block in &page.blocks {
+        assert!(!block.text.is_empty());
+        assert_eq!(block.text.trim(), block.text);
+        assert!((block.element as usize) < page.elements.len());
+        assert!(block.link_chars <= block.chars);
+    }
+    let mut cleaner = Cleaner::new(Config::default()).expect("default config");
+    let first = cleaner.clean(document.clone());
+    for paragraph in &first.paragraphs {
+        assert!(!paragraph.text.is_empty());
+    }
+    let second = cleaner.clean(Document {
+        id: "b".into(),
+        ..document
+    });
+    for paragraph in &second.paragraphs {
+        assert!(
+            !matches!(paragraph.verdict, Verdict::Kept),
+            "a paragraph kept twice: {:?}",
+            paragraph.text
+        );
+    }
+}

@@ -32,10 +32,31 @@ pub struct Document {
     /// was valid).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub replaced_invalid_utf8: usize,
+    /// What `text` holds: the page's text, or its HTML markup.
+    #[serde(default, skip_serializing_if = "Kind::is_text")]
+    pub kind: Kind,
     /// The input record's other fields (a crawl's `date`, language tags,
     /// …), in their order: carried through to the clean output untouched.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What a [`Document`]'s `text` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The page's text, one paragraph or more per line.
+    #[default]
+    Text,
+    /// The page's HTML markup (decoded to text): the pipeline reads its
+    /// blocks, and the boilerplate stage its structure.
+    Html,
+}
+
+impl Kind {
+    fn is_text(&self) -> bool {
+        *self == Kind::Text
+    }
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -54,6 +75,19 @@ impl Document {
             id: id.into(),
             text: text.into(),
             ..Document::default()
+        }
+    }
+
+    /// A document from an id and the page's HTML.
+    ///
+    /// ```
+    /// let doc = chaff::Document::html("a.html", "<p>正文。</p>");
+    /// assert_eq!(doc.kind, chaff::document::Kind::Html);
+    /// ```
+    pub fn html(id: impl Into<String>, html: impl Into<String>) -> Self {
+        Document {
+            kind: Kind::Html,
+            ..Document::new(id, html)
         }
     }
 }

@@ -3,10 +3,17 @@
 //! path-based saving of what the stages persist through `Read`/`Write`).
 //!
 //! ```text
-//! Document ─ split ─ normalize ─ boilerplate ─ fingerprint ─┐   (parallel, per document)
-//!                                                           ├─ dedup ─ CleanDocument ─ Sink
-//!                                      input order ─────────┘   (sequential)
+//! Document ─ (html blocks) ─ split ─ normalize ─ boilerplate ─ fingerprint ─┐   (parallel, per document)
+//!                                                                           ├─ dedup ─ CleanDocument ─ Sink
+//!                                                      input order ─────────┘   (sequential)
 //! ```
+//!
+//! A document of [`Kind::Html`] is parsed into blocks first
+//! ([`crate::html`]); its text is the blocks' text, one block per line, so
+//! its paragraphs are the blocks (split's break repair may join two), and
+//! the boilerplate stage adds its structural layer
+//! ([`classify_html_document`]). Paragraph lines and byte offsets in the
+//! report are those of that text.
 //!
 //! The per-document stages run in parallel on rayon's pool; the dedup
 //! stage then walks the batch in input order, so "first occurrence wins"
@@ -22,14 +29,15 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::boilerplate::templates::{SiteTemplates, TemplateCounter};
-use crate::boilerplate::{Class, classify_document};
+use crate::boilerplate::{Class, classify_document, classify_html_document, structure};
 use crate::config::Config;
 use crate::dedup::state::{self, SavedState};
 use crate::dedup::trim::{self, SentenceTrimmer};
 use crate::dedup::{Deduplicator, ParagraphRef, Repeat, Searched};
-use crate::document::Document;
+use crate::document::{Document, Kind};
 use crate::error::Error;
 use crate::fingerprint::{Fingerprint, Shingler, fingerprint_with_set};
+use crate::html::Page;
 use crate::io::AtomicFile;
 use crate::normalize::{comparison_key_into, key_hash};
 use crate::report::{
@@ -564,7 +572,12 @@ fn analyze(
         *stage += now.duration_since(clock).as_nanos() as u64;
         clock = now;
     };
-    let paragraphs = split_paragraphs(&document.text, &config.split);
+    let page = (document.kind == Kind::Html).then(|| Page::parse(&document.text));
+    let text: Cow<str> = match &page {
+        Some(page) => Cow::Owned(page.text()),
+        None => Cow::Borrowed(&document.text),
+    };
+    let paragraphs = split_paragraphs(&text, &config.split);
     lap(&mut timings.split);
     let Scratch {
         key,
@@ -583,13 +596,30 @@ fn analyze(
     let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
     lap(&mut timings.normalize);
-    let classes = classify_document(
-        &page_keys,
-        &config.boilerplate,
-        templates,
-        &document.id,
-        document.url.as_deref(),
-    );
+    let classes = match &page {
+        None => classify_document(
+            &page_keys,
+            &config.boilerplate,
+            templates,
+            &document.id,
+            document.url.as_deref(),
+        ),
+        Some(page) => {
+            let structural = if config.boilerplate.structure {
+                structural_classes(page, &paragraphs, &page_keys)
+            } else {
+                vec![None; paragraphs.len()]
+            };
+            classify_html_document(
+                &structural,
+                &page_keys,
+                &config.boilerplate,
+                templates,
+                &document.id,
+                document.url.as_deref(),
+            )
+        }
+    };
     lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
     let mut sets = Vec::new();
@@ -625,6 +655,45 @@ fn analyze(
         sets,
         timings,
     }
+}
+
+/// The structural layer's verdict on each paragraph of an HTML page: that
+/// of the block the paragraph starts in. `text` was the blocks' text, one
+/// block per line, and `keys` are the paragraphs' comparison keys.
+fn structural_classes(
+    page: &Page,
+    paragraphs: &[Paragraph],
+    keys: &[&str],
+) -> Vec<Option<&'static str>> {
+    // Where each block starts in the text.
+    let mut starts = Vec::with_capacity(page.blocks.len());
+    let mut at = 0;
+    for block in &page.blocks {
+        starts.push(at);
+        at += block.text.len() + 1;
+    }
+    let block_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let first_blocks: Vec<usize> = paragraphs.iter().map(|p| block_of(p.byte_offset)).collect();
+    // A block's key is its paragraph's when the two are the same text
+    // (nearly always); the others are computed.
+    let mut block_keys: Vec<Cow<str>> = vec![Cow::Borrowed(""); page.blocks.len()];
+    let mut done = vec![false; page.blocks.len()];
+    for ((paragraph, &block), key) in paragraphs.iter().zip(&first_blocks).zip(keys) {
+        if !done[block] && paragraph.text == page.blocks[block].text {
+            block_keys[block] = Cow::Borrowed(*key);
+            done[block] = true;
+        }
+    }
+    for ((block, key), done) in page.blocks.iter().zip(&mut block_keys).zip(done) {
+        if !done {
+            *key = Cow::Owned(crate::normalize::comparison_key(&block.text));
+        }
+    }
+    let blocks = structure::classify(page, &block_keys).classes;
+    first_blocks
+        .into_iter()
+        .map(|b| blocks.get(b).copied().flatten())
+        .collect()
 }
 
 fn elapsed_ns(since: Instant) -> u64 {
@@ -679,7 +748,11 @@ where
                 let site = config
                     .templates
                     .site_of(&document.id, document.url.as_deref());
-                let hashes = split_paragraphs(&document.text, &config.split)
+                let text = match document.kind {
+                    Kind::Html => Cow::Owned(Page::parse(&document.text).text()),
+                    Kind::Text => Cow::Borrowed(&document.text),
+                };
+                let hashes = split_paragraphs(&text, &config.split)
                     .iter()
                     .map(|paragraph| {
                         comparison_key_into(&paragraph.text, key);

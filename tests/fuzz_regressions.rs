@@ -50,3 +50,8 @@ fn wet() {
 fn state() {
     replay("state", targets::state);
 }
+
+#[test]
+fn html() {
+    replay("html", targets::html);
+}

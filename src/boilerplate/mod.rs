@@ -59,6 +59,8 @@ pub struct BoilerplateConfig {
     pub layout: bool,
     /// Run the text-statistics layer (link density, digit rows, page tail).
     pub features: bool,
+    /// Run the structural layer on pages read from HTML ([`structure`]).
+    pub structure: bool,
 }
 
 impl Default for BoilerplateConfig {
@@ -67,6 +69,7 @@ impl Default for BoilerplateConfig {
             rules: true,
             layout: true,
             features: true,
+            structure: true,
         }
     }
 }
@@ -185,6 +188,43 @@ pub fn classify_document<S: AsRef<str>>(
         }
         None => classes.into_iter().map(|c| c.map(Class::Rule)).collect(),
     }
+}
+
+/// Every layer on a page read from HTML: the structural layer's verdicts
+/// (`structural`, one per paragraph, from [`structure::classify`]) first,
+/// then [`classify_document`] on the paragraphs it keeps, as if they were
+/// the whole page (so the layout and page-tail rules see the article's
+/// neighbours, not the menus the structure already removed).
+///
+/// ```
+/// use chaff::boilerplate::{classify_html_document, BoilerplateConfig, Class};
+/// let keys = ["首页 新闻", "分享到:", "市政府召开常务会议,研究部署重点工作。"];
+/// let structural = [Some("nav_container"), None, None];
+/// let classes = classify_html_document(&structural, &keys, &BoilerplateConfig::default(), None, "a.html", None);
+/// assert_eq!(classes, [Some(Class::Rule("nav_container")), Some(Class::Rule("share_widget")), None]);
+/// ```
+pub fn classify_html_document<S: AsRef<str>>(
+    structural: &[Option<&'static str>],
+    keys: &[S],
+    config: &BoilerplateConfig,
+    templates: Option<&SiteTemplates>,
+    id: &str,
+    url: Option<&str>,
+) -> Vec<Option<Class>> {
+    let kept: Vec<usize> = (0..keys.len())
+        .filter(|&i| structural.get(i).is_none_or(Option::is_none))
+        .collect();
+    let kept_keys: Vec<&str> = kept.iter().map(|&i| keys[i].as_ref()).collect();
+    let mut classes: Vec<Option<Class>> = (0..keys.len())
+        .map(|i| structural.get(i).copied().flatten().map(Class::Rule))
+        .collect();
+    for (i, class) in kept
+        .into_iter()
+        .zip(classify_document(&kept_keys, config, templates, id, url))
+    {
+        classes[i] = class;
+    }
+    classes
 }
 
 #[cfg(test)]

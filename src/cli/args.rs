@@ -17,18 +17,49 @@ Without -o, JSONL goes to standard output when it is a file or a pipe; on a
 terminal chaff shows a sample of what it kept and dropped instead. Outputs
 appear only when complete; chaff never writes over one of its inputs.";
 
+/// An input format `--format` can force.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InputFormat {
+    /// One page of text per file.
+    Txt,
+    /// One HTML page per file.
+    Html,
+    /// JSONL records.
+    Jsonl,
+    /// WARC or WET records.
+    Warc,
+}
+
+impl From<InputFormat> for crate::io::Format {
+    fn from(format: InputFormat) -> Self {
+        match format {
+            InputFormat::Txt => crate::io::Format::Txt,
+            InputFormat::Html => crate::io::Format::Html,
+            InputFormat::Jsonl => crate::io::Format::Jsonl,
+            InputFormat::Warc => crate::io::Format::Wet,
+        }
+    }
+}
+
 /// Turns scraped pages into clean, unique paragraphs: drops boilerplate and
 /// repeated or near-repeated paragraphs, and says why for each one.
 #[derive(Parser, Debug)]
 #[command(version, about, after_help = EXAMPLES, term_width = 100)]
 pub(crate) struct Args {
-    /// Files or directories to clean: `.txt` pages, `.jsonl` records
-    /// ({"id", "text", "url"?, …}), WARC/WET files, plain, gzip or zstd
-    /// (directories are searched recursively for these, any case), or `-`
-    /// for standard input. Without inputs, standard input when it is a
-    /// file or a pipe.
+    /// Files or directories to clean: `.txt` and `.html`/`.htm` pages,
+    /// `.jsonl` records ({"id", "text" or "html", "url"?, …}), WARC/WET
+    /// files (`conversion` records, and `response` records of HTML pages),
+    /// plain, gzip or zstd (directories are searched recursively for these,
+    /// any case), or `-` for standard input (JSONL, WARC, HTML or text, from
+    /// its first bytes). Without inputs, standard input when it is a file or
+    /// a pipe.
     #[arg(help_heading = "Input", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+
+    /// Read every input file, and standard input, as this format instead of
+    /// by its name or content.
+    #[arg(long, value_enum, help_heading = "Input", value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
 
     /// Report malformed records (a bad JSON line, a broken WARC record,
     /// invalid UTF-8, a record cut off by a truncated .gz/.zst) on standard

@@ -32,7 +32,7 @@ use clap::Parser;
 use indicatif::ProgressBar;
 
 use crate::io::{
-    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents, input_files,
+    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents_as, input_files,
     skip_bad_records,
 };
 use crate::{Cleaner, Config, Document, Error, Sink};
@@ -177,6 +177,7 @@ fn config_from(args: &Args) -> Result<Config, Error> {
         config.boilerplate.rules = false;
         config.boilerplate.layout = false;
         config.boilerplate.features = false;
+        config.boilerplate.structure = false;
     }
     if args.no_dedup {
         config.dedup.exact = false;
@@ -371,7 +372,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         let bar = progress::bar(args.quiet, "learning site templates");
         // Malformed records are printed in the cleaning pass.
         let mut silent = Skips::silent();
-        let stream = read_inputs(&files, policy, args.skip_bad_records, &mut silent);
+        let stream = read_inputs(&files, args.format, policy, args.skip_bad_records, &mut silent);
         let templates =
             crate::pipeline::learn_site_templates(stream, &config, batch).map_err(failed)?;
         bar.finish_and_clear();
@@ -395,7 +396,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     }
     let bar = progress::bar(args.quiet, "cleaning");
     let mut skips = Skips::printing(args.quiet, bar.clone());
-    let stream = read_inputs(&files, policy, args.skip_bad_records, &mut skips);
+    let stream = read_inputs(&files, args.format, policy, args.skip_bad_records, &mut skips);
     let shape = RecordShape {
         paragraphs: args.paragraphs,
         drop_empty: args.drop_empty,
@@ -599,11 +600,12 @@ impl Skips {
 /// `skips` instead of ending the run.
 fn read_inputs<'a>(
     files: &[PathBuf],
+    format: Option<args::InputFormat>,
     policy: Utf8Policy,
     skip: bool,
     skips: &'a mut Skips,
 ) -> Box<dyn Iterator<Item = Result<Document, Error>> + 'a> {
-    let stream = documents(files, policy);
+    let stream = documents_as(files, policy, format.map(Into::into));
     if skip {
         Box::new(skip_bad_records(stream, move |e| skips.skip(e)))
     } else {

@@ -122,6 +122,27 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     decode_as(bytes, detect(bytes), CharsetSource::Detected)
 }
 
+/// Whether bytes are binary data rather than a page in any text encoding:
+/// more than 2 % of the first 8 KB are control bytes other than tab, line
+/// feed, form feed, carriage return and escape (text in any ASCII-compatible
+/// encoding has none; UTF-16 without a byte-order mark would, and is not
+/// read as a page). 2 % leaves room for the stray control characters that
+/// real pages carry.
+///
+/// ```
+/// use chaff::html::charset::looks_binary;
+/// assert!(!looks_binary("<p>正文</p>\r\n".as_bytes()));
+/// assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10"));
+/// ```
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | 0x1B))
+        .count();
+    control * 50 > head.len()
+}
+
 fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);

@@ -22,6 +22,8 @@ pub enum Format {
     Jsonl,
     /// WARC/WET records.
     Wet,
+    /// One HTML page (`.html`, `.htm`, `.xhtml`).
+    Html,
 }
 
 /// How a file is compressed.
@@ -66,6 +68,7 @@ fn lowercase_name(path: &Path) -> String {
 /// assert_eq!(format_of(Path::new("crawl.JSONL.zst")), (Format::Jsonl, Compression::Zstd));
 /// assert_eq!(format_of(Path::new("page.txt")), (Format::Txt, Compression::None));
 /// assert_eq!(format_of(Path::new("README")), (Format::Txt, Compression::None));
+/// assert_eq!(format_of(Path::new("Page.HTM.gz")), (Format::Html, Compression::Gzip));
 /// ```
 pub fn format_of(path: &Path) -> (Format, Compression) {
     let name = lowercase_name(path);
@@ -74,7 +77,8 @@ pub fn format_of(path: &Path) -> (Format, Compression) {
 }
 
 /// The format a file name says, when it is one chaff reads (`.txt`,
-/// `.text`, `.jsonl`, `.ndjson`, `.json`, `.warc`, `.wet`, in any case,
+/// `.text`, `.jsonl`, `.ndjson`, `.json`, `.warc`, `.wet`, `.html`, `.htm`,
+/// `.xhtml`, in any case,
 /// plain or `.gz`/`.zst`): what a directory is searched for.
 ///
 /// ```
@@ -96,6 +100,7 @@ fn stem_format(stem: &str) -> Option<Format> {
         "txt" | "text" => Some(Format::Txt),
         "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
         "warc" | "wet" => Some(Format::Wet),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
         _ => None,
     }
 }

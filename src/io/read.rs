@@ -22,8 +22,12 @@ use serde_json::{Map, Value};
 use super::compression::{Format, decompressed, known_format, stream_cut};
 use super::decode::{Utf8Policy, decode};
 use super::wet::WetReader;
-use crate::document::Document;
+use crate::document::{Document, Kind};
 use crate::error::Error;
+
+/// The UTF-8 byte-order mark, which some writers put before JSONL and WARC
+/// files too (Windows tools, `Out-File`); readers accept it.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one page; its id is the file name.
 pub fn read_txt_file(path: impl AsRef<Path>, policy: Utf8Policy) -> Result<Document, Error> {
@@ -130,8 +134,13 @@ pub fn input_files<P: AsRef<Path>>(
 }
 
 /// Reads JSONL records `{"id": …, "text": …, "url": …}` one line at a
-/// time. `text` is required; a missing `id` becomes `SOURCE:LINE`; other
-/// fields are ignored; blank lines are skipped.
+/// time. `text` is required, or `html` instead (the page's markup, which
+/// makes an HTML document; it wins when both are there, and `text` is then
+/// carried as an extra field); a missing `id` becomes `SOURCE:LINE`; other
+/// fields are carried through; blank lines (any ASCII whitespace, CRLF
+/// endings included) are skipped, and a UTF-8 byte-order mark before the
+/// first record is accepted, as Python's `jsonlines` and pandas accept
+/// them.
 ///
 /// ```
 /// use chaff::io::{JsonlReader, Utf8Policy};
@@ -177,10 +186,16 @@ impl<R: BufRead> JsonlReader<R> {
         };
         let mut record: Map<String, Value> =
             serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let text = match record.shift_remove("text") {
-            Some(Value::String(text)) => text,
-            Some(other) => return Err(bad(format!("\"text\" must be a string, not {other}"))),
-            None => return Err(bad("no \"text\" field".into())),
+        let (text, kind) = match record.shift_remove("html") {
+            Some(Value::String(html)) => (html, Kind::Html),
+            Some(other) => return Err(bad(format!("\"html\" must be a string, not {other}"))),
+            None => match record.shift_remove("text") {
+                Some(Value::String(text)) => (text, Kind::Text),
+                Some(other) => {
+                    return Err(bad(format!("\"text\" must be a string, not {other}")));
+                }
+                None => return Err(bad("no \"text\" or \"html\" field".into())),
+            },
         };
         let id = match record.shift_remove("id") {
             None | Some(Value::Null) => format!("{}:{line}", self.source.display()),
@@ -202,6 +217,7 @@ impl<R: BufRead> JsonlReader<R> {
             text,
             url,
             replaced_invalid_utf8,
+            kind,
             extra: record,
         })
     }
@@ -240,6 +256,9 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             self.line += 1;
             let offset = self.offset;
             self.offset += read;
+            if self.line == 1 && self.buffer.starts_with(BOM) {
+                self.buffer.drain(..BOM.len());
+            }
             if self.buffer.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -259,13 +278,15 @@ pub fn open(path: impl AsRef<Path>) -> Result<Box<dyn BufRead + Send>, Error> {
 
 type DocumentIter = Box<dyn Iterator<Item = Result<Document, Error>> + Send>;
 
-/// The documents of one file.
-fn file_documents(path: PathBuf, policy: Utf8Policy) -> DocumentIter {
+/// The documents of one file, read as `format` when given, else as its
+/// name says ([`known_format`](super::known_format)), else as its first
+/// bytes say (as standard input is read).
+fn file_documents(path: PathBuf, policy: Utf8Policy, format: Option<Format>) -> DocumentIter {
     let mut reader = match open(&path) {
         Ok(reader) => reader,
         Err(e) => return Box::new(std::iter::once(Err(e))),
     };
-    let format = match known_format(&path) {
+    let format = match format.or_else(|| known_format(&path)) {
         Some(format) => format,
         None => match sniff_format(reader.as_mut()) {
             Ok(format) => format,
@@ -276,28 +297,40 @@ fn file_documents(path: PathBuf, policy: Utf8Policy) -> DocumentIter {
         Format::Jsonl => Box::new(JsonlReader::new(reader, path, policy)),
         Format::Wet => Box::new(WetReader::new(reader, path, policy)),
         Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy))),
+        Format::Html => Box::new(std::iter::once(read_html_page(reader, &path))),
     }
 }
 
 /// The format of a stream whose name says none (standard input,
-/// `<(zcat …)`, a file without extension): JSONL when it starts with `{`,
-/// WARC when it starts with `WARC/`, else a page.
+/// `<(zcat …)`, a file without extension), from what the buffer holds of
+/// its first bytes ([`format_of_head`]).
 fn sniff_format(reader: &mut dyn BufRead) -> std::io::Result<Format> {
-    let head = reader.fill_buf()?;
-    Ok(
-        if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-            Format::Jsonl
-        } else if head.starts_with(b"WARC/") {
-            Format::Wet
-        } else {
-            Format::Txt
-        },
-    )
+    Ok(format_of_head(reader.fill_buf()?))
 }
 
-/// Reads a whole (possibly decompressed) file as one page; a cut-off
-/// compressed stream makes it a bad record.
-fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
+/// The format the first bytes of a stream show: after a byte-order mark
+/// and whitespace, `{` starts JSONL, `WARC/` a WARC/WET stream, `<` an HTML
+/// page (a doctype, a comment or any tag), anything else a page of text.
+fn format_of_head(head: &[u8]) -> Format {
+    let text = head.strip_prefix(BOM).unwrap_or(head);
+    let text = &text[text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len())..];
+    if text.starts_with(b"{") {
+        Format::Jsonl
+    } else if text.starts_with(b"WARC/") {
+        Format::Wet
+    } else if text.starts_with(b"<") {
+        Format::Html
+    } else {
+        Format::Txt
+    }
+}
+
+/// The whole of a (possibly decompressed) file; a cut-off compressed
+/// stream makes it a bad record.
+fn read_whole(mut reader: impl Read, path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     if let Err(e) = reader.read_to_end(&mut bytes) {
         return Err(match stream_cut(&e) {
@@ -310,6 +343,69 @@ fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<D
             None => Error::io(path, e),
         });
     }
+    Ok(bytes)
+}
+
+/// The file name of a path, as a document id.
+fn file_id(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads a whole (possibly decompressed) file as one HTML page.
+fn read_html_page(reader: impl Read, path: &Path) -> Result<Document, Error> {
+    let bytes = read_whole(reader, path)?;
+    html_document(file_id(path), &bytes, None, path, 1, 0)
+}
+
+/// An HTML page's bytes as a document: decoded by
+/// [`crate::html::charset::decode`] (the encoding from a byte-order mark,
+/// valid UTF-8, `content_type`, a `<meta>` declaration or detection), with
+/// the malformed sequences replaced and counted in
+/// [`Document::replaced_invalid_utf8`] whatever the [`Utf8Policy`] (an
+/// HTML page's encoding is a judgement, so a stray byte is not an error).
+/// Binary data ([`crate::html::charset::looks_binary`]) is a record error
+/// at `line` and `byte_offset`.
+///
+/// ```
+/// use chaff::io::html_document;
+/// let doc = html_document("a.html".into(), b"<meta charset=gbk><p>\xd6\xd0\xce\xc4</p>", None, "a.html".as_ref(), 1, 0)?;
+/// assert_eq!(doc.text, "<meta charset=gbk><p>中文</p>");
+/// let err = html_document("b.html".into(), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None, "b.html".as_ref(), 1, 0).unwrap_err();
+/// assert_eq!(err.to_string(), "b.html:1: bad record at byte offset 0: binary data, not an HTML page");
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn html_document(
+    id: String,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    source: &Path,
+    line: usize,
+    byte_offset: usize,
+) -> Result<Document, Error> {
+    if crate::html::charset::looks_binary(bytes) {
+        return Err(Error::BadRecord {
+            source_name: source.to_path_buf(),
+            line,
+            byte_offset,
+            message: "binary data, not an HTML page".into(),
+        });
+    }
+    let decoded = crate::html::charset::decode(bytes, content_type);
+    Ok(Document {
+        id,
+        text: decoded.text,
+        replaced_invalid_utf8: decoded.replaced,
+        kind: Kind::Html,
+        ..Document::default()
+    })
+}
+
+/// Reads a whole (possibly decompressed) file as one page; a cut-off
+/// compressed stream makes it a bad record.
+fn read_page(reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<Document, Error> {
+    let bytes = read_whole(reader, path)?;
     let (text, replaced_invalid_utf8) = decode(bytes, path, 1, 0, policy)?;
     let id = path
         .file_name()
@@ -320,7 +416,7 @@ fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<D
         text,
         url: None,
         replaced_invalid_utf8,
-        extra: Map::new(),
+        ..Document::default()
     })
 }
 
@@ -328,13 +424,24 @@ fn read_page(mut reader: impl Read, path: &Path, policy: Utf8Policy) -> Result<D
 /// so it can be read on another thread). The paths are expanded by
 /// [`input_files`] when this is called (an error there is the first item);
 /// each file is read by its [`known_format`](super::known_format) (JSONL
-/// records, WARC/WET records, or one page; a name that says none is read as
-/// standard input is), decompressed when it is gzip or zstd data; `-` is standard
-/// input (decompressed likewise; JSONL when it starts with `{`, WARC when it
-/// starts with `WARC/`, otherwise one page with id `<stdin>`).
+/// records, WARC/WET records, one HTML page, or one page of text; a name
+/// that says none is read as standard input is), decompressed when it is
+/// gzip or zstd data; `-` is standard input, read as [`stream_documents`]
+/// reads a stream.
 pub fn documents<P: AsRef<Path>>(
     paths: impl IntoIterator<Item = P>,
     policy: Utf8Policy,
+) -> Documents {
+    documents_as(paths, policy, None)
+}
+
+/// [`documents`], with every file and standard input read as `format` when
+/// it is given, instead of by its name or content (directories are still
+/// expanded by name).
+pub fn documents_as<P: AsRef<Path>>(
+    paths: impl IntoIterator<Item = P>,
+    policy: Utf8Policy,
+    format: Option<Format>,
 ) -> Documents {
     let items: Vec<Result<PathBuf, Error>> = match input_files(paths) {
         Ok(inputs) => inputs.files.into_iter().map(Ok).collect(),
@@ -344,8 +451,10 @@ pub fn documents<P: AsRef<Path>>(
         inner: Box::new(items.into_iter().flat_map(move |item| -> DocumentIter {
             match item {
                 Err(e) => Box::new(std::iter::once(Err(e))),
-                Ok(path) if path.as_os_str() == "-" => stdin_documents(policy),
-                Ok(path) => file_documents(path, policy),
+                Ok(path) if path.as_os_str() == "-" => {
+                    stream_documents(std::io::stdin(), "<stdin>", policy, format)
+                }
+                Ok(path) => file_documents(path, policy, format),
             }
         })),
     }
@@ -398,39 +507,61 @@ where
     })
 }
 
-fn stdin_documents(policy: Utf8Policy) -> DocumentIter {
-    let source = Path::new("<stdin>");
-    let mut stdin = match decompressed(BufReader::new(std::io::stdin()), source) {
-        Ok(stdin) => stdin,
+/// How many leading bytes [`stream_documents`] looks at.
+const SNIFF_BYTES: u64 = 1024;
+
+/// The documents of a stream, as standard input is read: decompressed when
+/// it is gzip or zstd data, then read as `format`, or as its first bytes
+/// say: after a byte-order mark and whitespace, `{` starts JSONL, `WARC/`
+/// a WARC/WET stream, `<` an HTML page (a doctype, a comment or any tag),
+/// anything else one page of text. `source` names the stream in errors and
+/// is the id of a single page. Input that is plainly JSONL or WARC is never
+/// taken for a page.
+///
+/// ```
+/// use chaff::io::{stream_documents, Utf8Policy};
+/// // JSONL after a byte-order mark and a blank line is JSONL, not a page.
+/// let input = "\u{FEFF}\n{\"id\": \"a\", \"text\": \"正文。\"}\n";
+/// let docs: Vec<_> = stream_documents(std::io::Cursor::new(input), "<stdin>", Utf8Policy::Strict, None)
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!((docs[0].id.as_str(), docs[0].text.as_str()), ("a", "正文。"));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn stream_documents<R: Read + Send + 'static>(
+    reader: R,
+    source: &str,
+    policy: Utf8Policy,
+    format: Option<Format>,
+) -> Box<dyn Iterator<Item = Result<Document, Error>> + Send> {
+    let path = PathBuf::from(source);
+    let cut = |e: std::io::Error| match stream_cut(&e) {
+        Some(cut) => Error::BadRecord {
+            source_name: path.clone(),
+            line: 1,
+            byte_offset: 0,
+            message: cut.to_string(),
+        },
+        None => Error::io(&path, e),
+    };
+    let mut reader = match decompressed(BufReader::new(reader), &path) {
+        Ok(reader) => reader,
         Err(e) => return Box::new(std::iter::once(Err(e))),
     };
-    let (starts_with_brace, starts_with_warc) = match stdin.fill_buf() {
-        Ok(buf) => (
-            buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
-            buf.starts_with(b"WARC/"),
-        ),
-        Err(e) => {
-            return Box::new(std::iter::once(Err(match stream_cut(&e) {
-                Some(cut) => Error::BadRecord {
-                    source_name: source.to_path_buf(),
-                    line: 1,
-                    byte_offset: 0,
-                    message: cut.to_string(),
-                },
-                None => Error::io(source, e),
-            })));
-        }
-    };
-    if starts_with_brace {
-        return Box::new(JsonlReader::new(stdin, source, policy));
+    let mut head = Vec::new();
+    if let Err(e) = reader.by_ref().take(SNIFF_BYTES).read_to_end(&mut head) {
+        return Box::new(std::iter::once(Err(cut(e))));
     }
-    if starts_with_warc {
-        return Box::new(WetReader::new(stdin, source, policy));
+    let format = format.unwrap_or_else(|| format_of_head(&head));
+    let reader = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(reader));
+    match format {
+        Format::Jsonl => Box::new(JsonlReader::new(reader, path, policy)),
+        Format::Wet => Box::new(WetReader::new(reader, path, policy)),
+        Format::Html => Box::new(std::iter::once(read_html_page(reader, &path))),
+        Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy).map(
+            |mut page| {
+                page.id = source.to_owned();
+                page
+            },
+        ))),
     }
-    Box::new(std::iter::once(read_page(stdin, source, policy).map(
-        |mut page| {
-            page.id = "<stdin>".into();
-            page
-        },
-    )))
 }

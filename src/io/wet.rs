@@ -14,13 +14,19 @@
 //! - a record longer than [`MAX_RECORD_BYTES`] is reported without being
 //!   buffered, so memory stays bounded whatever `Content-Length` claims.
 //!
-//! Records of other types (`warcinfo`, `request`, `response`, `metadata`)
-//! hold no page text and are passed over; `conversion` records and
-//! `resource` records of type `text/plain` become documents with the
-//! record's `WARC-Target-URI` as URL, its `WARC-Record-ID` as id and its
-//! `WARC-Date` as the extra field `date`. A compressed stream that ends
-//! early ends the reading: the record it cut (or, between records, the cut
-//! itself) is reported with its offset.
+//! `conversion` records and `resource` records of type `text/plain` become
+//! text documents; `response` records whose HTTP `Content-Type` is HTML
+//! (`text/html`, `application/xhtml+xml`), and `resource` records of those
+//! types, become HTML documents ([`crate::document::Kind::Html`]), their
+//! payload taken out of the HTTP response ([`super::http`]: chunked and
+//! gzip payloads decoded) and decoded by the charset its headers or its
+//! `<meta>` declare ([`super::read::html_document`]). Each has the record's
+//! `WARC-Target-URI` as URL, its `WARC-Record-ID` as id and its `WARC-Date`
+//! as the extra field `date`. Records of other types (`warcinfo`,
+//! `request`, `metadata`, responses of images and PDFs) are passed over. A
+//! byte-order mark before the first record is accepted. A compressed
+//! stream that ends early ends the reading: the record it cut (or, between
+//! records, the cut itself) is reported with its offset.
 //! Offsets and lines are those of the decompressed stream.
 
 use std::io::Read;
@@ -182,6 +188,9 @@ impl<R: Read> WetReader<R> {
     }
 
     fn step(&mut self) -> Step {
+        if self.offset == 0 && self.unread().starts_with(b"\xEF\xBB\xBF") {
+            self.consume(3);
+        }
         // Blank lines between records are tolerated.
         let blank = self
             .unread()
@@ -255,14 +264,49 @@ impl<R: Read> WetReader<R> {
                 .map(|(_, value)| String::from_utf8_lossy(value).trim().to_owned())
         };
         let kind = header("WARC-Type").unwrap_or_default();
-        let text_resource = kind.eq_ignore_ascii_case("resource")
-            && header("Content-Type").is_some_and(|t| t.starts_with("text/plain"));
-        if !kind.eq_ignore_ascii_case("conversion") && !text_resource {
-            return Ok(None);
-        }
+        let content_type = header("Content-Type").unwrap_or_default();
+        let resource = kind.eq_ignore_ascii_case("resource");
+        let text_resource = resource && content_type.starts_with("text/plain");
         let body_offset = offset + (body.as_ptr() as usize - self.unread().as_ptr() as usize);
         let body_line =
             line + memchr::memchr_iter(b'\n', &self.unread()[..body_offset - offset]).count();
+        let id = || {
+            header("WARC-Record-ID")
+                .map(|id| id.trim_matches(['<', '>']).to_owned())
+                .unwrap_or_else(|| format!("{}:{line}", self.source_name.display()))
+        };
+        let extra = || {
+            let mut extra = serde_json::Map::new();
+            if let Some(date) = header("WARC-Date") {
+                extra.insert("date".into(), date.into());
+            }
+            extra
+        };
+        let html = if kind.eq_ignore_ascii_case("response") {
+            super::http::parse_response(body)
+                .filter(|r| r.content_type.as_deref().is_some_and(is_html_type))
+                .map(|r| (r.payload, r.content_type))
+        } else if resource && is_html_type(&content_type) {
+            Some((std::borrow::Cow::Borrowed(body), Some(content_type.clone())))
+        } else {
+            None
+        };
+        if let Some((payload, content_type)) = html {
+            let mut page = super::read::html_document(
+                id(),
+                &payload,
+                content_type.as_deref(),
+                &self.source_name,
+                body_line,
+                body_offset,
+            )?;
+            page.url = header("WARC-Target-URI");
+            page.extra = extra();
+            return Ok(Some(page));
+        }
+        if !kind.eq_ignore_ascii_case("conversion") && !text_resource {
+            return Ok(None);
+        }
         let (text, replaced_invalid_utf8) = decode(
             body.to_vec(),
             &self.source_name,
@@ -270,21 +314,21 @@ impl<R: Read> WetReader<R> {
             body_offset,
             self.policy,
         )?;
-        let id = header("WARC-Record-ID")
-            .map(|id| id.trim_matches(['<', '>']).to_owned())
-            .unwrap_or_else(|| format!("{}:{line}", self.source_name.display()));
-        let mut extra = serde_json::Map::new();
-        if let Some(date) = header("WARC-Date") {
-            extra.insert("date".into(), date.into());
-        }
         Ok(Some(Document {
-            id,
+            id: id(),
             text,
             url: header("WARC-Target-URI"),
             replaced_invalid_utf8,
-            extra,
+            extra: extra(),
+            ..Document::default()
         }))
     }
+}
+
+/// Whether a `Content-Type` value names HTML.
+fn is_html_type(content_type: &str) -> bool {
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    mime.eq_ignore_ascii_case("text/html") || mime.eq_ignore_ascii_case("application/xhtml+xml")
 }
 
 impl<R: Read> Iterator for WetReader<R> {
