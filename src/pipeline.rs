@@ -573,11 +573,10 @@ fn analyze(
         clock = now;
     };
     let page = (document.kind == Kind::Html).then(|| Page::parse(&document.text));
-    let text: Cow<str> = match &page {
-        Some(page) => Cow::Owned(page.text()),
-        None => Cow::Borrowed(&document.text),
+    let paragraphs = match &page {
+        Some(page) => html_paragraphs(page, &config.split),
+        None => split_paragraphs(&document.text, &config.split),
     };
-    let paragraphs = split_paragraphs(&text, &config.split);
     lap(&mut timings.split);
     let Scratch {
         key,
@@ -655,6 +654,34 @@ fn analyze(
         sets,
         timings,
     }
+}
+
+/// The paragraphs of an HTML page: its blocks' text, one block per line,
+/// split as text is, except that break repair joins blocks only across a
+/// single `<br>` ([`Block::after_br`](crate::html::Block::after_br)), never
+/// across the elements the publisher made separate paragraphs. Lines and
+/// byte offsets are those of the blocks' text ([`Page::text`]).
+fn html_paragraphs(page: &Page, config: &crate::split::SplitConfig) -> Vec<Paragraph> {
+    let text = page.text();
+    let mut paragraphs = Vec::with_capacity(page.blocks.len());
+    let (mut start, mut line) = (0, 1);
+    let mut blocks = page.blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
+        let mut end = start + block.text.len() + 1;
+        let mut lines = 1;
+        while let Some(next) = blocks.next_if(|next| next.after_br) {
+            end += next.text.len() + 1;
+            lines += 1;
+        }
+        for mut paragraph in split_paragraphs(&text[start..end], config) {
+            paragraph.byte_offset += start;
+            paragraph.line += line - 1;
+            paragraphs.push(paragraph);
+        }
+        start = end;
+        line += lines;
+    }
+    paragraphs
 }
 
 /// The structural layer's verdict on each paragraph of an HTML page: that
@@ -748,11 +775,11 @@ where
                 let site = config
                     .templates
                     .site_of(&document.id, document.url.as_deref());
-                let text = match document.kind {
-                    Kind::Html => Cow::Owned(Page::parse(&document.text).text()),
-                    Kind::Text => Cow::Borrowed(&document.text),
+                let paragraphs = match document.kind {
+                    Kind::Html => html_paragraphs(&Page::parse(&document.text), &config.split),
+                    Kind::Text => split_paragraphs(&document.text, &config.split),
                 };
-                let hashes = split_paragraphs(&text, &config.split)
+                let hashes = paragraphs
                     .iter()
                     .map(|paragraph| {
                         comparison_key_into(&paragraph.text, key);

@@ -428,3 +428,20 @@ fn hostile_100_mb_attribute() {
         assert!(peak < 800.0, "peak {peak} MB");
     }
 }
+
+#[test]
+fn break_repair_joins_across_a_br_never_across_paragraph_elements() {
+    let first =
+        "1—11月,全市规模以上工业增加值同比增长8.4%,支柱产业贡献突出,为全市工业平稳运行提供重";
+    let second = "要支撑作用。";
+    let joined = clean_html(&format!(
+        "<div class=content><p>{first}<br>{second}</p></div>"
+    ));
+    assert_eq!(kept(&joined), [format!("{first}{second}")]);
+    let apart = clean_html(&format!(
+        "<div class=content><p>{first}</p><p>{second}</p></div>"
+    ));
+    assert_eq!(kept(&apart), [first, second]);
+    let double = clean_html(&format!("<div class=content>{first}<br><br>{second}</div>"));
+    assert_eq!(kept(&double), [first, second]);
+}

@@ -2,8 +2,8 @@
 //! name order, through the whole pipeline (structural layer, text layers,
 //! dedup across pages), scored against the gold labels per language. The
 //! bars sit a little below the figures reached when they were set (zh
-//! 0.948, other 0.928; `BENCHMARKS.md`), so that a change that costs
-//! quality fails here.
+//! 0.966, other 0.942, all 0.956; `BENCHMARKS.md`), so that a change that
+//! costs quality fails here.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -88,7 +88,7 @@ fn dev_set_html_meets_the_quality_bar() {
     assert_eq!(output.len(), 99);
     let scores = gold.score(&output);
     let languages = languages();
-    for (lang, bar) in [("zh", 0.94), ("other", 0.92)] {
+    for (lang, bar) in [("zh", 0.955), ("other", 0.93)] {
         let figures = sum(scores
             .pages
             .iter()
@@ -97,5 +97,5 @@ fn dev_set_html_meets_the_quality_bar() {
         let f1 = figures.f1().unwrap();
         assert!(f1 >= bar, "{lang}: F1 {f1:.3} below {bar}\n{scores}");
     }
-    assert!(scores.overall.f1().unwrap() >= 0.93, "{scores}");
+    assert!(scores.overall.f1().unwrap() >= 0.945, "{scores}");
 }

@@ -106,6 +106,11 @@ pub struct Block {
     pub preformatted: bool,
     /// Inside an element the page hides.
     pub hidden: bool,
+    /// The block follows a single `<br>` (not two, not an element
+    /// boundary): the break may be a line wrapped inside a paragraph, which
+    /// split's break repair may join to the block before. Paragraphs the
+    /// publisher put in separate elements are never joined.
+    pub after_br: bool,
     /// Categories named by the `class` and `id` of the elements around the
     /// text, from the document down.
     pub names: Categories,
@@ -355,6 +360,8 @@ struct Walker {
     line: Line,
     /// Inside a subtree that holds no text (depth of skipped elements).
     skipping: u32,
+    /// The last boundary was a single `<br>`.
+    after_br: bool,
     /// The `skipping` level of the `<title>` being collected.
     title_depth: Option<u32>,
     title: String,
@@ -393,7 +400,11 @@ impl Walker {
             return;
         }
         if *tag == local_name!("br") || *tag == local_name!("hr") {
+            // A second `<br>` in a row (nothing between) is a paragraph
+            // break, and so is `<hr>`.
+            let single = *tag == local_name!("br") && self.line.chars > 0;
             self.flush();
+            self.after_br = single;
             // Void: no close edge matters, but keep the stack balanced.
             self.stack.push(self.top_or_root());
             return;
@@ -403,6 +414,7 @@ impl Walker {
         let boundary = is_block_level(tag) || (hidden && !parent.is_some_and(|p| p.hidden));
         if boundary {
             self.flush();
+            self.after_br = false;
         }
         if matches!(*tag, local_name!("td") | local_name!("th")) {
             self.push_text(" ", false);
@@ -508,6 +520,7 @@ impl Walker {
             self.stack.push(frame);
             self.flush();
             self.stack.pop();
+            self.after_br = false;
         }
     }
 
@@ -547,6 +560,7 @@ impl Walker {
             }
             for line in lines {
                 self.flush();
+                self.after_br = false;
                 self.push_text(line, true);
             }
         } else {
@@ -617,6 +631,7 @@ impl Walker {
             in_form: line.in_form,
             preformatted: line.preformatted,
             hidden: frame.hidden,
+            after_br: std::mem::take(&mut self.after_br),
             names: line.names | frame.names,
             tags: line.tags | frame.tags,
         });

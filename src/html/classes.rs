@@ -7,11 +7,10 @@
 //! tokens (at every character that is not a letter or digit, and at
 //! lower-to-upper case changes: `shareBox` → `share`, `box`), and each
 //! token is looked up in [`VOCABULARY`], a table of words and the
-//! [`Category`] they name. A token also matches a word it starts or ends
-//! with when the word is at least four letters long (`sharebox`,
-//! `topnav`, `commentlist`), so that compounds written as one word are
-//! found; shorter words match whole tokens only (`ad` is not `add` or
-//! `head`).
+//! [`Category`] they name. A token also matches a word of [`AFFIXES`] it
+//! starts or ends with (`sharebox`, `topnav`, `commentlist`), so that
+//! compounds written as one word are found; other words match whole
+//! tokens only (`ad` is not `add` or `head`, `side` is not `inside`).
 //!
 //! The vocabulary follows the class and id lists of trafilatura
 //! (`xpaths.py`), Readability (`unlikelyCandidates`, `positive`,
@@ -200,21 +199,44 @@ static LOOKUP: LazyLock<HashMap<&'static str, Categories>> = LazyLock::new(|| {
     map
 });
 
-/// Words of at least this many letters also match tokens that start or
-/// end with them.
-const AFFIX_MIN: usize = 4;
-
-static AFFIXES: LazyLock<Vec<(&'static str, Categories)>> = LazyLock::new(|| {
-    let mut affixes: Vec<(&'static str, Categories)> = LOOKUP
-        .iter()
-        .filter(|(word, _)| word.len() >= AFFIX_MIN && word.bytes().all(|b| b.is_ascii_lowercase()))
-        .map(|(word, categories)| (*word, *categories))
-        .collect();
-    // "nav" is too common a prefix of compounds to leave out.
-    affixes.push(("nav", LOOKUP["nav"]));
-    affixes.sort_unstable_by_key(|(word, _)| *word);
-    affixes
-});
+/// Words that also match tokens that start or end with them (`sharebox`,
+/// `topnav`, `commentlist`, `bdshare`): the words whose compounds keep
+/// their meaning. Others match whole tokens only, since as parts of words
+/// they mislead (`side` in `inside`, `date` in `update`, `main` in
+/// `maintain`, `jump` in `jumptargets`, `source` in `resource`).
+pub const AFFIXES: &[&str] = &[
+    "nav",
+    "menu",
+    "crumb",
+    "breadcrumb",
+    "footer",
+    "sidebar",
+    "share",
+    "social",
+    "comment",
+    "related",
+    "recommend",
+    "copyright",
+    "login",
+    "advert",
+    "banner",
+    "pager",
+    "pagination",
+    "caption",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "widget",
+    "toolbar",
+    "newsletter",
+    "subscribe",
+    "fenxiang",
+    "daohang",
+    "pinglun",
+    "xiangguan",
+    "tuijian",
+    "banquan",
+];
 
 /// The categories named by a `class` or `id` value.
 ///
@@ -260,12 +282,17 @@ fn token_categories(token: &str) -> Categories {
     if let Some(categories) = LOOKUP.get(token) {
         return *categories;
     }
+    // Plurals: `images`, `widgets`, `crumbs`.
+    if let Some(categories) = token.strip_suffix('s').and_then(|t| LOOKUP.get(t)) {
+        return *categories;
+    }
     let mut found = Categories::NONE;
-    if token.len() > AFFIX_MIN {
-        for (word, categories) in AFFIXES.iter() {
-            if token.len() > word.len() && (token.starts_with(word) || token.ends_with(word)) {
-                found |= *categories;
-            }
+    for word in AFFIXES {
+        if token.len() > word.len()
+            && (token.starts_with(word) || token.ends_with(word))
+            && !token.starts_with("sharehold")
+        {
+            found |= LOOKUP.get(word).copied().unwrap_or_default();
         }
     }
     found
@@ -298,10 +325,19 @@ mod tests {
     }
 
     #[test]
+    fn every_affix_is_a_word_of_the_vocabulary() {
+        for word in AFFIXES {
+            assert!(LOOKUP.contains_key(word), "{word}");
+        }
+    }
+
+    #[test]
     fn short_words_match_whole_tokens_only() {
         for value in ["address", "header-add", "shadow", "loading", "radius"] {
             assert!(!categories_of(value).has(Category::Ad), "{value}");
         }
+        assert!(categories_of("inside update resource jumptargets").is_empty());
+        assert!(!categories_of("shareholders").has(Category::Share));
         assert!(categories_of("ad-slot").has(Category::Ad));
         assert!(!categories_of("canvas").has(Category::Nav));
     }
