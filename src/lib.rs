@@ -23,17 +23,20 @@
 //!
 //! | stage | module | what it does |
 //! |---|---|---|
+//! | 0 | [`html`] | HTML input only: charset, DOM (html5ever), blocks in reading order with structural features |
 //! | 1 | [`split`] | lines become paragraphs; scraper breaks are repaired |
 //! | 2 | [`normalize`] | NFKC comparison key and its hash; the text itself is never rewritten |
-//! | 3 | [`boilerplate`] | named rules, chrome vocabulary, page layout, text statistics, site templates |
+//! | 3 | [`boilerplate`] | structure (HTML: main content region, named containers, link density, hidden text), named rules, chrome vocabulary, page layout, text statistics, site templates |
 //! | 4 | [`fingerprint`] | CJK character and Latin word shingles, 64-bit SimHash |
 //! | 5 | [`index`] | exact search for fingerprints within `k` bits |
 //! | 6 | [`dedup`] | exact and near repeats, first occurrence wins; sentence trimming; saved state |
 //! | 7 | [`pipeline`] | the [`Cleaner`]: parallel per-document stages, ordered dedup, sinks |
 //! | 8 | [`report`] | verdicts, report entries, summary counts, the run record |
 //!
-//! [`io`] moves documents in and out: `.txt` pages, directories, JSONL,
-//! WARC/WET, standard input; clean JSONL, `.txt` directories, report JSONL.
+//! [`io`] moves documents in and out: `.txt` and `.html` pages,
+//! directories, JSONL (`text` or `html` records), WARC/WET (`conversion`
+//! and HTML `response` records), standard input; clean JSONL, `.txt`
+//! directories, report JSONL.
 //!
 //! ## The modules and what each may import
 //!
@@ -47,16 +50,17 @@
 //! | [`error`] | [`Error`] (one variant per kind of failure), [`Result`] | — |
 //! | [`chars`] | character classes: CJK, ideographs, invisible, blank, punctuation | — |
 //! | [`document`] | [`Document`], the input record | — |
+//! | [`html`] | stage 0 for HTML: `charset`, `dom`, `blocks`, `classes` (class/id vocabulary) | `chars` |
 //! | [`split`] | stage 1 | `chars`, `error` |
 //! | [`normalize`] | stage 2 | `chars` |
-//! | [`boilerplate`] | stage 3, one file per layer; `mod.rs` composes them | `chars`, `error`, `normalize` |
+//! | [`boilerplate`] | stage 3, one file per layer; `mod.rs` composes them | `chars`, `error`, `html` (its `Page`, for the structural layer), `normalize` |
 //! | [`fingerprint`] | stage 4: shingler, feature hash, SimHash, SIMD kernel; `mod.rs` composes them | `chars`, `error`, `normalize` |
 //! | [`index`] | stage 5 | `error` |
 //! | [`dedup`] | stage 6, with `trim` (sentences) and `state` (persistence through `Read`/`Write`) | `error`, `fingerprint`, `index`, `normalize`, `split` |
 //! | [`config`] | [`Config`]: one section per stage, each stage's `validate` | the stages, `error` |
 //! | [`report`] | [`Verdict`], [`CleanDocument`], report entries, [`Summary`], [`RunRecord`] | `config` |
 //! | [`sink`] | [`Sink`], its blanket impls, closure sinks | `error`, `report` |
-//! | [`io`] | reading, decoding, WARC/WET, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink` |
+//! | [`io`] | reading, decoding, WARC/WET, HTTP payloads, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink`; `html::charset` (to decode HTML bytes with the transport's charset) |
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
 //! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |
 //!
