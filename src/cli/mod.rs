@@ -32,8 +32,8 @@ use clap::Parser;
 use indicatif::ProgressBar;
 
 use crate::io::{
-    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents_as, input_files,
-    skip_bad_records,
+    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents_as,
+    input_files, skip_bad_records,
 };
 use crate::{Cleaner, Config, Document, Error, Sink};
 use args::Args;
@@ -372,7 +372,13 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         let bar = progress::bar(args.quiet, "learning site templates");
         // Malformed records are printed in the cleaning pass.
         let mut silent = Skips::silent();
-        let stream = read_inputs(&files, args.format, policy, args.skip_bad_records, &mut silent);
+        let stream = read_inputs(
+            &files,
+            args.format,
+            policy,
+            args.skip_bad_records,
+            &mut silent,
+        );
         let templates =
             crate::pipeline::learn_site_templates(stream, &config, batch).map_err(failed)?;
         bar.finish_and_clear();
@@ -396,7 +402,13 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     }
     let bar = progress::bar(args.quiet, "cleaning");
     let mut skips = Skips::printing(args.quiet, bar.clone());
-    let stream = read_inputs(&files, args.format, policy, args.skip_bad_records, &mut skips);
+    let stream = read_inputs(
+        &files,
+        args.format,
+        policy,
+        args.skip_bad_records,
+        &mut skips,
+    );
     let shape = RecordShape {
         paragraphs: args.paragraphs,
         drop_empty: args.drop_empty,
