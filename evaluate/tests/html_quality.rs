@@ -2,7 +2,7 @@
 //! name order, through the whole pipeline (structural layer, text layers,
 //! dedup across pages), scored against the gold labels per language. The
 //! bars sit a little below the figures reached when they were set (zh
-//! 0.966, other 0.942, all 0.956; `BENCHMARKS.md`), so that a change that
+//! 0.971, other 0.942, all 0.958; `BENCHMARKS.md`), so that a change that
 //! costs quality fails here.
 
 use std::collections::BTreeMap;
@@ -88,7 +88,7 @@ fn dev_set_html_meets_the_quality_bar() {
     assert_eq!(output.len(), 99);
     let scores = gold.score(&output);
     let languages = languages();
-    for (lang, bar) in [("zh", 0.955), ("other", 0.93)] {
+    for (lang, bar) in [("zh", 0.96), ("other", 0.93)] {
         let figures = sum(scores
             .pages
             .iter()

@@ -232,6 +232,21 @@ fn is_within(page: &Page, element: u32, ancestor: u32) -> bool {
     false
 }
 
+/// The longest element that a metadata name (`info`, `meta`, `byline`,
+/// `date`…) is believed of: bylines, dates and tag rows are short, so a
+/// container named `news_info` that holds a whole article is not
+/// metadata.
+pub const META_MAX_CHARS: u32 = 300;
+
+/// What an element's tag and `class`/`id` say it is.
+fn names_of(element: &crate::html::Element) -> Categories {
+    let mut names = element.names | element.tags;
+    if names.has(Category::Meta) && element.chars > META_MAX_CHARS {
+        names = Categories(names.0 & !(1 << Category::Meta as u8));
+    }
+    names
+}
+
 /// Characters of running text in each element's subtree.
 fn prose_per_element(page: &Page, kinds: &[Kind]) -> Vec<u32> {
     let mut prose = vec![0u32; page.elements.len()];
@@ -269,7 +284,7 @@ fn categories_below(page: &Page, block: &Block, main: Option<u32>, prose: &[u32]
             break;
         }
         let element = &page.elements[index as usize];
-        let names = element.names | element.tags;
+        let names = names_of(element);
         if prose[index as usize] * 2 < whole.max(1) {
             found |= names;
         } else {
@@ -295,7 +310,7 @@ fn local_categories(page: &Page, block: &Block, limit: u32) -> Categories {
         if element.chars > limit {
             break;
         }
-        found |= element.names | element.tags;
+        found |= names_of(element);
         at = element.parent;
     }
     found
@@ -333,4 +348,51 @@ fn find_title<S: AsRef<str>>(page: &Page, keys: &[S]) -> Option<usize> {
         }
     }
     best.map(|(i, _)| i).or_else(|| page.first_h1())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(html: &str) -> Vec<(String, Option<&'static str>)> {
+        let page = Page::parse(html);
+        let keys: Vec<String> = page
+            .blocks
+            .iter()
+            .map(|b| crate::normalize::comparison_key(&b.text))
+            .collect();
+        let structure = classify(&page, &keys);
+        page.blocks
+            .iter()
+            .map(|b| b.text.clone())
+            .zip(structure.classes)
+            .collect()
+    }
+
+    const ARTICLE: &str = "<p>The council approved the budget on Monday after a long debate, the mayor said.</p>\
+        <p>It adds six night bus routes from April and extends the library's opening hours.</p>\
+        <p>Opposition members said the plan relies on optimistic revenue forecasts for next year.</p>";
+
+    #[test]
+    fn a_metadata_name_on_a_whole_article_is_not_believed() {
+        let html = format!(
+            "<div class=menu><a href=/>Home</a> <a href=/n>News</a></div>\
+             <div class=news_info><div class=info>By Jane Doe, 12 March</div>{ARTICLE}</div>"
+        );
+        let rules = rules(&html);
+        assert_eq!(rules[1].1, Some("widget_container"), "{rules:?}"); // the byline row
+        assert!(rules[2..].iter().all(|(_, r)| r.is_none()), "{rules:?}");
+    }
+
+    #[test]
+    fn the_title_outside_the_region_is_kept_and_the_sidebar_is_not() {
+        let html = format!(
+            "<title>Budget approved | City News</title><h1>Budget approved</h1>\
+             <div class=body>{ARTICLE}</div>\
+             <div class=sidebar><p>Most read: a long list of other stories that are not this one.</p></div>"
+        );
+        let rules = rules(&html);
+        assert_eq!(rules[0], ("Budget approved".into(), None));
+        assert_eq!(rules.last().unwrap().1, Some("nav_container"), "{rules:?}");
+    }
 }
