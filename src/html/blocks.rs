@@ -167,9 +167,9 @@ impl Page {
         walker.finish()
     }
 
-    /// The tag path of a block, from the `html` element down to the
-    /// block's element, with each element's `class` tokens categories
-    /// left out: `html>body>div>div>p`.
+    /// The tag path of a block: the tag names from the `html` element down
+    /// to the block's element, `html>body>div>div>p` (the elements' class
+    /// and id categories are in [`Element::names`]).
     pub fn path(&self, block: &Block) -> String {
         let mut tags = Vec::new();
         let mut at = Some(block.element);
