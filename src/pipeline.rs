@@ -414,10 +414,17 @@ impl Cleaner {
                 } else {
                     (paragraph.text, verdict)
                 };
+            let joins = match &verdict {
+                Verdict::TrimmedSentences { sentences } => {
+                    joins_after_trim(paragraph.joins, sentences, text.len())
+                }
+                _ => paragraph.joins,
+            };
             decisions.push(ParagraphDecision {
                 line: paragraph.line,
                 byte_offset: paragraph.byte_offset,
                 text,
+                joins,
                 verdict,
             });
         }
@@ -723,6 +730,36 @@ fn structural_classes(
         .collect()
 }
 
+/// The joins of a paragraph moved to what remains of it once `sentences`
+/// were taken out (see [`trim::without`]): a join inside a trimmed sentence
+/// goes with it, the others move back by the bytes trimmed before them.
+fn joins_after_trim(
+    joins: Vec<usize>,
+    sentences: &[TrimmedSentence],
+    remaining: usize,
+) -> Vec<usize> {
+    let mut moved: Vec<usize> = joins
+        .into_iter()
+        .filter_map(|join| {
+            let mut removed = 0;
+            for sentence in sentences {
+                let end = sentence.offset + sentence.text.len();
+                if join > sentence.offset && join < end {
+                    return None;
+                }
+                if end <= join {
+                    removed += sentence.text.len();
+                }
+            }
+            let moved = join.saturating_sub(removed);
+            (moved > 0 && moved < remaining).then_some(moved)
+        })
+        .collect();
+    // Joins on both sides of a trimmed sentence now meet at one place.
+    moved.dedup();
+    moved
+}
+
 fn elapsed_ns(since: Instant) -> u64 {
     since.elapsed().as_nanos() as u64
 }
@@ -823,4 +860,54 @@ pub fn load_site_templates(path: impl AsRef<Path>) -> Result<SiteTemplates, Erro
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     SiteTemplates::load_from(file, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trimmed(offset: usize, text: &str) -> TrimmedSentence {
+        TrimmedSentence {
+            offset,
+            text: text.to_owned(),
+            duplicate_of: Origin {
+                id: Arc::from("a"),
+                paragraph: 0,
+            },
+            similarity: 1.0,
+        }
+    }
+
+    #[test]
+    fn joins_move_with_the_text_that_remains_after_trimming() {
+        // "AAAA|BBBB|CCCC" with joins at 4 and 8; trim "BBBB" (4..8).
+        let sentences = [trimmed(4, "BBBB")];
+        assert_eq!(joins_after_trim(vec![4, 8], &sentences, 8), [4]);
+        // A join inside the trimmed sentence goes with it.
+        assert_eq!(
+            joins_after_trim(vec![6], &sentences, 8),
+            Vec::<usize>::new()
+        );
+        // Trimming the head moves later joins back; a join left at 0 or at
+        // the end of what remains joins nothing.
+        let head = [trimmed(0, "AAAA")];
+        assert_eq!(joins_after_trim(vec![4, 8], &head, 8), [4]);
+        assert_eq!(joins_after_trim(vec![8], &head, 4), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn decisions_carry_the_joins_of_repaired_breaks() {
+        let mut cleaner = Cleaner::new(Config::default()).unwrap();
+        let page = "我市正积极扩大有效投资。呼和浩特市正\n积极谋划和储备项目。";
+        let clean = cleaner.clean(Document::new("a", page));
+        let paragraph = &clean.paragraphs[0];
+        assert_eq!(
+            &paragraph.text[paragraph.joins[0]..],
+            "积极谋划和储备项目。"
+        );
+        let json = serde_json::to_string(paragraph).unwrap();
+        assert!(json.contains(&format!("\"joins\":[{}]", paragraph.joins[0])));
+        let back: ParagraphDecision = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, paragraph);
+    }
 }

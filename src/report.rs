@@ -146,6 +146,13 @@ pub struct ParagraphDecision {
     /// The paragraph as it stands in the input (outer blanks trimmed,
     /// repaired breaks joined), less any trimmed sentences.
     pub text: String,
+    /// Byte offsets in `text` where a line the scraper broke off was joined
+    /// back on (see [`crate::split::Paragraph::joins`]): each is where a
+    /// joined line's text begins. Empty when no break was repaired; omitted
+    /// from JSON when empty. For a trimmed paragraph, the joins that remain
+    /// in what is left of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joins: Vec<usize>,
     /// What became of it.
     #[serde(flatten)]
     pub verdict: Verdict,

@@ -84,6 +84,11 @@ pub struct Paragraph {
     pub byte_offset: usize,
     /// How many input lines the paragraph was joined from (1 if none).
     pub lines_joined: usize,
+    /// Where the repaired breaks are: for each line joined on, the byte
+    /// offset in `text` at which that line's text begins (after the space
+    /// put between Latin words). Empty when nothing was joined; always
+    /// `lines_joined - 1` long.
+    pub joins: Vec<usize>,
 }
 
 /// A non-blank line: trimmed text, 1-based line number, byte offset.
@@ -102,6 +107,7 @@ struct Line<'a> {
 /// let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
 /// assert_eq!(texts, ["标题", "第一段。全市工业平稳运行,提供重要支撑作用。", "第二段。"]);
 /// assert_eq!(paragraphs[1].lines_joined, 2);
+/// assert_eq!(&paragraphs[1].text[paragraphs[1].joins[0]..], "要支撑作用。"); // where the second line begins
 /// assert_eq!(paragraphs[2].line, 6);
 /// ```
 pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
@@ -112,6 +118,7 @@ pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
             && let Some(separator) = continuation(&last.text, line.text, page)
         {
             last.text.push_str(separator);
+            last.joins.push(last.text.len());
             last.text.push_str(line.text);
             last.lines_joined += 1;
             continue;
@@ -121,6 +128,7 @@ pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
             line: line.number,
             byte_offset: line.byte_offset,
             lines_joined: 1,
+            joins: Vec::new(),
         });
     }
     paragraphs
@@ -385,6 +393,38 @@ mod tests {
         let page =
             "代表们关心的问题,从一条路什么时候修好,大\n“人才强市25条”同时明确健全人才服务体系。";
         assert_eq!(texts(page).len(), 2);
+    }
+
+    #[test]
+    fn joins_point_at_the_start_of_each_joined_line() {
+        let page = "我市正积极扩大有效投资。呼和浩特市正\n积极谋划和储备项目,\n全力推进项目建设。";
+        let paragraph = &split_paragraphs(page, &SplitConfig::default())[0];
+        assert_eq!(paragraph.lines_joined, 3);
+        let pieces: Vec<&str> = [0]
+            .iter()
+            .chain(&paragraph.joins)
+            .zip(paragraph.joins.iter().chain([&paragraph.text.len()]))
+            .map(|(&start, &end)| &paragraph.text[start..end])
+            .collect();
+        assert_eq!(
+            pieces,
+            [
+                "我市正积极扩大有效投资。呼和浩特市正",
+                "积极谋划和储备项目,",
+                "全力推进项目建设。"
+            ]
+        );
+        let english = &split_paragraphs(
+            "The council approved the budget for\nthe coming year.",
+            &SplitConfig::default(),
+        )[0];
+        assert_eq!(&english.text[english.joins[0]..], "the coming year.");
+        assert_eq!(
+            &english.text[..english.joins[0]],
+            "The council approved the budget for "
+        );
+        let single = &split_paragraphs("One line.", &SplitConfig::default())[0];
+        assert!(single.joins.is_empty());
     }
 
     #[test]
