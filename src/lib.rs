@@ -37,6 +37,7 @@
 //! directories, JSONL (`text` or `html` records), WARC/WET (`conversion`
 //! and HTML `response` records), standard input; clean JSONL, `.txt`
 //! directories, report JSONL.
+//! [`audit`] shows a run's decisions in one self-contained HTML page.
 //!
 //! ## The modules and what each may import
 //!
@@ -61,6 +62,7 @@
 //! | [`report`] | [`Verdict`], [`CleanDocument`], report entries, [`Summary`], [`RunRecord`] | `config` |
 //! | [`sink`] | [`Sink`], its blanket impls, closure sinks | `error`, `report` |
 //! | [`io`] | reading, decoding, WARC/WET, HTTP payloads, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink`; `html::charset` (to decode HTML bytes with the transport's charset) |
+//! | [`audit`] | [`audit::AuditSink`]: the HTML audit report of a run, written through any `Write` | `error`, `report`, `sink`, and the site rule's configuration (`boilerplate::templates::TemplateConfig`) |
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
 //! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |
 //!
@@ -82,6 +84,7 @@
 
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod boilerplate;
 pub mod chars;
 #[cfg(feature = "cli")]

@@ -1,0 +1,1947 @@
+//! The audit report: one self-contained HTML file that shows what was
+//! cleaned, page by page, so a person can check the cleaner before trusting
+//! it on a crawl.
+//!
+//! [`AuditSink`] is a [`Sink`]: it takes the cleaned documents of a run as
+//! they come, in input order, and writes the report through any [`Write`]
+//! when the run finishes. [`AuditSink::tee`] puts it beside the sink that
+//! writes the output, and [`write_audit`] makes the report from documents
+//! already in memory.
+//!
+//! # What the report holds
+//!
+//! * A summary over **every** page of the run: pages, paragraphs and bytes
+//!   in and out, drops per reason and per boilerplate rule (with a bar chart
+//!   in inline SVG), per site, and the run record (chaff's version, the
+//!   configuration, the time taken).
+//! * Then a bounded selection of pages, in input order, each with all its
+//!   paragraphs: kept ones plain; dropped ones struck through (`<del>`),
+//!   coloured by reason, with the rule or reason written beside them in
+//!   small type (and in a `title` for hover). A duplicate links to the
+//!   paragraph it repeats when that page is in the report, and says so when
+//!   it is not; near duplicates show the Hamming distance and the Jaccard
+//!   similarity, site-template paragraphs the page counts, and a ⏎ marks
+//!   each repaired scraper break ([`ParagraphDecision::joins`]).
+//!
+//! # Bounded whatever the crawl
+//!
+//! The pages shown are:
+//!
+//! * a **sample** of [`AuditConfig::sample_pages`] pages: those whose
+//!   `xxh3(id, seed)` are the smallest (bottom-k sampling, so the sample is
+//!   uniform, deterministic, independent of the input order and of the
+//!   crawl's size, and changes with [`AuditConfig::seed`]);
+//! * the [`AuditConfig::top_pages`] pages with the **most dropped
+//!   paragraphs**, and the as many with the **most dropped bytes**, kept
+//!   with bounded heaps while the run streams (ties go to the earlier page).
+//!
+//! Memory holds at most those pages, each cut to its share of the size
+//! limit, plus per-site counts for at most [`AuditConfig::max_sites`] sites
+//! (Space-Saving: Metwally, Agrawal and El Abbadi, "Efficient computation of
+//! frequent and top-k elements in data streams", ICDT 2005; counts are exact
+//! until more sites than that are seen, and then marked approximate). The
+//! file never exceeds [`AuditConfig::max_bytes`]: a paragraph longer than
+//! [`AuditConfig::max_paragraph_bytes`] is cut, and a page that does not fit
+//! its share is cut at a paragraph boundary, each with a visible note.
+//!
+//! # Safe to open
+//!
+//! Everything that comes from the input (text, ids, URLs, rule names read
+//! back from a report) is escaped. Only an `http` or `https` URL becomes a
+//! link, with `rel="noopener noreferrer nofollow"`; anything else (a
+//! `javascript:` URL) is text. Control characters, bidirectional controls
+//! and noncharacters are shown as visible code points, and U+FFFD (invalid
+//! UTF-8 replaced when decoding lossily) is highlighted. The file has no
+//! script, and a Content-Security-Policy (`default-src 'none';
+//! style-src 'unsafe-inline'`) forbids scripts and every network request
+//! anyway.
+//!
+//! ```
+//! use chaff::audit::{AuditConfig, AuditSink};
+//! use chaff::{Cleaner, Config, Document};
+//! let pages = vec![
+//!     Ok(Document::new("a.txt", "分享到:\n市统计局发布数据,全市经济运行总体平稳。")),
+//!     Ok(Document::new("b.txt", "市统计局发布数据，全市经济运行总体平稳。\n新的段落。")),
+//! ];
+//! let mut clean = Vec::new(); // the output, as usual
+//! let mut sink = AuditSink::new(Vec::new(), "audit.html", AuditConfig::default())?.tee(&mut clean);
+//! Cleaner::new(Config::default())?.run(pages, 64, &mut sink)?;
+//! let html = String::from_utf8(sink.into_parts().1.into_inner()).unwrap();
+//! assert!(html.contains("<del class=\"t\">分享到:</del>"));
+//! assert!(html.contains("exact duplicate of <a href=\"#d0-p1\">"));
+//! assert_eq!(clean.len(), 2);
+//! # Ok::<(), chaff::Error>(())
+//! ```
+
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::boilerplate::templates::TemplateConfig;
+use crate::error::Error;
+use crate::report::{CleanDocument, Origin, ParagraphDecision, RunRecord, Verdict};
+use crate::sink::Sink;
+
+/// What the audit report shows and how large it may grow.
+///
+/// ```
+/// let config: chaff::audit::AuditConfig = serde_json::from_str(r#"{"sample_pages": 10, "seed": 7}"#)?;
+/// assert_eq!(config.top_pages, 20); // the rest keeps its default
+/// config.validate().unwrap();
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Pages in the sample: those with the smallest `xxh3(id, seed)`.
+    pub sample_pages: usize,
+    /// The sample's seed: another seed, another sample.
+    pub seed: u64,
+    /// Pages in each of the two lists of pages with the most drops (by
+    /// dropped paragraphs, and by dropped bytes).
+    pub top_pages: usize,
+    /// Largest size of the HTML file in bytes (default 20 MB, which a
+    /// browser opens in about a second).
+    pub max_bytes: usize,
+    /// Longest paragraph text shown, in bytes; the rest is cut with a note.
+    pub max_paragraph_bytes: usize,
+    /// Sites counted one by one; beyond, Space-Saving keeps the largest.
+    pub max_sites: usize,
+    /// How a page's site is named: the rule of site templates (URL host,
+    /// else the id up to its separator). Give it your `Config::templates`.
+    pub sites: TemplateConfig,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            sample_pages: 50,
+            seed: 0,
+            top_pages: 20,
+            max_bytes: 20_000_000,
+            max_paragraph_bytes: 20_000,
+            max_sites: 10_000,
+            sites: TemplateConfig::default(),
+        }
+    }
+}
+
+/// The smallest [`AuditConfig::max_bytes`]: room for the summary and the
+/// table of contents of [`MAX_PAGES_SHOWN`] pages.
+pub const MIN_MAX_BYTES: usize = 1_000_000;
+
+/// The most pages a report may select (`sample_pages + 2 * top_pages`).
+pub const MAX_PAGES_SHOWN: usize = 1_000;
+
+impl AuditConfig {
+    /// Checks the limits: [`Self::max_bytes`] at least [`MIN_MAX_BYTES`],
+    /// at most [`MAX_PAGES_SHOWN`] pages selected, and at least 64 bytes of
+    /// paragraph and one site.
+    pub fn validate(&self) -> Result<(), Error> {
+        let slots = self
+            .sample_pages
+            .saturating_add(self.top_pages.saturating_mul(2));
+        if self.max_bytes < MIN_MAX_BYTES {
+            return Err(Error::Config(format!(
+                "audit: max_bytes is {}, at least {MIN_MAX_BYTES} is needed",
+                self.max_bytes
+            )));
+        }
+        if slots > MAX_PAGES_SHOWN {
+            return Err(Error::Config(format!(
+                "audit: sample_pages + 2 × top_pages is {slots}, at most {MAX_PAGES_SHOWN}"
+            )));
+        }
+        if self.max_paragraph_bytes < 64 {
+            return Err(Error::Config(format!(
+                "audit: max_paragraph_bytes is {}, at least 64 is needed",
+                self.max_paragraph_bytes
+            )));
+        }
+        if self.max_sites == 0 {
+            return Err(Error::Config("audit: max_sites is 0".into()));
+        }
+        Ok(())
+    }
+
+    fn slots(&self) -> usize {
+        (self.sample_pages + 2 * self.top_pages).max(1)
+    }
+}
+
+/// Writes the audit report of the cleaned documents it is given (see the
+/// module docs) to `W` when the run finishes.
+///
+/// It writes nothing before [`Sink::finish`], so give it a file that
+/// appears only when complete (`io::OutputFile`) and commit that after the
+/// run.
+pub struct AuditSink<W> {
+    out: W,
+    name: PathBuf,
+    audit: Audit,
+}
+
+/// What an [`AuditSink`] has counted and kept.
+struct Audit {
+    config: AuditConfig,
+    pages: u64,
+    totals: Totals,
+    sites: Sites,
+    stored: BTreeMap<u64, Stored>,
+    /// The sample: the `sample_pages` smallest (hash, index), largest on top.
+    sample: BinaryHeap<(u64, u64)>,
+    /// The pages with the most dropped paragraphs, smallest on top.
+    most_drops: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+    /// The pages with the most dropped bytes, smallest on top.
+    most_bytes: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+}
+
+/// An [`AuditSink`] beside another sink: each document is shown to the
+/// audit, then handed to the sink. Made by [`AuditSink::tee`].
+pub struct Tee<S, W> {
+    sink: S,
+    audit: AuditSink<W>,
+}
+
+impl<S, W> Tee<S, W> {
+    /// The sink and the audit sink, given back.
+    pub fn into_parts(self) -> (S, AuditSink<W>) {
+        (self.sink, self.audit)
+    }
+
+    /// The other sink.
+    pub fn sink_mut(&mut self) -> &mut S {
+        &mut self.sink
+    }
+}
+
+impl<S: Sink, W: Write> Sink for Tee<S, W> {
+    fn begin(&mut self) -> Result<(), Error> {
+        self.sink.begin()?;
+        self.audit.begin()
+    }
+
+    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
+        self.audit.observe(&document);
+        self.sink.accept(document)
+    }
+
+    fn finish(&mut self, record: &RunRecord) -> Result<(), Error> {
+        self.sink.finish(record)?;
+        self.audit.finish(record)
+    }
+}
+
+/// Writes the audit report of `documents` (cleaned in this order, by the
+/// run that `record` describes) to `out`, and gives `out` back.
+///
+/// ```
+/// use chaff::{Cleaner, Config, Document};
+/// let mut cleaner = Cleaner::new(Config::default())?;
+/// let clean = cleaner.clean_batch(vec![Document::new("<b>id</b>", "字体:[ 大 中 小 ]\n正文。")]);
+/// let html = chaff::audit::write_audit(Vec::new(), &clean, &cleaner.run_record(), &Default::default())?;
+/// let html = String::from_utf8(html).unwrap();
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// assert!(html.contains("&lt;b&gt;id&lt;/b&gt;") && !html.contains("<b>id"));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn write_audit<W: Write>(
+    out: W,
+    documents: &[CleanDocument],
+    record: &RunRecord,
+    config: &AuditConfig,
+) -> Result<W, Error> {
+    let mut sink = AuditSink::new(out, "<audit>", config.clone())?;
+    for document in documents {
+        sink.observe(document);
+    }
+    sink.finish(record)?;
+    Ok(sink.into_inner())
+}
+
+impl<W: Write> Sink for AuditSink<W> {
+    fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
+        self.observe(&document);
+        Ok(())
+    }
+
+    fn finish(&mut self, record: &RunRecord) -> Result<(), Error> {
+        Renderer::new(&self.audit, record)
+            .write(&mut self.out)
+            .and_then(|()| self.out.flush())
+            .map_err(|e| Error::output(&self.name, e))
+    }
+}
+
+impl<W> AuditSink<W> {
+    /// An audit sink that will write to `out`; `name` names it in errors.
+    /// Fails if `config` does not [validate](AuditConfig::validate).
+    pub fn new(out: W, name: impl Into<PathBuf>, config: AuditConfig) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(AuditSink {
+            out,
+            name: name.into(),
+            audit: Audit {
+                config,
+                pages: 0,
+                totals: Totals::default(),
+                sites: Sites::default(),
+                stored: BTreeMap::new(),
+                sample: BinaryHeap::new(),
+                most_drops: BinaryHeap::new(),
+                most_bytes: BinaryHeap::new(),
+            },
+        })
+    }
+
+    /// This audit sink beside `sink` (see [`Tee`]).
+    pub fn tee<S>(self, sink: S) -> Tee<S, W> {
+        Tee { sink, audit: self }
+    }
+
+    /// The writer, given back (after [`Sink::finish`], the report is in it).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    /// Counts one cleaned document and keeps it if it is selected (what
+    /// [`Sink::accept`] does, for a document the caller keeps).
+    pub fn observe(&mut self, document: &CleanDocument) {
+        self.audit.observe(document);
+    }
+}
+
+impl Audit {
+    fn observe(&mut self, document: &CleanDocument) {
+        let index = self.pages;
+        self.pages += 1;
+        let page = PageCounts::of(document);
+        self.totals.add(document, &page);
+        let site = self
+            .config
+            .sites
+            .site_of(&document.id, document.url.as_deref());
+        self.sites
+            .add(&site, &page, document, self.config.max_sites);
+
+        let hash = xxh3_64_with_seed(document.id.as_bytes(), self.config.seed);
+        let mut flags = 0;
+        if enters_bottom(&self.sample, (hash, index), self.config.sample_pages) {
+            flags |= IN_SAMPLE;
+        }
+        let drops = (page.dropped, Reverse(index));
+        if page.dropped > 0 && enters_top(&self.most_drops, drops, self.config.top_pages) {
+            flags |= IN_MOST_DROPS;
+        }
+        let bytes = (page.dropped_bytes, Reverse(index));
+        if page.dropped_bytes > 0 && enters_top(&self.most_bytes, bytes, self.config.top_pages) {
+            flags |= IN_MOST_BYTES;
+        }
+        if flags == 0 {
+            return;
+        }
+        let cap = 2 * self.config.max_bytes / self.config.slots();
+        self.stored.insert(
+            index,
+            Stored::of(
+                document,
+                site,
+                page,
+                flags,
+                cap,
+                self.config.max_paragraph_bytes,
+            ),
+        );
+        if flags & IN_SAMPLE != 0 {
+            self.sample.push((hash, index));
+            if self.sample.len() > self.config.sample_pages
+                && let Some((_, out)) = self.sample.pop()
+            {
+                self.release(out, IN_SAMPLE);
+            }
+        }
+        if flags & IN_MOST_DROPS != 0 {
+            self.most_drops.push(Reverse(drops));
+            if self.most_drops.len() > self.config.top_pages
+                && let Some(Reverse((_, Reverse(out)))) = self.most_drops.pop()
+            {
+                self.release(out, IN_MOST_DROPS);
+            }
+        }
+        if flags & IN_MOST_BYTES != 0 {
+            self.most_bytes.push(Reverse(bytes));
+            if self.most_bytes.len() > self.config.top_pages
+                && let Some(Reverse((_, Reverse(out)))) = self.most_bytes.pop()
+            {
+                self.release(out, IN_MOST_BYTES);
+            }
+        }
+    }
+
+    /// Takes page `index` out of one list; forgets it when in none.
+    fn release(&mut self, index: u64, flag: u8) {
+        if let Some(stored) = self.stored.get_mut(&index) {
+            stored.flags &= !flag;
+            if stored.flags == 0 {
+                self.stored.remove(&index);
+            }
+        }
+    }
+}
+
+/// Whether `entry` belongs among the `k` smallest of `heap` (largest on top).
+fn enters_bottom(heap: &BinaryHeap<(u64, u64)>, entry: (u64, u64), k: usize) -> bool {
+    k > 0 && (heap.len() < k || heap.peek().is_some_and(|top| entry < *top))
+}
+
+/// Whether `entry` belongs among the `k` largest of `heap` (smallest on top).
+fn enters_top(
+    heap: &BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+    entry: (u64, Reverse<u64>),
+    k: usize,
+) -> bool {
+    k > 0 && (heap.len() < k || heap.peek().is_some_and(|Reverse(top)| entry > *top))
+}
+
+const IN_SAMPLE: u8 = 1;
+const IN_MOST_DROPS: u8 = 2;
+const IN_MOST_BYTES: u8 = 4;
+
+/// The reasons a paragraph is dropped, in the order the report lists them.
+const KINDS: [&str; 5] = [
+    "boilerplate",
+    "site_template",
+    "exact_duplicate",
+    "near_duplicate",
+    "trimmed_sentences",
+];
+
+/// Distinct rule names counted one by one; more are counted together.
+const MAX_RULES: usize = 1_000;
+
+/// What a page adds to the counts.
+#[derive(Debug, Clone, Copy, Default)]
+struct PageCounts {
+    paragraphs: u64,
+    dropped: u64,
+    dropped_bytes: u64,
+    bytes_out: u64,
+}
+
+impl PageCounts {
+    fn of(document: &CleanDocument) -> Self {
+        let mut counts = PageCounts::default();
+        for paragraph in &document.paragraphs {
+            counts.paragraphs += 1;
+            let len = paragraph.text.len() as u64;
+            if paragraph.verdict.is_output(&paragraph.text) {
+                counts.bytes_out += len;
+            } else {
+                counts.dropped += 1;
+                counts.dropped_bytes += len;
+            }
+            if let Verdict::TrimmedSentences { sentences } = &paragraph.verdict {
+                counts.dropped_bytes += sentences.iter().map(|s| s.text.len() as u64).sum::<u64>();
+            }
+        }
+        counts
+    }
+}
+
+/// Paragraphs and bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Count {
+    paragraphs: u64,
+    bytes: u64,
+}
+
+/// Counts over every page.
+#[derive(Debug, Default)]
+struct Totals {
+    paragraphs_in: u64,
+    paragraphs_out: u64,
+    bytes_in: u64,
+    bytes_out: u64,
+    replaced_invalid_utf8: u64,
+    sentences_trimmed: u64,
+    /// Per reason kind, in [`KINDS`] order.
+    kinds: [Count; 5],
+    /// Per (kind, rule) for boilerplate rules, per kind otherwise.
+    rules: BTreeMap<(usize, Cow<'static, str>), Count>,
+    rules_overflow: Count,
+}
+
+impl Totals {
+    fn add(&mut self, document: &CleanDocument, page: &PageCounts) {
+        self.paragraphs_in += page.paragraphs;
+        self.paragraphs_out += page.paragraphs - page.dropped;
+        self.bytes_in += document.bytes_in as u64;
+        self.bytes_out += page.bytes_out;
+        self.replaced_invalid_utf8 += document.replaced_invalid_utf8 as u64;
+        for paragraph in &document.paragraphs {
+            let (kind, bytes) = match &paragraph.verdict {
+                Verdict::Kept => continue,
+                Verdict::TrimmedSentences { sentences } => {
+                    self.sentences_trimmed += sentences.len() as u64;
+                    let trimmed = sentences.iter().map(|s| s.text.len() as u64).sum::<u64>();
+                    if paragraph.verdict.is_output(&paragraph.text) {
+                        (4, trimmed)
+                    } else {
+                        (4, trimmed + paragraph.text.len() as u64)
+                    }
+                }
+                verdict => (kind_of(verdict), paragraph.text.len() as u64),
+            };
+            self.kinds[kind].paragraphs += 1;
+            self.kinds[kind].bytes += bytes;
+            let rule = match &paragraph.verdict {
+                Verdict::Boilerplate { rule } => rule.clone(),
+                _ => Cow::Borrowed(KINDS[kind]),
+            };
+            let key = (kind, rule);
+            let count = if self.rules.len() < MAX_RULES || self.rules.contains_key(&key) {
+                self.rules.entry(key).or_default()
+            } else {
+                &mut self.rules_overflow
+            };
+            count.paragraphs += 1;
+            count.bytes += bytes;
+        }
+    }
+}
+
+fn kind_of(verdict: &Verdict) -> usize {
+    match verdict {
+        Verdict::Boilerplate { .. } => 0,
+        Verdict::SiteTemplate { .. } => 1,
+        Verdict::ExactDuplicate { .. } => 2,
+        Verdict::NearDuplicate { .. } => 3,
+        Verdict::Kept | Verdict::TrimmedSentences { .. } => 4,
+    }
+}
+
+/// Counts of one site.
+#[derive(Debug, Clone, Default)]
+struct SiteCounts {
+    pages: u64,
+    /// How many of `pages` may belong to sites it replaced (Space-Saving).
+    error: u64,
+    paragraphs: u64,
+    dropped: u64,
+    bytes_in: u64,
+    dropped_bytes: u64,
+}
+
+/// Per-site counts in bounded memory (Space-Saving on pages).
+#[derive(Debug, Default)]
+struct Sites {
+    counts: HashMap<Arc<str>, SiteCounts>,
+    /// (pages, site): the site with the fewest pages first.
+    by_pages: BTreeSet<(u64, Arc<str>)>,
+    /// Sites seen, with repeats once tracking became approximate.
+    replaced: u64,
+}
+
+impl Sites {
+    fn add(&mut self, site: &str, page: &PageCounts, document: &CleanDocument, capacity: usize) {
+        let key: Arc<str> = match self.counts.get_key_value(site) {
+            Some((key, _)) => Arc::clone(key),
+            None if self.counts.len() < capacity => {
+                let key: Arc<str> = Arc::from(site);
+                self.counts.insert(Arc::clone(&key), SiteCounts::default());
+                self.by_pages.insert((0, Arc::clone(&key)));
+                key
+            }
+            None => {
+                // Replace the site with the fewest pages; the newcomer
+                // inherits its page count as its possible error.
+                let Some((pages, smallest)) = self.by_pages.pop_first() else {
+                    return;
+                };
+                self.counts.remove(&smallest);
+                self.replaced += 1;
+                let key: Arc<str> = Arc::from(site);
+                self.counts.insert(
+                    Arc::clone(&key),
+                    SiteCounts {
+                        pages,
+                        error: pages,
+                        ..SiteCounts::default()
+                    },
+                );
+                self.by_pages.insert((pages, Arc::clone(&key)));
+                key
+            }
+        };
+        let Some(counts) = self.counts.get_mut(&key) else {
+            return;
+        };
+        self.by_pages.remove(&(counts.pages, Arc::clone(&key)));
+        counts.pages += 1;
+        counts.paragraphs += page.paragraphs;
+        counts.dropped += page.dropped;
+        counts.bytes_in += document.bytes_in as u64;
+        counts.dropped_bytes += page.dropped_bytes;
+        self.by_pages.insert((counts.pages, key));
+    }
+}
+
+/// A selected page, cut to its share of the report.
+#[derive(Debug)]
+struct Stored {
+    id: Arc<str>,
+    url: Option<String>,
+    site: String,
+    bytes_in: usize,
+    replaced_invalid_utf8: usize,
+    counts: PageCounts,
+    /// The paragraphs kept for showing, each with its full text length.
+    paragraphs: Vec<(ParagraphDecision, usize)>,
+    flags: u8,
+}
+
+impl Stored {
+    fn of(
+        document: &CleanDocument,
+        site: String,
+        counts: PageCounts,
+        flags: u8,
+        cap: usize,
+        max_paragraph: usize,
+    ) -> Self {
+        let mut paragraphs = Vec::new();
+        let mut size = 0;
+        for paragraph in &document.paragraphs {
+            if size >= cap {
+                break;
+            }
+            let full = paragraph.text.len();
+            let mut kept = ParagraphDecision {
+                line: paragraph.line,
+                byte_offset: paragraph.byte_offset,
+                text: cut(&paragraph.text, max_paragraph).to_owned(),
+                joins: Vec::new(),
+                verdict: paragraph.verdict.clone(),
+            };
+            kept.joins = paragraph
+                .joins
+                .iter()
+                .copied()
+                .filter(|&join| join < kept.text.len())
+                .collect();
+            if let Verdict::TrimmedSentences { sentences } = &mut kept.verdict {
+                for sentence in sentences.iter_mut() {
+                    let len = cut(&sentence.text, max_paragraph).len();
+                    sentence.text.truncate(len);
+                }
+            }
+            // Markup costs about this much per paragraph.
+            size += kept.text.len() + 200;
+            paragraphs.push((kept, full));
+        }
+        Stored {
+            id: Arc::clone(&document.id),
+            url: document.url.clone(),
+            site,
+            bytes_in: document.bytes_in,
+            replaced_invalid_utf8: document.replaced_invalid_utf8,
+            counts,
+            paragraphs,
+            flags,
+        }
+    }
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a
+/// character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    &text[..text.floor_char_boundary(max)]
+}
+
+/// Makes the HTML at the end of a run.
+struct Renderer<'a> {
+    config: &'a AuditConfig,
+    record: &'a RunRecord,
+    pages: u64,
+    totals: &'a Totals,
+    sites: &'a Sites,
+    stored: &'a BTreeMap<u64, Stored>,
+    /// Rank of each page in the two top lists, 1-based.
+    drops_rank: HashMap<u64, usize>,
+    bytes_rank: HashMap<u64, usize>,
+    /// Selected pages by id, in input order.
+    by_id: HashMap<&'a str, Vec<u64>>,
+}
+
+/// Room kept at the end of a page for the note that it was cut and the
+/// closing tags.
+const PAGE_TAIL: usize = 600;
+
+impl<'a> Renderer<'a> {
+    fn new(sink: &'a Audit, record: &'a RunRecord) -> Self {
+        let rank = |heap: &BinaryHeap<Reverse<(u64, Reverse<u64>)>>| {
+            let mut entries: Vec<(u64, Reverse<u64>)> =
+                heap.iter().map(|Reverse(entry)| *entry).collect();
+            entries.sort_by(|a, b| b.cmp(a));
+            entries
+                .into_iter()
+                .enumerate()
+                .map(|(rank, (_, Reverse(index)))| (index, rank + 1))
+                .collect::<HashMap<u64, usize>>()
+        };
+        let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
+        for (index, stored) in &sink.stored {
+            by_id.entry(&stored.id).or_default().push(*index);
+        }
+        Renderer {
+            config: &sink.config,
+            record,
+            pages: sink.pages,
+            totals: &sink.totals,
+            sites: &sink.sites,
+            stored: &sink.stored,
+            drops_rank: rank(&sink.most_drops),
+            bytes_rank: rank(&sink.most_bytes),
+            by_id,
+        }
+    }
+
+    /// Writes the whole report, at most `max_bytes` long.
+    fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let head = self.head();
+        let tail = "</main>\n</body>\n</html>\n";
+        let mut left_out = 0;
+        let available = self
+            .config
+            .max_bytes
+            .saturating_sub(head.len() + tail.len() + PAGE_TAIL);
+        // First pass: how large each page is, up to what is available.
+        let sizes: Vec<usize> = self
+            .stored
+            .iter()
+            .map(|(&index, stored)| {
+                self.page(index, stored, available, &mut HashMap::new())
+                    .map_or(0, |html| html.len() + PAGE_TAIL)
+            })
+            .collect();
+        let shares = water_fill(&sizes, available);
+        out.write_all(head.as_bytes())?;
+        let mut shown = HashMap::new();
+        for ((&index, stored), share) in self.stored.iter().zip(shares) {
+            match self.page(index, stored, share, &mut shown) {
+                Some(html) => out.write_all(html.as_bytes())?,
+                None => left_out += 1,
+            }
+        }
+        if left_out > 0 {
+            let note = format!(
+                "<p class=\"note\">{left_out} selected pages were left out to keep this file under {} bytes.</p>\n",
+                number(self.config.max_bytes as u64)
+            );
+            out.write_all(note.as_bytes())?;
+        }
+        out.write_all(tail.as_bytes())
+    }
+
+    /// Everything before the pages: the summary and the list of pages.
+    fn head(&self) -> String {
+        let mut h = String::with_capacity(64 * 1024);
+        h.push_str(concat!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n",
+            "<meta name=\"referrer\" content=\"no-referrer\">\n",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+            "<title>chaff audit</title>\n<style>\n",
+        ));
+        h.push_str(CSS);
+        h.push_str("</style>\n</head>\n<body>\n");
+        h.push_str(
+            "<input type=\"checkbox\" id=\"only-dropped\"><label for=\"only-dropped\">show dropped paragraphs only</label>\n<main>\n",
+        );
+        let t = self.totals;
+        let dropped = t.paragraphs_in - t.paragraphs_out;
+        let _ = write!(
+            h,
+            "<h1>chaff audit</h1>\n<p class=\"lede\">{} pages cleaned by chaff {}{}; {} of them shown below.</p>\n",
+            number(self.pages),
+            escape(&self.record.chaff_version, 100),
+            if self.record.seconds > 0.0 {
+                format!(" in {:.1} s", self.record.seconds)
+            } else {
+                String::new()
+            },
+            number(self.stored.len() as u64),
+        );
+        h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"totals\">\n<tr><th></th><th>in</th><th>out</th><th>dropped</th></tr>\n");
+        let _ = writeln!(
+            h,
+            "<tr><th>paragraphs</th><td>{}</td><td>{}</td><td>{} ({})</td></tr>",
+            number(t.paragraphs_in),
+            number(t.paragraphs_out),
+            number(dropped),
+            percent(dropped, t.paragraphs_in)
+        );
+        let _ = write!(
+            h,
+            "<tr><th>bytes</th><td>{}</td><td>{}</td><td>{} ({})</td></tr>\n</table>\n",
+            number(t.bytes_in),
+            number(t.bytes_out),
+            number(t.bytes_in.saturating_sub(t.bytes_out)),
+            percent(t.bytes_in.saturating_sub(t.bytes_out), t.bytes_in)
+        );
+        let _ = writeln!(
+            h,
+            "<p class=\"small\">Bytes in are the pages' text; bytes out the kept paragraphs' (line breaks and blanks between paragraphs are not counted out).{}{}</p>",
+            if t.replaced_invalid_utf8 > 0 {
+                format!(
+                    " Invalid UTF-8 sequences replaced: {}.",
+                    number(t.replaced_invalid_utf8)
+                )
+            } else {
+                String::new()
+            },
+            if t.sentences_trimmed > 0 {
+                format!(
+                    " Sentences trimmed from kept paragraphs: {}.",
+                    number(t.sentences_trimmed)
+                )
+            } else {
+                String::new()
+            }
+        );
+        self.chart(&mut h);
+        self.reasons(&mut h);
+        self.sites_table(&mut h);
+        self.selection(&mut h);
+        h.push_str("</section>\n");
+        self.contents(&mut h);
+        h
+    }
+
+    /// Bars of dropped paragraphs per rule and reason, largest first.
+    fn chart(&self, h: &mut String) {
+        let mut bars: Vec<(usize, &str, u64)> = self
+            .totals
+            .rules
+            .iter()
+            .map(|((kind, rule), count)| (*kind, rule.as_ref(), count.paragraphs))
+            .collect();
+        bars.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(b.1)));
+        const BARS: usize = 16;
+        let rest: u64 = bars.iter().skip(BARS).map(|b| b.2).sum::<u64>()
+            + self.totals.rules_overflow.paragraphs;
+        bars.truncate(BARS);
+        if rest > 0 {
+            bars.push((5, "other rules", rest));
+        }
+        if bars.is_empty() {
+            h.push_str("<p>Nothing was dropped.</p>\n");
+            return;
+        }
+        let max = bars.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+        let (label_w, bar_w, row) = (190.0, 360.0, 22.0);
+        let height = row * bars.len() as f64 + 8.0;
+        let _ = writeln!(
+            h,
+            "<figure><svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-title\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"chart-title\">Dropped paragraphs per rule and reason</title>"
+        );
+        for (i, (kind, name, count)) in bars.iter().enumerate() {
+            let y = 4.0 + row * i as f64;
+            let w = (bar_w * *count as f64 / max as f64).max(1.0);
+            let class = KINDS.get(*kind).copied().unwrap_or("other");
+            let _ = writeln!(
+                h,
+                "<text x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"16\"><title>{title}: {n}</title></rect><text x=\"{cx:.1}\" y=\"{ty}\">{n}</text>",
+                x = label_w - 6.0,
+                ty = y + 12.5,
+                label = escape(&chars_cut(name, 28), 400),
+                bx = label_w,
+                title = escape_attr(name, 400),
+                n = number(*count),
+                cx = label_w + w + 4.0,
+            );
+        }
+        h.push_str(
+            "</svg><figcaption>Dropped paragraphs per rule (boilerplate) and reason, over all pages.</figcaption></figure>\n",
+        );
+    }
+
+    /// Tables of drops per reason and per rule.
+    fn reasons(&self, h: &mut String) {
+        let t = self.totals;
+        h.push_str("<h3>Drops per reason</h3>\n<table class=\"reasons\">\n<tr><th>reason</th><th>paragraphs</th><th>bytes</th></tr>\n");
+        for (kind, count) in KINDS.iter().zip(t.kinds.iter()) {
+            if count.paragraphs == 0 {
+                continue;
+            }
+            let _ = writeln!(
+                h,
+                "<tr><td><span class=\"key {kind}\"></span>{}</td><td>{}</td><td>{}</td></tr>",
+                kind.replace('_', " "),
+                number(count.paragraphs),
+                number(count.bytes)
+            );
+        }
+        h.push_str("</table>\n");
+        let mut rules: Vec<(&(usize, Cow<'static, str>), &Count)> =
+            t.rules.iter().filter(|((kind, _), _)| *kind == 0).collect();
+        if rules.is_empty() {
+            return;
+        }
+        rules.sort_by(|a, b| b.1.paragraphs.cmp(&a.1.paragraphs).then(a.0.cmp(b.0)));
+        h.push_str("<h3>Boilerplate drops per rule</h3>\n<table class=\"rules\">\n<tr><th>rule</th><th>paragraphs</th><th>bytes</th></tr>\n");
+        const ROWS: usize = 100;
+        for ((_, rule), count) in rules.iter().take(ROWS) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(rule, 400),
+                number(count.paragraphs),
+                number(count.bytes)
+            );
+        }
+        let more = rules.len().saturating_sub(ROWS);
+        if more > 0 || t.rules_overflow.paragraphs > 0 {
+            let rest: u64 = rules
+                .iter()
+                .skip(ROWS)
+                .map(|(_, c)| c.paragraphs)
+                .sum::<u64>()
+                + t.rules_overflow.paragraphs;
+            let _ = writeln!(
+                h,
+                "<tr><td>other rules</td><td>{}</td><td></td></tr>",
+                number(rest)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    /// The sites with the most dropped paragraphs.
+    fn sites_table(&self, h: &mut String) {
+        const ROWS: usize = 50;
+        let mut sites: Vec<(&Arc<str>, &SiteCounts)> = self.sites.counts.iter().collect();
+        sites.sort_by(|a, b| {
+            b.1.dropped
+                .cmp(&a.1.dropped)
+                .then(b.1.pages.cmp(&a.1.pages))
+                .then(a.0.cmp(b.0))
+        });
+        let _ = writeln!(
+            h,
+            "<h3>Sites</h3>\n<p class=\"small\">{} sites{}; the {} with the most dropped paragraphs.{}</p>",
+            number(self.sites.counts.len() as u64),
+            if self.sites.replaced > 0 {
+                " counted"
+            } else {
+                ""
+            },
+            sites.len().min(ROWS),
+            if self.sites.replaced > 0 {
+                format!(
+                    " More than {} sites were seen: counts are kept for the sites with the most pages (Space-Saving), and a count marked ≈ may include up to its error of pages of other sites and misses what its site had before it was counted.",
+                    number(self.config.max_sites as u64)
+                )
+            } else {
+                String::new()
+            }
+        );
+        h.push_str("<table class=\"sites\">\n<tr><th>site</th><th>pages</th><th>paragraphs</th><th>dropped</th><th>bytes in</th><th>bytes dropped</th></tr>\n");
+        for (site, c) in sites.iter().take(ROWS) {
+            let approx = if c.error > 0 {
+                format!(" ≈ (±{})", number(c.error))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}{approx}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td></tr>",
+                escape(&chars_cut(site, 80), 600),
+                number(c.pages),
+                number(c.paragraphs),
+                number(c.dropped),
+                percent(c.dropped, c.paragraphs),
+                number(c.bytes_in),
+                number(c.dropped_bytes)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    /// How the pages shown were chosen, and the run's configuration.
+    fn selection(&self, h: &mut String) {
+        let c = self.config;
+        let _ = writeln!(
+            h,
+            "<h3>The pages below</h3>\n<p>A sample of {} pages (the smallest xxh3 of the id with seed {}), the {} pages with the most dropped paragraphs and the {} with the most dropped bytes, in input order; at most {} bytes in all, paragraphs cut after {} bytes.</p>",
+            number(c.sample_pages as u64),
+            c.seed,
+            number(c.top_pages as u64),
+            number(c.top_pages as u64),
+            number(c.max_bytes as u64),
+            number(c.max_paragraph_bytes as u64),
+        );
+        h.push_str("<p class=\"legend\">Kept paragraphs are plain. Dropped ones are struck through and coloured by reason: ");
+        for kind in KINDS {
+            let _ = write!(
+                h,
+                "<span class=\"key {kind}\"></span>{} ",
+                kind.replace('_', " ")
+            );
+        }
+        h.push_str("; the rule or reason is written after each. <span class=\"j\" role=\"img\" aria-label=\"repaired line break\">⏎</span> marks where a line the scraper broke off was joined back on. ¶ numbers count from 0, as in the report JSONL.</p>\n");
+        let config = serde_json::to_string_pretty(&self.record.config).unwrap_or_default();
+        let _ = writeln!(
+            h,
+            "<details><summary>Configuration of the run</summary><pre>{}</pre></details>",
+            escape(&config, 200_000)
+        );
+    }
+
+    /// The list of pages shown.
+    fn contents(&self, h: &mut String) {
+        h.push_str("<nav id=\"contents\" aria-label=\"Pages shown\">\n<h2>Pages shown</h2>\n<table class=\"contents\">\n<tr><th>page</th><th>id</th><th>paragraphs</th><th>dropped</th><th>bytes dropped</th><th>why shown</th></tr>\n");
+        for (&index, stored) in self.stored {
+            let _ = writeln!(
+                h,
+                "<tr><td><a href=\"#d{index}\">#{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                index + 1,
+                escape(&chars_cut(&stored.id, 60), 300),
+                number(stored.counts.paragraphs),
+                number(stored.counts.dropped),
+                number(stored.counts.dropped_bytes),
+                self.why_shown(index, stored)
+            );
+        }
+        h.push_str("</table>\n</nav>\n");
+    }
+
+    fn why_shown(&self, index: u64, stored: &Stored) -> String {
+        let mut why = Vec::new();
+        if stored.flags & IN_SAMPLE != 0 {
+            why.push("sample".to_owned());
+        }
+        if let Some(rank) = self.drops_rank.get(&index) {
+            why.push(format!("most dropped paragraphs #{rank}"));
+        }
+        if let Some(rank) = self.bytes_rank.get(&index) {
+            why.push(format!("most dropped bytes #{rank}"));
+        }
+        why.join(", ")
+    }
+
+    /// One page within `budget` bytes, or `None` if not even its heading
+    /// fits. `shown` holds the paragraphs shown of the pages before it.
+    fn page(
+        &self,
+        index: u64,
+        stored: &Stored,
+        budget: usize,
+        shown: &mut HashMap<u64, usize>,
+    ) -> Option<String> {
+        let mut h = String::new();
+        let _ = write!(
+            h,
+            "<section class=\"page\" id=\"d{index}\" aria-labelledby=\"d{index}-h\">\n<h2 id=\"d{index}-h\"><span class=\"ord\">#{}</span> {}</h2>\n<p class=\"meta\">",
+            index + 1,
+            escape(&chars_cut(&stored.id, 200), 2_000),
+        );
+        if let Some(url) = &stored.url {
+            h.push_str(&url_html(url));
+            h.push_str(" · ");
+        }
+        let c = &stored.counts;
+        let _ = write!(
+            h,
+            "site {} · {} paragraphs, {} dropped ({}) · {} of {} bytes dropped · shown as: {}",
+            escape(&chars_cut(&stored.site, 80), 600),
+            number(c.paragraphs),
+            number(c.dropped),
+            percent(c.dropped, c.paragraphs),
+            number(c.dropped_bytes),
+            number(stored.bytes_in as u64),
+            self.why_shown(index, stored),
+        );
+        if stored.replaced_invalid_utf8 > 0 {
+            let _ = write!(
+                h,
+                " · <span class=\"bad\">{} invalid UTF-8 sequences replaced (shown as �)</span>",
+                number(stored.replaced_invalid_utf8 as u64)
+            );
+        }
+        h.push_str("</p>\n");
+        if h.len() + PAGE_TAIL > budget {
+            return None;
+        }
+        let mut paragraph = String::new();
+        let mut count = 0;
+        for (i, (decision, full)) in stored.paragraphs.iter().enumerate() {
+            paragraph.clear();
+            self.paragraph(index, i, decision, *full, shown, &mut paragraph);
+            if h.len() + paragraph.len() + PAGE_TAIL > budget {
+                break;
+            }
+            h.push_str(&paragraph);
+            count += 1;
+        }
+        shown.insert(index, count);
+        let hidden = c.paragraphs.saturating_sub(count as u64);
+        if hidden > 0 {
+            let _ = writeln!(
+                h,
+                "<p class=\"note\">This page is cut here to keep the report under its size limit: {} more paragraphs not shown.</p>",
+                number(hidden)
+            );
+        }
+        h.push_str("</section>\n");
+        Some(h)
+    }
+
+    /// One paragraph.
+    fn paragraph(
+        &self,
+        page: u64,
+        i: usize,
+        p: &ParagraphDecision,
+        full: usize,
+        shown: &HashMap<u64, usize>,
+        h: &mut String,
+    ) {
+        let cut_note = |h: &mut String| {
+            if full > p.text.len() {
+                let _ = write!(
+                    h,
+                    "<span class=\"note\"> … {} more bytes not shown</span>",
+                    number((full - p.text.len()) as u64)
+                );
+            }
+        };
+        let n = format!("<span class=\"n\">¶{i}</span>");
+        match &p.verdict {
+            Verdict::Kept => {
+                let _ = write!(
+                    h,
+                    "<p class=\"p k\" id=\"d{page}-p{i}\">{n}<span class=\"t\">"
+                );
+                text_with_joins(h, &p.text, 0..p.text.len(), &p.joins);
+                h.push_str("</span>");
+                cut_note(h);
+                h.push_str("</p>\n");
+            }
+            Verdict::TrimmedSentences { sentences } => {
+                let dropped = if p.verdict.is_output(&p.text) {
+                    "k"
+                } else {
+                    "x"
+                };
+                let _ = write!(
+                    h,
+                    "<p class=\"p {dropped} trimmed_sentences\" id=\"d{page}-p{i}\" title=\"kept less {} repeated sentences\">{n}<span class=\"t\">",
+                    sentences.len()
+                );
+                // The sentences were taken out at their offsets in the
+                // paragraph as read; put them back in between the pieces of
+                // what remains.
+                let mut cursor = 0;
+                let mut removed = 0;
+                for sentence in sentences {
+                    let at = sentence.offset.saturating_sub(removed).min(p.text.len());
+                    let at = p.text.floor_char_boundary(at.max(cursor));
+                    text_with_joins(h, &p.text, cursor..at, &p.joins);
+                    cursor = at;
+                    removed += sentence.text.len();
+                    let _ = write!(
+                        h,
+                        "<del class=\"s\" title=\"trimmed: repeats {} (similarity {:.2})\">",
+                        escape_attr(&self.origin_text(&sentence.duplicate_of), 400),
+                        sentence.similarity
+                    );
+                    h.push_str(&escape(&sentence.text, usize::MAX));
+                    h.push_str("</del>");
+                }
+                text_with_joins(h, &p.text, cursor..p.text.len(), &p.joins);
+                h.push_str("</span>");
+                cut_note(h);
+                let _ = write!(
+                    h,
+                    "<span class=\"why\">{} repeated sentences trimmed:",
+                    sentences.len()
+                );
+                for sentence in sentences {
+                    h.push(' ');
+                    h.push_str(&self.origin_link(&sentence.duplicate_of, page, shown));
+                }
+                h.push_str("</span></p>\n");
+            }
+            verdict => {
+                let kind = KINDS[kind_of(verdict)];
+                let (title, why) = match verdict {
+                    Verdict::Boilerplate { rule } => (
+                        format!("dropped: boilerplate rule {}", escape_attr(rule, 400)),
+                        format!("boilerplate: {}", escape(rule, 400)),
+                    ),
+                    Verdict::SiteTemplate { pages, site_pages } => (
+                        format!(
+                            "dropped: site template, on {pages} of {site_pages} pages of its site"
+                        ),
+                        format!("site template · on {pages} of {site_pages} pages of its site"),
+                    ),
+                    Verdict::ExactDuplicate { duplicate_of } => (
+                        format!(
+                            "dropped: exact duplicate of {}",
+                            escape_attr(&self.origin_text(duplicate_of), 400)
+                        ),
+                        format!(
+                            "exact duplicate of {}",
+                            self.origin_link(duplicate_of, page, shown)
+                        ),
+                    ),
+                    Verdict::NearDuplicate {
+                        duplicate_of,
+                        hamming,
+                        similarity,
+                    } => (
+                        format!(
+                            "dropped: near duplicate of {}, Hamming distance {hamming}, similarity {similarity:.2}",
+                            escape_attr(&self.origin_text(duplicate_of), 400)
+                        ),
+                        format!(
+                            "near duplicate of {} · Hamming {hamming} · similarity {similarity:.2}",
+                            self.origin_link(duplicate_of, page, shown)
+                        ),
+                    ),
+                    _ => (String::new(), String::new()),
+                };
+                let _ = write!(
+                    h,
+                    "<p class=\"p x {kind}\" id=\"d{page}-p{i}\" title=\"{title}\">{n}<del class=\"t\">"
+                );
+                text_with_joins(h, &p.text, 0..p.text.len(), &p.joins);
+                h.push_str("</del>");
+                cut_note(h);
+                let _ = writeln!(h, "<span class=\"why\">{why}</span></p>");
+            }
+        }
+    }
+
+    /// The page and paragraph a duplicate repeats, as plain text.
+    fn origin_text(&self, origin: &Origin) -> String {
+        format!("{} ¶{}", chars_cut(&origin.id, 80), origin.paragraph)
+    }
+
+    /// The page and paragraph a duplicate repeats: a link when that
+    /// paragraph is shown, else its id, paragraph and why it is not shown.
+    fn origin_link(&self, origin: &Origin, page: u64, shown: &HashMap<u64, usize>) -> String {
+        let id = escape(&chars_cut(&origin.id, 80), 800);
+        // The latest selected page with that id up to this one (ids may
+        // repeat; the repeated paragraph is always earlier in the input).
+        let target = self
+            .by_id
+            .get(origin.id.as_ref())
+            .and_then(|indices| indices.iter().rev().find(|&&i| i <= page));
+        match target {
+            Some(&index) => {
+                let visible = if index == page {
+                    (origin.paragraph as usize) < shown.get(&index).copied().unwrap_or(usize::MAX)
+                } else {
+                    shown
+                        .get(&index)
+                        .is_some_and(|&n| (origin.paragraph as usize) < n)
+                };
+                if visible {
+                    format!(
+                        "<a href=\"#d{index}-p{p}\">#{} {id} ¶{p}</a>",
+                        index + 1,
+                        p = origin.paragraph
+                    )
+                } else {
+                    format!(
+                        "<a href=\"#d{index}\">#{} {id}</a> ¶{} (paragraph not shown: page cut)",
+                        index + 1,
+                        origin.paragraph
+                    )
+                }
+            }
+            None => format!(
+                "<span class=\"ext\">“{id}” ¶{} (page not in this report)</span>",
+                origin.paragraph
+            ),
+        }
+    }
+}
+
+/// Writes `text[range]` escaped, with a ⏎ mark at each join inside it.
+fn text_with_joins(h: &mut String, text: &str, range: std::ops::Range<usize>, joins: &[usize]) {
+    let Some(_) = text.get(range.clone()) else {
+        return;
+    };
+    let mut at = range.start;
+    for &join in joins {
+        if join <= range.start || join >= range.end || !text.is_char_boundary(join) {
+            continue;
+        }
+        h.push_str(&escape(&text[at..join], usize::MAX));
+        h.push_str(
+            "<span class=\"j\" role=\"img\" aria-label=\"repaired line break\" title=\"scraper line break repaired: the next line was joined on here\">⏎</span>",
+        );
+        at = join;
+    }
+    h.push_str(&escape(&text[at..range.end], usize::MAX));
+}
+
+/// A URL: a link if it is an `http` or `https` URL, else text.
+fn url_html(raw: &str) -> String {
+    let shown = escape(&chars_cut(raw, 200), 2_000);
+    match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.as_str().len() <= 4_000 => {
+            format!(
+                "<a class=\"url\" href=\"{}\" rel=\"noopener noreferrer nofollow\">{shown}</a>",
+                escape_attr(url.as_str(), usize::MAX)
+            )
+        }
+        _ => format!("<span class=\"url\">{shown}</span> (not a web link)"),
+    }
+}
+
+/// `text` cut after `max` characters, with an ellipsis if it was cut.
+fn chars_cut(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Whether `c` is shown as its code point rather than as itself:
+/// controls, bidirectional and other invisible format characters,
+/// noncharacters.
+fn shown_as_code(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FDD0}'..='\u{FDEF}'
+        )
+        || (c as u32 & 0xFFFE) == 0xFFFE
+}
+
+/// `text` escaped for an HTML element's content, at most about `max` bytes
+/// of output: `&`, `<`, `>` and quotes as references; controls, invisible
+/// format characters and noncharacters as visible code points; U+FFFD
+/// highlighted.
+///
+/// ```
+/// use chaff::audit::escape;
+/// assert_eq!(escape("<script>alert(1)</script>", 1000), "&lt;script&gt;alert(1)&lt;/script&gt;");
+/// assert_eq!(escape("a\u{0}b", 1000), "a<span class=\"c\" title=\"U+0000\">␀</span>b");
+/// ```
+pub fn escape(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 16);
+    for c in text.chars() {
+        if out.len() >= max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{FFFD}' => {
+                out.push_str("<span class=\"bad\" title=\"invalid UTF-8 replaced\">�</span>")
+            }
+            '\t' => out.push(' '),
+            c if shown_as_code(c) => {
+                let code = c as u32;
+                let shown = match code {
+                    0..=0x1F => char::from_u32(0x2400 + code).unwrap_or('?').to_string(),
+                    0x7F => "␡".to_owned(),
+                    _ => format!("U+{code:04X}"),
+                };
+                let _ = write!(
+                    out,
+                    "<span class=\"c\" title=\"U+{code:04X}\">{shown}</span>"
+                );
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` escaped for an attribute value in double quotes, at most about
+/// `max` bytes: as [`escape`], but controls and invisible characters become
+/// `\u{…}` text (an attribute holds no markup).
+///
+/// ```
+/// assert_eq!(chaff::audit::escape_attr("\" onerror=\"x", 100), "&quot; onerror=&quot;x");
+/// ```
+pub fn escape_attr(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 16);
+    for c in text.chars() {
+        if out.len() >= max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if shown_as_code(c) => {
+                let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Divides `available` bytes among pages of the given sizes: each gets its
+/// size if that fits an equal share of what is left, and the pages too
+/// large share the rest equally (water-filling).
+fn water_fill(sizes: &[usize], available: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| (sizes[i], i));
+    let mut shares = vec![0; sizes.len()];
+    let mut left = available;
+    for (k, &i) in order.iter().enumerate() {
+        let share = left / (sizes.len() - k);
+        shares[i] = sizes[i].min(share);
+        left -= shares[i];
+    }
+    shares
+}
+
+/// `n` with thin spaces between thousands.
+fn number(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202F}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "0%".to_owned()
+    } else {
+        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+const CSS: &str = r#"
+:root { --boilerplate: #b35900; --site_template: #7b3fb0; --exact_duplicate: #c0392b; --near_duplicate: #b8336a; --trimmed_sentences: #1f6fa8; --other: #777; }
+body { font: 15px/1.55 system-ui, "Noto Sans CJK SC", "Noto Sans", sans-serif; margin: 0; color: #1d1d1d; background: #fdfdfb; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
+#only-dropped { position: fixed; top: .6rem; right: 1rem; }
+label[for=only-dropped] { position: fixed; top: .45rem; right: 2.4rem; font-size: .85rem; background: #fdfdfbee; padding: 0 .3rem; }
+#only-dropped:checked ~ main .p.k { display: none; }
+h1 { margin: .2rem 0; } h2 { border-bottom: 1px solid #ddd; margin-top: 2.2rem; font-size: 1.25rem; overflow-wrap: anywhere; }
+h3 { margin-bottom: .3rem; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { padding: .15rem .6rem; text-align: right; border-bottom: 1px solid #eee; }
+th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
+.contents td:nth-child(2), .contents td:last-child { text-align: left; }
+.small, .meta, figcaption { font-size: .85rem; color: #555; }
+.meta { overflow-wrap: anywhere; }
+.chart text { font-size: 12px; fill: #333; }
+.chart rect.boilerplate, .key.boilerplate { fill: var(--boilerplate); background: var(--boilerplate); }
+.chart rect.site_template, .key.site_template { fill: var(--site_template); background: var(--site_template); }
+.chart rect.exact_duplicate, .key.exact_duplicate { fill: var(--exact_duplicate); background: var(--exact_duplicate); }
+.chart rect.near_duplicate, .key.near_duplicate { fill: var(--near_duplicate); background: var(--near_duplicate); }
+.chart rect.trimmed_sentences, .key.trimmed_sentences { fill: var(--trimmed_sentences); background: var(--trimmed_sentences); }
+.chart rect.other { fill: var(--other); }
+.key { display: inline-block; width: .8em; height: .8em; margin-right: .35em; vertical-align: -.05em; border-radius: 2px; }
+.p { margin: .25rem 0; padding: .1rem .5rem .1rem 2.6rem; position: relative; overflow-wrap: anywhere; border-left: 3px solid transparent; }
+.p .n { position: absolute; left: .3rem; width: 2rem; font-size: .72rem; color: #999; top: .3rem; }
+.t { unicode-bidi: isolate; }
+.p.x { border-left-color: var(--c); background: #f6f4f0; }
+.p.x del.t { color: var(--c); text-decoration: line-through; text-decoration-thickness: 1px; }
+.p.boilerplate { --c: var(--boilerplate); } .p.site_template { --c: var(--site_template); }
+.p.exact_duplicate { --c: var(--exact_duplicate); } .p.near_duplicate { --c: var(--near_duplicate); }
+.p.trimmed_sentences { --c: var(--trimmed_sentences); border-left-color: var(--c); }
+del.s { color: var(--trimmed_sentences); text-decoration: line-through; }
+.why { display: block; font-size: .75rem; color: var(--c, #555); }
+.why a { color: inherit; }
+.j { color: #0a7d32; font-size: .8em; padding: 0 .1em; background: #e3f5e8; border-radius: 2px; }
+.c { font: .75em monospace; color: #a00; background: #fee; padding: 0 .15em; border-radius: 2px; }
+.bad { background: #fd8; }
+.note { font-size: .85rem; color: #8a4b00; font-style: italic; }
+.ext { font-style: italic; }
+.url { overflow-wrap: anywhere; }
+pre { font-size: .8rem; max-height: 20rem; overflow: auto; background: #f3f3f0; padding: .5rem; }
+:target { outline: 2px solid #f0b400; }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::report::{StageTimings, Summary, TrimmedSentence};
+
+    fn record() -> RunRecord {
+        RunRecord::new(
+            Config::default(),
+            Summary::default(),
+            0.0,
+            StageTimings::default(),
+        )
+    }
+
+    fn para(text: &str, verdict: Verdict) -> ParagraphDecision {
+        ParagraphDecision {
+            line: 1,
+            byte_offset: 0,
+            text: text.to_owned(),
+            joins: Vec::new(),
+            verdict,
+        }
+    }
+
+    fn doc(id: &str, url: Option<&str>, paragraphs: Vec<ParagraphDecision>) -> CleanDocument {
+        CleanDocument {
+            id: Arc::from(id),
+            url: url.map(str::to_owned),
+            replaced_invalid_utf8: 0,
+            bytes_in: paragraphs.iter().map(|p| p.text.len() + 1).sum(),
+            paragraphs,
+        }
+    }
+
+    fn html(documents: &[CleanDocument], config: &AuditConfig) -> String {
+        String::from_utf8(write_audit(Vec::new(), documents, &record(), config).unwrap()).unwrap()
+    }
+
+    fn rule(name: &'static str) -> Verdict {
+        Verdict::Boilerplate {
+            rule: Cow::Borrowed(name),
+        }
+    }
+
+    /// The markup of the pages, without the fixed stylesheet.
+    fn body(html: &str) -> &str {
+        &html[html.find("</style>").unwrap() + "</style>".len()..]
+    }
+
+    const HOSTILE: &[&str] = &[
+        "<script>alert(1)</script>",
+        "</style><script>alert(2)</script>",
+        "</script><img src=x onerror=alert(3)>",
+        "<img src=x onerror=\"alert(4)\">",
+        "\"><svg onload=alert(5)>",
+        "'><iframe src=javascript:alert(6)>",
+        "<!-- --><a href=\"javascript:alert(7)\">x</a>",
+        "<![CDATA[ ]]> <base href=\"http://evil.example/\">",
+        "<meta http-equiv=\"refresh\" content=\"0;url=http://evil.example\">",
+        "<link rel=stylesheet href=http://evil.example/x.css>",
+        "<style>@import 'http://evil.example/x.css';</style>",
+        "nul\u{0}bell\u{7}esc\u{1b}del\u{7f}c1\u{85}",
+        "rlo\u{202E}gnp.exe lri\u{2066}x\u{2069}",
+        "noncharacters \u{FFFE}\u{FFFF}\u{FDD0}\u{10FFFF}",
+        "replaced \u{FFFD}\u{FFFD} invalid UTF-8",
+        "&lt;already&gt; &amp; entities &#x3c;script&#x3e;",
+    ];
+
+    const TAGS: &[&str] = &[
+        "",
+        "html",
+        "head",
+        "body",
+        "main",
+        "section",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "span",
+        "del",
+        "a",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+        "svg",
+        "title",
+        "rect",
+        "text",
+        "details",
+        "summary",
+        "pre",
+        "input",
+        "label",
+    ];
+    const ATTRIBUTES: &[&str] = &[
+        "class",
+        "id",
+        "title",
+        "href",
+        "rel",
+        "role",
+        "aria-label",
+        "aria-labelledby",
+        "width",
+        "height",
+        "viewBox",
+        "xmlns",
+        "x",
+        "y",
+        "text-anchor",
+        "type",
+        "for",
+    ];
+
+    #[test]
+    fn hostile_text_ids_urls_and_rules_render_as_text() {
+        let mut documents = Vec::new();
+        for (i, text) in HOSTILE.iter().enumerate() {
+            let paragraphs = vec![
+                para(text, Verdict::Kept),
+                para(
+                    text,
+                    Verdict::Boilerplate {
+                        rule: Cow::Owned(text.to_string()),
+                    },
+                ),
+                para(
+                    "again",
+                    Verdict::ExactDuplicate {
+                        duplicate_of: Origin {
+                            id: Arc::from(*text),
+                            paragraph: 0,
+                        },
+                    },
+                ),
+            ];
+            documents.push(doc(text, Some(text), paragraphs));
+            documents.push(doc(
+                &format!("{i}"),
+                Some(&format!("javascript:alert({i})//{text}")),
+                vec![para("x", Verdict::Kept)],
+            ));
+        }
+        documents.push(doc(
+            "data",
+            Some("data:text/html,<script>alert(8)</script>"),
+            vec![para("y", Verdict::Kept)],
+        ));
+        let html = html(&documents, &AuditConfig::default());
+        let body = body(&html);
+        // Every tag and attribute in the report is one the report makes.
+        let tag = regex::Regex::new(r"<(/?)([^\s>/]*)([^>]*)>").unwrap();
+        let attribute = regex::Regex::new(r#"\s([^\s=]+)="[^"]*""#).unwrap();
+        for found in tag.captures_iter(body) {
+            let name = &found[2];
+            assert!(TAGS.contains(&name), "tag <{name}> in the report");
+            let attributes = attribute.replace_all(&found[3], "");
+            assert!(attributes.trim().is_empty(), "in <{name}>: {attributes:?}");
+            for attribute in attribute.captures_iter(&found[3]) {
+                assert!(
+                    ATTRIBUTES.contains(&&attribute[1]),
+                    "attribute {} in <{name}>",
+                    &attribute[1]
+                );
+            }
+        }
+        for needle in [
+            "\u{0}", "\u{7}", "\u{1b}", "\u{85}", "\u{202E}", "\u{2066}", "\u{FFFE}",
+        ] {
+            assert!(!body.contains(needle), "{needle:?} in the report");
+        }
+        // One style element, closed once; no script at all.
+        assert_eq!(html.matches("</style>").count(), 1);
+        assert_eq!(html.matches("<style>").count(), 1);
+        assert!(!html.contains("<script"));
+        // The text is there, as text.
+        assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(body.contains("&lt;/style&gt;&lt;script&gt;"));
+        assert!(body.contains("nul<span class=\"c\" title=\"U+0000\">␀</span>bell"));
+        assert!(body.contains("<span class=\"c\" title=\"U+202E\">U+202E</span>"));
+        assert!(body.contains("&amp;lt;already&amp;gt;"));
+        assert!(body.contains("<span class=\"bad\" title=\"invalid UTF-8 replaced\">�</span>"));
+        // Every link is a fragment of the report or an http(s) URL.
+        for (at, _) in body.match_indices("href=\"") {
+            let target = &body[at + 6..];
+            assert!(
+                target.starts_with('#')
+                    || target.starts_with("http://")
+                    || target.starts_with("https://"),
+                "link to {}",
+                &target[..target.len().min(40)]
+            );
+        }
+        assert!(
+            body.contains("javascript:alert(0)//"),
+            "the URL is shown as text"
+        );
+        assert!(body.contains("(not a web link)"));
+    }
+
+    #[test]
+    fn web_links_are_links_without_referrer_or_opener() {
+        let documents = vec![doc(
+            "a",
+            Some("https://example.cn/a?x=\"><b>&y=1"),
+            vec![para("x", Verdict::Kept)],
+        )];
+        let html = html(&documents, &AuditConfig::default());
+        assert!(html.contains(
+            "<a class=\"url\" href=\"https://example.cn/a?x=%22%3E%3Cb%3E&amp;y=1\" rel=\"noopener noreferrer nofollow\">https://example.cn/a?x=&quot;&gt;&lt;b&gt;&amp;y=1</a>"
+        ));
+        assert!(html.contains("default-src 'none'"));
+    }
+
+    #[test]
+    fn paragraphs_show_their_verdicts_and_duplicates_link_to_what_they_repeat() {
+        let origin = |id: &str, paragraph| Origin {
+            id: Arc::from(id),
+            paragraph,
+        };
+        let mut joined = para("第一行第二行", Verdict::Kept);
+        joined.joins = vec![9];
+        let documents = vec![
+            doc(
+                "a",
+                None,
+                vec![
+                    joined,
+                    para("分享到:", rule("share_widget")),
+                    para(
+                        "免责声明",
+                        Verdict::SiteTemplate {
+                            pages: 12,
+                            site_pages: 40,
+                        },
+                    ),
+                ],
+            ),
+            doc(
+                "b",
+                None,
+                vec![
+                    para(
+                        "第一行第二行",
+                        Verdict::ExactDuplicate {
+                            duplicate_of: origin("a", 0),
+                        },
+                    ),
+                    para(
+                        "第一行第二行!",
+                        Verdict::NearDuplicate {
+                            duplicate_of: origin("gone", 3),
+                            hamming: 4,
+                            similarity: 0.8125,
+                        },
+                    ),
+                ],
+            ),
+        ];
+        let html = html(&documents, &AuditConfig::default());
+        assert!(html.contains("<p class=\"p k\" id=\"d0-p0\"><span class=\"n\">¶0</span><span class=\"t\">第一行<span class=\"j\" role=\"img\""));
+        assert!(html.contains("title=\"dropped: boilerplate rule share_widget\""));
+        assert!(html.contains(
+            "<del class=\"t\">分享到:</del><span class=\"why\">boilerplate: share_widget</span>"
+        ));
+        assert!(html.contains("site template · on 12 of 40 pages of its site"));
+        assert!(html.contains("exact duplicate of <a href=\"#d0-p0\">#1 a ¶0</a>"));
+        assert!(html.contains("near duplicate of <span class=\"ext\">“gone” ¶3 (page not in this report)</span> · Hamming 4 · similarity 0.81"));
+        assert_eq!(html.matches("<p class=\"p x ").count(), 4);
+        assert_eq!(html.matches("<del class=\"t\">").count(), 4);
+    }
+
+    #[test]
+    fn trimmed_sentences_are_struck_where_they_stood() {
+        let verdict = Verdict::TrimmedSentences {
+            sentences: vec![TrimmedSentence {
+                offset: "前。".len(),
+                text: "重复句。".to_owned(),
+                duplicate_of: Origin {
+                    id: Arc::from("a"),
+                    paragraph: 0,
+                },
+                similarity: 1.0,
+            }],
+        };
+        let documents = vec![doc("b", None, vec![para("前。后。", verdict)])];
+        let html = html(&documents, &AuditConfig::default());
+        assert!(html.contains("<span class=\"t\">前。<del class=\"s\" title=\"trimmed: repeats a ¶0 (similarity 1.00)\">重复句。</del>后。</span>"), "{}", body(&html));
+    }
+
+    #[test]
+    fn summary_counts_every_page_and_the_sample_is_bounded_and_deterministic() {
+        let documents: Vec<CleanDocument> = (0..500)
+            .map(|i| {
+                let mut paragraphs = vec![para("正文。", Verdict::Kept)];
+                paragraphs.extend((0..i % 7).map(|_| para("分享到:", rule("share_widget"))));
+                doc(&format!("site{}/{i}", i % 3), None, paragraphs)
+            })
+            .collect();
+        let config = AuditConfig {
+            sample_pages: 10,
+            top_pages: 3,
+            ..AuditConfig::default()
+        };
+        let first = html(&documents, &config);
+        assert_eq!(first, html(&documents, &config));
+        assert_eq!(
+            first.matches("<section class=\"page\"").count(),
+            10 + 3 + 3 - overlap(&first)
+        );
+        let dropped: usize = (0..500).map(|i| i % 7).sum();
+        assert!(first.contains(&format!(
+            "<tr><td>share_widget</td><td>{}</td>",
+            number(dropped as u64)
+        )));
+        assert!(first.contains("<td>site0</td><td>167</td>"));
+        let other = html(
+            &documents,
+            &AuditConfig {
+                seed: 1,
+                ..config.clone()
+            },
+        );
+        assert_ne!(first, other, "another seed, another sample");
+        // The top pages are those with 6 drops, the earliest first.
+        assert!(first.contains("<a href=\"#d6\">#7</a>"));
+        assert!(first.contains("most dropped paragraphs #1"));
+    }
+
+    /// Pages in two or three lists, counted once.
+    fn overlap(html: &str) -> usize {
+        html.split("<tr><td><a href=\"#d")
+            .skip(1)
+            .map(|row| row.split("</tr>").next().unwrap().matches(", ").count())
+            .sum()
+    }
+
+    #[test]
+    fn the_file_stays_under_its_limit_with_huge_and_hostile_pages() {
+        let huge = "a<".repeat(4_000_000);
+        let many: Vec<ParagraphDecision> = (0..200_000)
+            .map(|i| {
+                para(
+                    &format!("p{i}"),
+                    if i % 2 == 0 { Verdict::Kept } else { rule("x") },
+                )
+            })
+            .collect();
+        let mut documents = vec![
+            doc(
+                "huge",
+                None,
+                vec![para(&huge, rule("huge")), para("after", Verdict::Kept)],
+            ),
+            doc("many", None, many),
+        ];
+        for i in 0..300 {
+            documents.push(doc(
+                &"<id>".repeat(1000 + i),
+                Some(&"https://a.example/".repeat(500)),
+                vec![para(&"&".repeat(30_000), rule("amp"))],
+            ));
+        }
+        let config = AuditConfig {
+            max_bytes: MIN_MAX_BYTES,
+            sample_pages: 5,
+            top_pages: 5,
+            ..AuditConfig::default()
+        };
+        let out = html(&documents, &config);
+        assert!(out.len() <= MIN_MAX_BYTES, "{} bytes", out.len());
+        assert!(out.ends_with("</html>\n"));
+        assert!(out.contains("more bytes not shown"));
+        assert!(out.contains("more paragraphs not shown"));
+        let default = html(&documents, &AuditConfig::default());
+        assert!(default.len() <= 20_000_000);
+    }
+
+    #[test]
+    fn many_sites_are_counted_in_bounded_memory() {
+        let config = AuditConfig {
+            max_sites: 100,
+            sample_pages: 1,
+            top_pages: 1,
+            ..AuditConfig::default()
+        };
+        let mut sink = AuditSink::new(Vec::new(), "x", config).unwrap();
+        for i in 0..10_000 {
+            let site = if i % 2 == 0 {
+                "big".to_owned()
+            } else {
+                format!("s{i}")
+            };
+            sink.observe(&doc(
+                &format!("{site}/{i}"),
+                None,
+                vec![para("a", rule("r"))],
+            ));
+        }
+        assert_eq!(sink.audit.sites.counts.len(), 100);
+        assert_eq!(sink.audit.sites.by_pages.len(), 100);
+        assert_eq!(sink.audit.sites.counts["big"].pages, 5_000);
+        assert!(sink.audit.stored.len() <= 3);
+        sink.finish(&record()).unwrap();
+        let html = String::from_utf8(sink.into_inner()).unwrap();
+        assert!(html.contains("<td>big</td><td>5\u{202F}000</td>"));
+        assert!(html.contains("Space-Saving"));
+    }
+
+    #[test]
+    fn limits_are_checked() {
+        for config in [
+            AuditConfig {
+                max_bytes: 10,
+                ..AuditConfig::default()
+            },
+            AuditConfig {
+                sample_pages: 5_000,
+                ..AuditConfig::default()
+            },
+            AuditConfig {
+                max_sites: 0,
+                ..AuditConfig::default()
+            },
+            AuditConfig {
+                max_paragraph_bytes: 0,
+                ..AuditConfig::default()
+            },
+        ] {
+            assert!(matches!(
+                AuditSink::new(Vec::<u8>::new(), "x", config),
+                Err(Error::Config(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn water_filling_gives_small_pages_their_size() {
+        assert_eq!(water_fill(&[10, 1_000, 50], 300), [10, 240, 50]);
+        assert_eq!(water_fill(&[10, 20], 300), [10, 20]);
+        assert_eq!(water_fill(&[], 300), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn numbers_have_thin_spaces() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(1_234_567), "1\u{202F}234\u{202F}567");
+    }
+}
