@@ -816,9 +816,13 @@ impl<'a> Renderer<'a> {
                 String::new()
             }
         );
+        h.push_str("<div class=\"cols\">\n");
         self.chart(&mut h);
-        self.reasons(&mut h);
+        self.kinds(&mut h);
+        h.push_str("</div>\n<div class=\"cols\">\n");
+        self.rules(&mut h);
         self.sites_table(&mut h);
+        h.push_str("</div>\n");
         self.selection(&mut h);
         h.push_str("</section>\n");
         self.contents(&mut h);
@@ -846,11 +850,11 @@ impl<'a> Renderer<'a> {
             return;
         }
         let max = bars.iter().map(|b| b.2).max().unwrap_or(1).max(1);
-        let (label_w, bar_w, row) = (190.0, 360.0, 22.0);
+        let (label_w, bar_w, row) = (170.0, 300.0, 22.0);
         let height = row * bars.len() as f64 + 8.0;
         let _ = writeln!(
             h,
-            "<figure><svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-title\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"chart-title\">Dropped paragraphs per rule and reason</title>"
+            "<figure><svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-title\" width=\"520\" height=\"{height}\" viewBox=\"0 0 520 {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"chart-title\">Dropped paragraphs per rule and reason</title>"
         );
         for (i, (kind, name, count)) in bars.iter().enumerate() {
             let y = 4.0 + row * i as f64;
@@ -873,10 +877,10 @@ impl<'a> Renderer<'a> {
         );
     }
 
-    /// Tables of drops per reason and per rule.
-    fn reasons(&self, h: &mut String) {
+    /// The table of drops per reason.
+    fn kinds(&self, h: &mut String) {
         let t = self.totals;
-        h.push_str("<h3>Drops per reason</h3>\n<table class=\"reasons\">\n<tr><th>reason</th><th>paragraphs</th><th>bytes</th></tr>\n");
+        h.push_str("<div>\n<h3>Drops per reason</h3>\n<table class=\"reasons\">\n<tr><th>reason</th><th>paragraphs</th><th>bytes</th></tr>\n");
         for (kind, count) in KINDS.iter().zip(t.kinds.iter()) {
             if count.paragraphs == 0 {
                 continue;
@@ -889,14 +893,19 @@ impl<'a> Renderer<'a> {
                 number(count.bytes)
             );
         }
-        h.push_str("</table>\n");
+        h.push_str("</table>\n</div>\n");
+    }
+
+    /// The table of boilerplate drops per rule.
+    fn rules(&self, h: &mut String) {
+        let t = self.totals;
         let mut rules: Vec<(&(usize, Cow<'static, str>), &Count)> =
             t.rules.iter().filter(|((kind, _), _)| *kind == 0).collect();
         if rules.is_empty() {
             return;
         }
         rules.sort_by(|a, b| b.1.paragraphs.cmp(&a.1.paragraphs).then(a.0.cmp(b.0)));
-        h.push_str("<h3>Boilerplate drops per rule</h3>\n<table class=\"rules\">\n<tr><th>rule</th><th>paragraphs</th><th>bytes</th></tr>\n");
+        h.push_str("<div>\n<h3>Boilerplate drops per rule</h3>\n<table class=\"rules\">\n<tr><th>rule</th><th>paragraphs</th><th>bytes</th></tr>\n");
         const ROWS: usize = 100;
         for ((_, rule), count) in rules.iter().take(ROWS) {
             let _ = writeln!(
@@ -921,7 +930,7 @@ impl<'a> Renderer<'a> {
                 number(rest)
             );
         }
-        h.push_str("</table>\n");
+        h.push_str("</table>\n</div>\n");
     }
 
     /// The sites with the most dropped paragraphs.
@@ -936,7 +945,7 @@ impl<'a> Renderer<'a> {
         });
         let _ = writeln!(
             h,
-            "<h3>Sites</h3>\n<p class=\"small\">{} sites{}; the {} with the most dropped paragraphs.{}</p>",
+            "<div>\n<h3>Sites</h3>\n<p class=\"small\">{} sites{}; the {} with the most dropped paragraphs.{}</p>",
             number(self.sites.counts.len() as u64),
             if self.sites.replaced > 0 {
                 " counted"
@@ -972,7 +981,7 @@ impl<'a> Renderer<'a> {
                 number(c.dropped_bytes)
             );
         }
-        h.push_str("</table>\n");
+        h.push_str("</table>\n</div>\n");
     }
 
     /// How the pages shown were chosen, and the run's configuration.
@@ -1299,15 +1308,25 @@ fn text_with_joins(h: &mut String, text: &str, range: std::ops::Range<usize>, jo
 /// A URL: a link if it is an `http` or `https` URL, else text.
 fn url_html(raw: &str) -> String {
     let shown = escape(&chars_cut(raw, 200), 2_000);
-    match url::Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.as_str().len() <= 4_000 => {
-            format!(
-                "<a class=\"url\" href=\"{}\" rel=\"noopener noreferrer nofollow\">{shown}</a>",
-                escape_attr(url.as_str(), usize::MAX)
-            )
-        }
-        _ => format!("<span class=\"url\">{shown}</span> (not a web link)"),
+    if is_web_url(raw) {
+        format!(
+            "<a class=\"url\" href=\"{}\" rel=\"noopener noreferrer nofollow\">{shown}</a>",
+            escape_attr(raw, usize::MAX)
+        )
+    } else {
+        format!("<span class=\"url\">{shown}</span> (not a web link)")
     }
+}
+
+/// Whether `url` may be a link: it starts with `http://` or `https://`
+/// (any case), holds no whitespace or control character (which URL parsers
+/// strip, so that they cannot hide another scheme) and is at most 4,000
+/// bytes long.
+fn is_web_url(url: &str) -> bool {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (head.starts_with("http://") || head.starts_with("https://"))
+        && url.len() <= 4_000
+        && !url.chars().any(|c| c.is_whitespace() || shown_as_code(c))
 }
 
 /// `text` cut after `max` characters, with an ellipsis if it was cut.
@@ -1343,7 +1362,7 @@ fn shown_as_code(c: char) -> bool {
 /// ```
 /// use chaff::audit::escape;
 /// assert_eq!(escape("<script>alert(1)</script>", 1000), "&lt;script&gt;alert(1)&lt;/script&gt;");
-/// assert_eq!(escape("a\u{0}b", 1000), "a<span class=\"c\" title=\"U+0000\">␀</span>b");
+/// assert_eq!(escape("a\u{0}b", 1000), "a<span class=\"c\" title=\"invisible or control character\">U+0000</span>b");
 /// ```
 pub fn escape(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max) + 16);
@@ -1363,15 +1382,10 @@ pub fn escape(text: &str, max: usize) -> String {
             }
             '\t' => out.push(' '),
             c if shown_as_code(c) => {
-                let code = c as u32;
-                let shown = match code {
-                    0..=0x1F => char::from_u32(0x2400 + code).unwrap_or('?').to_string(),
-                    0x7F => "␡".to_owned(),
-                    _ => format!("U+{code:04X}"),
-                };
                 let _ = write!(
                     out,
-                    "<span class=\"c\" title=\"U+{code:04X}\">{shown}</span>"
+                    "<span class=\"c\" title=\"invisible or control character\">U+{:04X}</span>",
+                    c as u32
                 );
             }
             c => out.push(c),
@@ -1462,6 +1476,7 @@ th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
 .small, .meta, figcaption { font-size: .85rem; color: #555; }
 .meta { overflow-wrap: anywhere; }
 .chart text { font-size: 12px; fill: #333; }
+figure { margin: 1rem 0; }
 .chart rect.boilerplate, .key.boilerplate { fill: var(--boilerplate); background: var(--boilerplate); }
 .chart rect.site_template, .key.site_template { fill: var(--site_template); background: var(--site_template); }
 .chart rect.exact_duplicate, .key.exact_duplicate { fill: var(--exact_duplicate); background: var(--exact_duplicate); }
@@ -1478,9 +1493,10 @@ th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
 .p.exact_duplicate { --c: var(--exact_duplicate); } .p.near_duplicate { --c: var(--near_duplicate); }
 .p.trimmed_sentences { --c: var(--trimmed_sentences); border-left-color: var(--c); }
 del.s { color: var(--trimmed_sentences); text-decoration: line-through; }
-.why { display: block; font-size: .75rem; color: var(--c, #555); }
+.why { font-size: .75rem; color: var(--c, #555); margin-left: .8em; }
+.cols { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
 .why a { color: inherit; }
-.j { color: #0a7d32; font-size: .8em; padding: 0 .1em; background: #e3f5e8; border-radius: 2px; }
+.j { color: #0a7d32; font-size: .85em; padding: 0 .2em; margin: 0 .1em; background: #e3f5e8; border: 1px solid #0a7d32; border-radius: 3px; }
 .c { font: .75em monospace; color: #a00; background: #fee; padding: 0 .15em; border-radius: 2px; }
 .bad { background: #fd8; }
 .note { font-size: .85rem; color: #8a4b00; font-style: italic; }
@@ -1522,6 +1538,7 @@ mod tests {
             replaced_invalid_utf8: 0,
             bytes_in: paragraphs.iter().map(|p| p.text.len() + 1).sum(),
             paragraphs,
+            extra: Default::default(),
         }
     }
 
@@ -1567,6 +1584,7 @@ mod tests {
         "main",
         "section",
         "nav",
+        "div",
         "h1",
         "h2",
         "h3",
@@ -1674,8 +1692,10 @@ mod tests {
         // The text is there, as text.
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(body.contains("&lt;/style&gt;&lt;script&gt;"));
-        assert!(body.contains("nul<span class=\"c\" title=\"U+0000\">␀</span>bell"));
-        assert!(body.contains("<span class=\"c\" title=\"U+202E\">U+202E</span>"));
+        assert!(body.contains(
+            "nul<span class=\"c\" title=\"invisible or control character\">U+0000</span>bell"
+        ));
+        assert!(body.contains(">U+202E</span>gnp.exe"));
         assert!(body.contains("&amp;lt;already&amp;gt;"));
         assert!(body.contains("<span class=\"bad\" title=\"invalid UTF-8 replaced\">�</span>"));
         // Every link is a fragment of the report or an http(s) URL.
@@ -1705,9 +1725,24 @@ mod tests {
         )];
         let html = html(&documents, &AuditConfig::default());
         assert!(html.contains(
-            "<a class=\"url\" href=\"https://example.cn/a?x=%22%3E%3Cb%3E&amp;y=1\" rel=\"noopener noreferrer nofollow\">https://example.cn/a?x=&quot;&gt;&lt;b&gt;&amp;y=1</a>"
+            "<a class=\"url\" href=\"https://example.cn/a?x=&quot;&gt;&lt;b&gt;&amp;y=1\" rel=\"noopener noreferrer nofollow\">https://example.cn/a?x=&quot;&gt;&lt;b&gt;&amp;y=1</a>"
         ));
         assert!(html.contains("default-src 'none'"));
+        for not_web in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " https://example.cn",
+            "java\tscript:alert(1)",
+            "https:\u{0}//x",
+            "https://example.cn/\nx",
+            "data:text/html,x",
+            "//example.cn",
+            "/local",
+            "ftp://example.cn",
+        ] {
+            assert!(!is_web_url(not_web), "{not_web:?}");
+        }
+        assert!(is_web_url("HTTPS://example.cn/%20a"));
     }
 
     #[test]
