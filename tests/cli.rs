@@ -724,3 +724,89 @@ fn a_closed_standard_output_ends_the_run_quietly() {
     );
     assert_eq!(stderr(&output), "");
 }
+
+// The audit report (issue 17): an output like the others.
+#[test]
+fn audit_html_is_an_output_checked_with_the_others() {
+    let dir = temp_dir("audit");
+    fs::write(dir.join("in.jsonl"), records(30)).unwrap();
+    let before = fs::read(dir.join("in.jsonl")).unwrap();
+    // Over an input, beside another output, inside the output directory:
+    // refused before anything is read, and the input is untouched.
+    let over_input = chaff(
+        &dir,
+        &["in.jsonl", "-o", "out.jsonl", "--audit-html", "in.jsonl"],
+    );
+    assert_refused(&over_input, "in.jsonl");
+    let twice = chaff(
+        &dir,
+        &["in.jsonl", "-o", "out.jsonl", "--audit-html", "out.jsonl"],
+    );
+    assert_refused(&twice, "out.jsonl");
+    let inside = chaff(
+        &dir,
+        &[
+            "in.jsonl",
+            "--output-dir",
+            "pages",
+            "--audit-html",
+            "pages/a.html",
+        ],
+    );
+    assert_refused(&inside, "pages");
+    assert_eq!(fs::read(dir.join("in.jsonl")).unwrap(), before);
+    assert!(!dir.join("out.jsonl").exists());
+    // Bad sample settings are refused before the work too.
+    let too_small = chaff(
+        &dir,
+        &[
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--audit-html",
+            "a.html",
+            "--audit-max-mb",
+            "0.5",
+        ],
+    );
+    assert_refused(&too_small, "max_bytes");
+    let without = chaff(
+        &dir,
+        &["in.jsonl", "-o", "out.jsonl", "--audit-sample", "3"],
+    );
+    assert_eq!(without.status.code(), Some(2), "{}", stderr(&without));
+
+    let output = chaff(
+        &dir,
+        &[
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--audit-html",
+            "audit.html",
+            "--audit-sample",
+            "4",
+            "--audit-top",
+            "2",
+        ],
+    );
+    assert_ok(&output);
+    assert!(stderr(&output).contains("audit report: audit.html"));
+    let html = fs::read_to_string(dir.join("audit.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("30 pages cleaned"));
+    // Every page drops its share widget: the sample of 4 and the 2 + 2 top
+    // pages (the first pages, ties going to the earlier page) overlap.
+    let pages = html.matches("<section class=\"page\"").count();
+    assert!((4..=8).contains(&pages), "{pages} pages");
+    assert_eq!(
+        html.matches("<del class=\"t\">分享到:</del>").count(),
+        pages,
+        "every page's share widget struck through"
+    );
+    assert_eq!(
+        jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap()).len(),
+        30
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -105,6 +105,13 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Output", value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
+    /// Write an HTML page showing what was cleaned: the summary, then a
+    /// sample of pages with every paragraph, dropped ones struck through
+    /// with their reason (open it in a browser; self-contained, no
+    /// network).
+    #[arg(long, help_heading = "Output", value_name = "FILE")]
+    pub audit_html: Option<PathBuf>,
+
     /// Print nothing but errors: no progress, no summary, no sample.
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
@@ -191,6 +198,45 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Dedup", value_name = "FILE")]
     pub save_state: Option<PathBuf>,
 
+    /// Pages in the audit's sample (the smallest hashes of the ids)
+    /// [default: 50]
+    #[arg(
+        long,
+        help_heading = "Audit",
+        value_name = "N",
+        requires = "audit_html"
+    )]
+    pub audit_sample: Option<usize>,
+
+    /// Seed of the audit's sample: another seed, another sample [default: 0]
+    #[arg(
+        long,
+        help_heading = "Audit",
+        value_name = "SEED",
+        requires = "audit_html"
+    )]
+    pub audit_seed: Option<u64>,
+
+    /// Pages with the most dropped paragraphs, and as many with the most
+    /// dropped bytes, shown beside the sample [default: 20]
+    #[arg(
+        long,
+        help_heading = "Audit",
+        value_name = "N",
+        requires = "audit_html"
+    )]
+    pub audit_top: Option<usize>,
+
+    /// Largest size of the audit page in MB; longer pages are cut, with a
+    /// note [default: 20]
+    #[arg(
+        long,
+        help_heading = "Audit",
+        value_name = "MB",
+        requires = "audit_html"
+    )]
+    pub audit_max_mb: Option<f64>,
+
     /// Worker threads [default: all cores]
     #[arg(long, short = 'j', help_heading = "Performance", value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
@@ -226,10 +272,15 @@ mod tests {
         let config = crate::Config::default();
         let help = Args::command().render_long_help().to_string();
         let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let audit = crate::audit::AuditConfig::default();
         for (flag, default) in [
             ("--max-hamming", config.dedup.max_hamming as usize),
             ("--cjk-shingle", config.fingerprint.cjk_shingle_chars),
             ("--word-shingle", config.fingerprint.word_shingle_words),
+            ("--audit-sample", audit.sample_pages),
+            ("--audit-seed", audit.seed as usize),
+            ("--audit-top", audit.top_pages),
+            ("--audit-max-mb", audit.max_bytes / 1_000_000),
         ] {
             let at = flat.find(flag).unwrap();
             let after = &flat[at..];
@@ -245,6 +296,7 @@ mod tests {
             "Output:",
             "Cleaning:",
             "Dedup:",
+            "Audit:",
             "Performance:",
             "Examples:",
         ] {

@@ -31,6 +31,7 @@ use std::time::Instant;
 use clap::Parser;
 use indicatif::ProgressBar;
 
+use crate::audit::{AuditConfig, AuditSink};
 use crate::io::{
     AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents_as,
     input_files, skip_bad_records,
@@ -189,6 +190,34 @@ fn config_from(args: &Args) -> Result<Config, Error> {
     Ok(config)
 }
 
+/// The audit report's settings: the defaults, the `--audit-*` flags, the
+/// run's site rule.
+fn audit_config_from(args: &Args, config: &Config) -> Result<AuditConfig, Error> {
+    let mut audit = AuditConfig {
+        sites: config.templates.clone(),
+        ..AuditConfig::default()
+    };
+    if let Some(n) = args.audit_sample {
+        audit.sample_pages = n;
+    }
+    if let Some(seed) = args.audit_seed {
+        audit.seed = seed;
+    }
+    if let Some(n) = args.audit_top {
+        audit.top_pages = n;
+    }
+    if let Some(mb) = args.audit_max_mb {
+        if !(mb.is_finite() && mb > 0.0 && mb <= 100_000.0) {
+            return Err(Error::Config(format!(
+                "--audit-max-mb {mb}: give a size in MB between 1 and 100000"
+            )));
+        }
+        audit.max_bytes = (mb * 1e6) as usize;
+    }
+    audit.validate()?;
+    Ok(audit)
+}
+
 /// Whether standard input is a file or a pipe someone gave us (not a
 /// terminal, not `/dev/null`, not closed).
 fn stdin_is_given() -> bool {
@@ -257,6 +286,7 @@ struct Opened {
     summary: Option<OutputFile>,
     state: Option<AtomicFile>,
     templates: Option<AtomicFile>,
+    audit: Option<OutputFile>,
 }
 
 fn open_outputs(args: &Args) -> Result<Opened, Error> {
@@ -290,12 +320,17 @@ fn open_outputs(args: &Args) -> Result<Opened, Error> {
         .as_ref()
         .map(AtomicFile::create)
         .transpose()?;
+    let audit = match &args.audit_html {
+        Some(path) if path.as_os_str() == "-" => Some(OutputFile::create("/dev/stdout")?),
+        _ => file(&args.audit_html)?,
+    };
     Ok(Opened {
         clean,
         report,
         summary,
         state,
         templates,
+        audit,
     })
 }
 
@@ -303,6 +338,12 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     let started = Instant::now();
     // Checks, before any input is read.
     let config = config_from(args).map_err(refused)?;
+    let audit_config = args
+        .audit_html
+        .as_ref()
+        .map(|_| audit_config_from(args, &config))
+        .transpose()
+        .map_err(refused)?;
     let typed = input_paths(args, samples).map_err(refused)?;
     if args.site_templates && typed.iter().any(|p| p.as_os_str() == "-") {
         return Err(refused(Error::Config(
@@ -415,6 +456,17 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     };
     let report_name = args.report.clone().unwrap_or_default();
     let report = opened.report.take();
+    let mut audit = match (opened.audit.take(), audit_config) {
+        (Some(file), Some(audit_config)) => Some(
+            AuditSink::new(
+                file,
+                args.audit_html.clone().unwrap_or_default(),
+                audit_config,
+            )
+            .map_err(refused)?,
+        ),
+        _ => None,
+    };
     let mut shown = Vec::new();
     let mut renamed = Vec::new();
     let previewing = matches!(opened.clean, Destination::Preview);
@@ -424,7 +476,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
             let sink = JsonlSink::new(file, report, name)
                 .shape(shape)
                 .report_name(&report_name);
-            let sink = clean_into(&mut cleaner, stream, batch, sink, &bar)?;
+            let sink = clean_into(&mut cleaner, stream, batch, sink, &mut audit, &bar)?;
             let (file, report) = sink.into_inner();
             (Some(file), report)
         }
@@ -433,13 +485,20 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
             let sink = JsonlSink::new(stdout, report, "-")
                 .shape(shape)
                 .report_name(&report_name);
-            let sink = clean_into(&mut cleaner, stream, batch, sink, &bar)?;
+            let sink = clean_into(&mut cleaner, stream, batch, sink, &mut audit, &bar)?;
             let (mut stdout, report) = sink.into_inner();
             stdout.flush().map_err(|e| failed(Error::output("-", e)))?;
             (None, report)
         }
         Destination::Dir(dir) => {
-            let sink = clean_into(&mut cleaner, stream, batch, with_report(dir, report), &bar)?;
+            let sink = clean_into(
+                &mut cleaner,
+                stream,
+                batch,
+                with_report(dir, report),
+                &mut audit,
+                &bar,
+            )?;
             let (dir, report) = sink.into_parts();
             renamed = dir.renamed().to_vec();
             // The directory is moved into place with the other outputs.
@@ -454,7 +513,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
                 inner: sink,
                 shown: Vec::new(),
             };
-            let preview = clean_into(&mut cleaner, stream, batch, preview, &bar)?;
+            let preview = clean_into(&mut cleaner, stream, batch, preview, &mut audit, &bar)?;
             shown = preview.shown;
             (None, preview.inner.into_inner().1)
         }
@@ -478,9 +537,15 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     }
     let mut clean = clean;
     let mut report = report;
-    for file in [clean.as_mut(), report.as_mut(), opened.summary.as_mut()]
-        .into_iter()
-        .flatten()
+    let mut audit = audit.map(AuditSink::into_inner);
+    for file in [
+        clean.as_mut(),
+        report.as_mut(),
+        opened.summary.as_mut(),
+        audit.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
     {
         file.finish().map_err(failed)?;
     }
@@ -490,7 +555,10 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     {
         file.finish().map_err(failed)?;
     }
-    for file in [clean, report, opened.summary.take()].into_iter().flatten() {
+    for file in [clean, report, opened.summary.take(), audit]
+        .into_iter()
+        .flatten()
+    {
         file.commit().map_err(failed)?;
     }
     for file in [opened.state.take(), opened.templates.take()]
@@ -521,6 +589,14 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         if skipped > 0 {
             eprintln!("chaff: malformed records skipped: {skipped}");
         }
+        if let Some(path) = &args.audit_html
+            && path.as_os_str() != "-"
+        {
+            eprintln!(
+                "chaff: audit report: {} (open it in a browser)",
+                path.display()
+            );
+        }
     }
     if args.timings {
         eprint!("{}", cleaner.timings());
@@ -528,8 +604,30 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the cleaner into `sink` with the progress bar; gives the sink back.
+/// Runs the cleaner into `sink`, beside the audit report's sink if there is
+/// one, with the progress bar; gives the sink back (and the audit sink, in
+/// `audit`, with its report written).
 fn clean_into<S: Sink>(
+    cleaner: &mut Cleaner,
+    stream: impl Iterator<Item = Result<Document, Error>>,
+    batch: usize,
+    sink: S,
+    audit: &mut Option<AuditSink<OutputFile>>,
+    bar: &ProgressBar,
+) -> Result<S, Failure> {
+    match audit.take() {
+        Some(auditor) => {
+            let tee = run_with_progress(cleaner, stream, batch, auditor.tee(sink), bar)?;
+            let (sink, auditor) = tee.into_parts();
+            *audit = Some(auditor);
+            Ok(sink)
+        }
+        None => run_with_progress(cleaner, stream, batch, sink, bar),
+    }
+}
+
+/// Runs the cleaner into `sink` with the progress bar; gives the sink back.
+fn run_with_progress<S: Sink>(
     cleaner: &mut Cleaner,
     stream: impl Iterator<Item = Result<Document, Error>>,
     batch: usize,

@@ -3,7 +3,7 @@
 //! a path that cannot be written fails before the work.
 //!
 //! The rules, for every output (`--output`, `--output-dir`, `--report`,
-//! `--summary`, `--save-state`, `--save-templates`, and any added later
+//! `--summary`, `--save-state`, `--save-templates`, `--audit-html`, and any added later
 //! to [`locations`]):
 //!
 //! - it is not an input: not an input file, by device and inode (so a
@@ -70,6 +70,7 @@ pub(crate) fn locations(args: &Args) -> Vec<Location> {
         file("--summary", &args.summary),
         file("--save-state", &args.save_state),
         file("--save-templates", &args.save_templates),
+        file("--audit-html", &args.audit_html),
     ]
     .into_iter()
     .flatten()
