@@ -207,9 +207,9 @@ fn audit_config_from(args: &Args, config: &Config) -> Result<AuditConfig, Error>
         audit.top_pages = n;
     }
     if let Some(mb) = args.audit_max_mb {
-        if !(mb.is_finite() && mb > 0.0 && mb <= 100_000.0) {
+        if !(mb.is_finite() && mb > 0.0 && mb <= 2_000.0) {
             return Err(Error::Config(format!(
-                "--audit-max-mb {mb}: give a size in MB between 1 and 100000"
+                "--audit-max-mb {mb}: give a size in MB between 1 and 2000"
             )));
         }
         audit.max_bytes = (mb * 1e6) as usize;
@@ -592,9 +592,11 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         if let Some(path) = &args.audit_html
             && path.as_os_str() != "-"
         {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             eprintln!(
-                "chaff: audit report: {} (open it in a browser)",
-                path.display()
+                "chaff: audit report: {} (open file://{} in a browser)",
+                path.display(),
+                absolute.display()
             );
         }
     }
@@ -780,13 +782,23 @@ fn print_preview(shown: &[crate::CleanDocument], summary: &crate::Summary, args:
             summary.documents as usize - shown.len()
         );
     }
+    let written: Vec<&str> = [
+        args.report.as_ref().map(|_| "the report"),
+        args.audit_html.as_ref().map(|_| "the audit report"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let _ = writeln!(
         out,
-        "Nothing was written{}: -o FILE (or -o -, or a redirection) writes the clean JSONL, -r FILE the reason for every dropped paragraph.\n",
-        if args.report.is_some() {
-            " but the report"
+        "{}: -o FILE (or -o -, or a redirection) writes the clean JSONL, -r FILE the reason for every dropped paragraph, --audit-html FILE a page to see them in a browser.\n",
+        if written.is_empty() {
+            "Nothing was written".to_owned()
         } else {
-            ""
+            format!(
+                "No clean output was written, only {}",
+                written.join(" and ")
+            )
         }
     );
 }
