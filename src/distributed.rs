@@ -49,7 +49,7 @@
 //! [`Deduplicator`]: crate::dedup::Deduplicator
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -580,7 +580,7 @@ pub struct NearCandidates {
     group: Vec<Fingerprint>,
     found: Vec<Candidate>,
     /// Keys whose groups are done, to catch input that is not grouped.
-    done: std::collections::HashSet<u64>,
+    done: HashSet<u64>,
 }
 
 impl NearCandidates {
@@ -788,7 +788,9 @@ pub enum ResolveRow {
 
 impl ResolveRow {
     /// The sort key of the resolve stage's input: component, edges first,
-    /// then paragraphs by position.
+    /// then paragraphs by position. The rows of a component must be
+    /// together and in this order; the components themselves may come in
+    /// any order (an engine may sort the component as a signed number).
     pub fn sort_key(&self) -> (u64, u8, Position) {
         match self {
             ResolveRow::Edge { component, .. } => (*component, 0, Position::default()),
@@ -814,8 +816,8 @@ pub struct DuplicateRow {
 
 /// Stage 7, resolve: first occurrence wins, per component, exactly as the
 /// [`Cleaner`](crate::Cleaner) decides (see the module docs). Fed rows in
-/// [`ResolveRow::sort_key`] order, in any number of pushes; a component
-/// may straddle two. Paragraphs that are kept give no row.
+/// [`ResolveRow::sort_key`] order (components together, in any order), in
+/// any number of pushes; a component may straddle two. Paragraphs that are kept give no row.
 ///
 /// ```
 /// use chaff::distributed::{Edge, Position, ResolveRow, Resolver};
@@ -834,7 +836,10 @@ pub struct DuplicateRow {
 pub struct Resolver {
     config: DedupConfig,
     component: Option<u64>,
-    last: Option<(u64, u8, Position)>,
+    /// The last row's kind and position within the component.
+    last: (u8, Position),
+    /// Components whose rows are done, to catch input that is not grouped.
+    done: HashSet<u64>,
     links: HashMap<u64, Vec<(u64, u32, f64)>>,
     kept_exact: HashMap<u64, Position>,
     kept_near: HashMap<u64, Position>,
@@ -847,7 +852,8 @@ impl Resolver {
         Resolver {
             config,
             component: None,
-            last: None,
+            last: (0, Position::default()),
+            done: HashSet::new(),
             links: HashMap::new(),
             kept_exact: HashMap::new(),
             kept_near: HashMap::new(),
@@ -859,21 +865,24 @@ impl Resolver {
     /// of [`ResolveRow::sort_key`] order.
     pub fn push(&mut self, rows: &[ResolveRow]) -> Result<(), Error> {
         for row in rows {
-            let key = row.sort_key();
-            if let Some(last) = self.last
-                && key < last
-            {
-                return Err(Error::Distributed(format!(
-                    "resolve: rows out of order ({key:?} after {last:?}): sort each partition by component, kind, file, record, paragraph"
-                )));
-            }
-            self.last = Some(key);
-            if self.component != Some(key.0) {
+            let (component, kind, at) = row.sort_key();
+            if self.component != Some(component) {
+                if !self.done.insert(component) {
+                    return Err(Error::Distributed(format!(
+                        "resolve: the rows of component {component:#x} are not together: sort each partition by component, kind, file, record, paragraph"
+                    )));
+                }
                 self.links.clear();
                 self.kept_exact.clear();
                 self.kept_near.clear();
-                self.component = Some(key.0);
+                self.component = Some(component);
+            } else if (kind, at) < self.last {
+                return Err(Error::Distributed(format!(
+                    "resolve: rows out of order in component {component:#x} ({kind}, {at:?} after {:?}): sort each partition by component, kind, file, record, paragraph",
+                    self.last
+                )));
             }
+            self.last = (kind, at);
             match *row {
                 ResolveRow::Edge { edge, .. } => {
                     self.links.entry(edge.a).or_default().push((

@@ -206,7 +206,12 @@ fn distributed(
         takes_near: config.dedup.takes_near(p.fingerprint.shingles),
     }));
     let mut duplicates = Vec::new();
-    let sort: Option<fn(&ResolveRow) -> _> = Some(|r| r.sort_key());
+    // Spark sorts the component as a signed number: any order of
+    // components will do as long as each is together and in order.
+    let sort: Option<fn(&ResolveRow) -> _> = Some(|r| {
+        let (component, kind, at) = r.sort_key();
+        (component as i64, kind, at)
+    });
     for part in shuffle(rows, partitions, |r| r.sort_key().0, sort, rng) {
         let mut resolver = Resolver::new(config.dedup.clone());
         for chunk in chunks(&part, rng) {
@@ -358,6 +363,16 @@ fn rows_out_of_order_are_refused_not_decided() {
     let mut resolver = Resolver::new(Default::default());
     let err = resolver.push(&[row(2), row(1)]).unwrap_err();
     assert!(err.to_string().contains("out of order"), "{err}");
+    let other = ResolveRow::Paragraph {
+        component: 0,
+        at: at(0),
+        exact: 2,
+        takes_near: false,
+    };
+    let mut resolver = Resolver::new(Default::default());
+    resolver.push(&[row(1), other]).unwrap(); // components in any order
+    let err = resolver.push(&[row(3)]).unwrap_err();
+    assert!(err.to_string().contains("not together"), "{err}");
 
     let fp = Fingerprint {
         exact: 1,
