@@ -20,7 +20,7 @@ use chaff::distributed::{
     template_table, verify,
 };
 use chaff::fingerprint::Fingerprint;
-use chaff::io::{write_clean_record, write_report_entries};
+use chaff::io::{RecordShape, write_clean_record, write_report_entries};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -31,7 +31,11 @@ use rand::{Rng, SeedableRng};
 fn bytes(documents: &[CleanDocument]) -> (String, String) {
     let (mut clean, mut report) = (Vec::new(), Vec::new());
     for document in documents {
-        write_clean_record(&mut clean, document).unwrap();
+        let shape = RecordShape {
+            paragraphs: true,
+            drop_empty: false,
+        };
+        write_clean_record(&mut clean, document, shape).unwrap();
         write_report_entries(&mut report, document).unwrap();
     }
     (
@@ -307,9 +311,11 @@ fn configs() -> Vec<(&'static str, Config, bool)> {
 
 fn txt_pages(dir: &str) -> Vec<Document> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    chaff::io::txt_files_in(&dir)
+    chaff::io::input_files([&dir])
         .unwrap()
+        .files
         .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .map(|p| chaff::io::read_txt_file(&p, chaff::io::Utf8Policy::Strict).unwrap())
         .collect()
 }
@@ -320,6 +326,8 @@ fn seed_pages_match_the_cleaner_for_any_partitioning() {
     // twice, so that the second copy repeats the first across files
     pages.extend(pages.clone().into_iter().map(|mut d| {
         d.id = format!("again/{}", d.id);
+        // the input record's other fields are carried through
+        d.extra.insert("date".into(), "2024-05-01".into());
         d
     }));
     check("seeds", &pages, &configs(), 1);

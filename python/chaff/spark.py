@@ -38,8 +38,8 @@ The stages (``chaff::distributed`` in the Rust crate documents each):
    ``clean/part-NNNNN.jsonl`` and ``report/part-NNNNN.jsonl``; their
    concatenation in file order is the Cleaner's output.
 
-The input order is the order of ``inputs``, a directory giving its ``.txt``
-files sorted by name, as the example binary reads them. Sentence trimming
+The input order is the order of ``inputs``, directories walked in name
+order, as the chaff binary reads them. Sentence trimming
 (``dedup.trim_repeated_sentences``) cannot be decided this way and is
 refused (:class:`chaff.ConfigError`).
 """
@@ -130,6 +130,8 @@ def clean(
     config: ConfigLike = None,
     site_templates: bool = False,
     report: bool = True,
+    paragraphs: bool = False,
+    drop_empty: bool = False,
     lossy: bool = False,
     skip_bad_records: bool = False,
     partitions: Optional[int] = None,
@@ -140,6 +142,8 @@ def clean(
     ``clean/part-NNNNN.jsonl`` and (with ``report``) ``report/part-NNNNN.jsonl``
     per input file, ``summary.json`` (the counts). Returns the summary.
 
+    ``paragraphs`` and ``drop_empty`` shape the clean records as the chaff
+    binary's ``--paragraphs`` and ``--drop-empty`` do.
     ``partitions`` is the number of partitions of every shuffle (default
     ``spark.sql.shuffle.partitions``); the output does not depend on it.
     ``staging`` (default ``OUTPUT/_staging``) must be reachable from every
@@ -333,6 +337,8 @@ def clean(
                 template_batches,
                 _part(clean_dir, current),
                 _part(report_dir, current) if want_report else None,
+                paragraphs,
+                drop_empty,
             )
             done.append((current, summary))
 
@@ -405,6 +411,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--report", help="also join the report parts into this JSONL file")
     parser.add_argument("--config", help="configuration JSON file")
     parser.add_argument("--site-templates", action="store_true")
+    parser.add_argument("--paragraphs", action="store_true", help='add "paragraphs" to each record')
+    parser.add_argument("--drop-empty", action="store_true", help="no record for a document with nothing kept")
     parser.add_argument("--lossy", action="store_true")
     parser.add_argument("--skip-bad-records", action="store_true")
     parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
@@ -419,6 +427,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             args.output,
             config=config,
             site_templates=args.site_templates,
+            paragraphs=args.paragraphs,
+            drop_empty=args.drop_empty,
             lossy=args.lossy,
             skip_bad_records=args.skip_bad_records,
             partitions=args.partitions,

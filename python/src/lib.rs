@@ -34,7 +34,7 @@ use chaff::distributed::{
     StagedFile, TemplateRow,
 };
 use chaff::fingerprint::Fingerprint;
-use chaff::io::{AtomicFile, Utf8Policy};
+use chaff::io::{AtomicFile, RecordShape, Utf8Policy};
 use chaff::report::{CleanDocument, Summary};
 use chaff::{Config, Document, Error};
 
@@ -77,6 +77,7 @@ fn py_error(error: Error) -> PyErr {
             source_name,
             line,
             byte_offset,
+            ..
         } => (
             Some(source_name.display().to_string()),
             Some(*line as u64),
@@ -193,7 +194,10 @@ fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
             .into_owned(),
         None => return Err(bad("a record needs \"text\"".into())),
     };
-    let id = match get("id")? {
+    let id_value = get("id")?;
+    let has_id = id_value.is_some() || record.contains("id").unwrap_or(false);
+    let has_url = record.contains("url").unwrap_or(false);
+    let id = match id_value {
         None => format!("<records>:{}", index + 1),
         Some(id) => {
             if let Ok(id) = id.cast::<PyString>() {
@@ -217,12 +221,99 @@ fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
                 .into_owned(),
         ),
     };
-    Ok(Document {
-        id,
-        text,
-        url,
-        replaced_invalid_utf8: 0,
-    })
+    // The record's other fields are carried through to the output, as the
+    // chaff binary carries a JSONL record's.
+    let mut extra = serde_json::Map::new();
+    let own = 1 + usize::from(has_id) + usize::from(url.is_some() || has_url);
+    if let Ok(mapping) = record.cast::<pyo3::types::PyMapping>()
+        && mapping.len()? > own
+    {
+        for item in mapping.items()?.iter() {
+            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let Ok(key) = key.cast::<PyString>() else {
+                return Err(bad("field names must be strings".into()));
+            };
+            let key = key.to_cow()?.into_owned();
+            if matches!(key.as_str(), "id" | "text" | "url") {
+                continue;
+            }
+            extra.insert(
+                key.clone(),
+                json_value(&value).map_err(|message| bad(format!("field {key:?}: {message}")))?,
+            );
+        }
+    }
+    let mut document = Document::new(id, text);
+    document.url = url;
+    document.extra = extra;
+    Ok(document)
+}
+
+/// A Python value as JSON: None, bool, int, float, str, lists and tuples,
+/// mappings with string keys.
+fn json_value(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    if value.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<pyo3::types::PyInt>() {
+        if let Ok(i) = value.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = value.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err("an integer beyond 64 bits".into());
+    }
+    if let Ok(f) = value.cast::<pyo3::types::PyFloat>() {
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| "NaN or infinity is not JSON".into());
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|e| e.to_string());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        return list
+            .iter()
+            .map(|v| json_value(&v))
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
+        return tuple
+            .iter()
+            .map(|v| json_value(&v))
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in dict.iter() {
+            let k = k
+                .cast::<PyString>()
+                .map_err(|_| "mapping keys must be strings".to_string())?;
+            map.insert(
+                k.to_cow().map_err(|e| e.to_string())?.into_owned(),
+                json_value(&v)?,
+            );
+        }
+        return Ok(Value::Object(map));
+    }
+    Err(format!(
+        "a {} is not JSON",
+        value
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    ))
 }
 
 /// A JSON value as Python objects.
@@ -328,10 +419,15 @@ impl PyCleanResult {
     }
 
     /// The clean JSONL line of this document (with its newline), as the
-    /// example binary writes it.
-    fn to_json(&self) -> PyResult<String> {
+    /// chaff binary writes it (`paragraphs`: its `--paragraphs`).
+    #[pyo3(signature = (paragraphs=false))]
+    fn to_json(&self, paragraphs: bool) -> PyResult<String> {
         let mut out = Vec::new();
-        chaff::io::write_clean_record(&mut out, &self.document)
+        let shape = RecordShape {
+            paragraphs,
+            drop_empty: false,
+        };
+        chaff::io::write_clean_record(&mut out, &self.document, shape)
             .map_err(|e| ChaffError::new_err(e.to_string()))?;
         String::from_utf8(out).map_err(|e| ChaffError::new_err(e.to_string()))
     }
@@ -545,6 +641,9 @@ fn read_documents(py: Python<'_>, paths: Vec<PathBuf>, lossy: bool) -> PyResult<
             dict.set_item("text", d.text)?;
             if let Some(url) = d.url {
                 dict.set_item("url", url)?;
+            }
+            for (key, value) in &d.extra {
+                dict.set_item(key, to_python(py, value)?)?;
             }
             Ok(dict.unbind())
         })
@@ -1220,7 +1319,8 @@ impl PyResolver {
 /// `output` and the report JSONL to `report` (each under NAME.partial,
 /// renamed when complete), and returns the file's summary as JSON.
 #[pyfunction]
-#[pyo3(signature = (staging, verdicts, templates, output, report=None))]
+#[pyo3(signature = (staging, verdicts, templates, output, report=None, paragraphs=false, drop_empty=false))]
+#[allow(clippy::too_many_arguments)]
 fn apply_file(
     py: Python<'_>,
     staging: PathBuf,
@@ -1228,6 +1328,8 @@ fn apply_file(
     templates: Vec<Bound<'_, PyAny>>,
     output: PathBuf,
     report: Option<PathBuf>,
+    paragraphs: bool,
+    drop_empty: bool,
 ) -> PyResult<String> {
     let mut decided = Vec::new();
     for rows in verdicts {
@@ -1278,8 +1380,12 @@ fn apply_file(
         let file = std::fs::File::open(&staging).map_err(|e| Error::io(&staging, e))?;
         let staged = StagedFile::load_from(std::io::BufReader::new(file), &staging)?;
         let documents = stages::apply(staged, decided, &table)?;
+        let shape = RecordShape {
+            paragraphs,
+            drop_empty,
+        };
         write_jsonl(&output, &documents, |out, d| {
-            chaff::io::write_clean_record(out, d)
+            chaff::io::write_clean_record(out, d, shape).map(|_| ())
         })?;
         if let Some(report) = &report {
             write_jsonl(report, &documents, |out, d| {
@@ -1333,19 +1439,12 @@ fn merge_summaries(summaries: Vec<String>) -> PyResult<String> {
     serde_json::to_string(&total).map_err(|e| ChaffError::new_err(e.to_string()))
 }
 
-/// The input files of some paths in the order the example binary reads
-/// them: a directory gives its `.txt` files sorted by name.
+/// The input files of some paths in the order the chaff binary reads them
+/// (`chaff::io::input_files`: directories walked in name order, files
+/// whose names say no format chaff reads left out).
 #[pyfunction]
 fn input_files(paths: Vec<PathBuf>) -> PyResult<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            files.extend(chaff::io::txt_files_in(&path).map_err(py_error)?);
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(files)
+    Ok(chaff::io::input_files(paths).map_err(py_error)?.files)
 }
 
 /// The native module.
