@@ -1447,6 +1447,44 @@ fn input_files(paths: Vec<PathBuf>) -> PyResult<Vec<PathBuf>> {
     Ok(chaff::io::input_files(paths).map_err(py_error)?.files)
 }
 
+/// The Rust library's own time on the documents of `paths` (read first,
+/// not timed): seconds for `Cleaner::clean_batch` in batches of `batch`
+/// and for `Cleaner::run` (which overlaps the per-document stages of one
+/// batch with dedup of the previous), and the documents. The baseline of
+/// the Python API's throughput (`python/bench/throughput.py`).
+#[pyfunction]
+fn library_seconds(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    batch: usize,
+) -> PyResult<(f64, f64, usize)> {
+    py.detach(|| -> Result<(f64, f64, usize), Error> {
+        let documents: Vec<Document> =
+            chaff::io::documents(&paths, Utf8Policy::Strict).collect::<Result<_, _>>()?;
+        let n = documents.len();
+        let mut cleaner = chaff::Cleaner::new(Config::default())?;
+        let started = std::time::Instant::now();
+        let mut kept = 0usize;
+        for chunk in documents.chunks(batch.max(1)) {
+            for document in cleaner.clean_batch(chunk.to_vec()) {
+                kept += document.clean_text().len();
+            }
+        }
+        let batches = started.elapsed().as_secs_f64();
+        let mut cleaner = chaff::Cleaner::new(Config::default())?;
+        let started = std::time::Instant::now();
+        let mut sink = chaff::sink::from_fn(|document: CleanDocument| {
+            kept += document.clean_text().len();
+            Ok(())
+        });
+        cleaner.run(documents.into_iter().map(Ok), batch.max(1), &mut sink)?;
+        let run = started.elapsed().as_secs_f64();
+        std::hint::black_box(kept);
+        Ok((batches, run, n))
+    })
+    .map_err(py_error)
+}
+
 /// The native module.
 #[pymodule]
 fn _chaff(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1472,5 +1510,6 @@ fn _chaff(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(apply_file, m)?)?;
     m.add_function(wrap_pyfunction!(merge_summaries, m)?)?;
     m.add_function(wrap_pyfunction!(input_files, m)?)?;
+    m.add_function(wrap_pyfunction!(library_seconds, m)?)?;
     Ok(())
 }
