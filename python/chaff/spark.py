@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union
@@ -126,6 +127,52 @@ def clean(
     spark: Any,
     inputs: Sequence[PathLike],
     output: PathLike,
+    **options: Any,
+) -> Dict[str, Any]:
+    """Cleans ``inputs`` on ``spark`` into the directory ``output``:
+    ``clean/part-NNNNN.jsonl`` and (with ``report``) ``report/part-NNNNN.jsonl``
+    per input file, ``summary.json`` (the counts). Returns the summary.
+
+    Options: ``config`` (a :class:`chaff.Config`, dict or JSON),
+    ``site_templates``, ``report`` (default True), ``paragraphs`` and
+    ``drop_empty`` (as the chaff binary's ``--paragraphs`` and
+    ``--drop-empty``), ``lossy``, ``skip_bad_records``, ``partitions`` (of
+    every shuffle; default ``spark.sql.shuffle.partitions``; the output does
+    not depend on it), ``staging`` (default ``OUTPUT/_staging``, which
+    every executor must reach: a shared file system on a cluster).
+
+    An error of chaff in a task (a malformed record, invalid UTF-8, a file
+    that cannot be read) is raised here as the same :class:`chaff.ChaffError`
+    subclass, with ``path``, ``line`` and ``byte_offset`` read from its
+    message; the Spark exception is its ``__cause__``.
+    """
+    try:
+        return _clean(spark, inputs, output, **options)
+    except _chaff.ChaffError:
+        raise
+    except Exception as e:  # a task's error, wrapped by Spark
+        found = _TASK_ERROR.search(str(e))
+        if not found:
+            raise
+        kind, message = found.group(1), found.group(2).strip()
+        error = getattr(_chaff, kind, _chaff.ChaffError)(message)
+        where = _WHERE.match(message)
+        error.path = where.group(1) if where else None
+        error.line = int(where.group(2)) if where and where.group(2) else None
+        offset = _OFFSET.search(message)
+        error.byte_offset = int(offset.group(1)) if offset else None
+        raise error from e
+
+
+_TASK_ERROR = re.compile(r"(?m)^(?:chaff\._chaff\.|_chaff\.)(\w+Error): (.*)$")
+_WHERE = re.compile(r"^(.+?):(?:(\d+):)? ")
+_OFFSET = re.compile(r"at byte offset (\d+)")
+
+
+def _clean(
+    spark: Any,
+    inputs: Sequence[PathLike],
+    output: PathLike,
     *,
     config: ConfigLike = None,
     site_templates: bool = False,
@@ -138,19 +185,6 @@ def clean(
     staging: Optional[PathLike] = None,
     _fail_once: Optional[PathLike] = None,
 ) -> Dict[str, Any]:
-    """Cleans ``inputs`` on ``spark`` into the directory ``output``:
-    ``clean/part-NNNNN.jsonl`` and (with ``report``) ``report/part-NNNNN.jsonl``
-    per input file, ``summary.json`` (the counts). Returns the summary.
-
-    ``paragraphs`` and ``drop_empty`` shape the clean records as the chaff
-    binary's ``--paragraphs`` and ``--drop-empty`` do.
-    ``partitions`` is the number of partitions of every shuffle (default
-    ``spark.sql.shuffle.partitions``); the output does not depend on it.
-    ``staging`` (default ``OUTPUT/_staging``) must be reachable from every
-    executor (a shared file system). Errors of the stages raise
-    :class:`chaff.ChaffError` subclasses in the tasks (Spark reports them
-    with the path, line and byte offset in the message).
-    """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 

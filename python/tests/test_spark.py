@@ -84,3 +84,17 @@ def test_a_failed_task_is_retried_with_the_same_output(spark, crawl, expected, t
         assert (clean, report) == expected["templates"]
     finally:
         retrying.stop()
+
+
+def test_a_bad_record_stops_the_job_with_its_path_and_line(tmp_path):
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.getActiveSession() or chaff.spark.session("local[2]", app="chaff-errors")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "一"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(chaff.RecordError) as err:
+        chaff.spark.clean(spark, [bad], tmp_path / "out")
+    assert err.value.path == str(bad) and err.value.line == 2 and err.value.byte_offset == 25
+    summary = chaff.spark.clean(spark, [bad], tmp_path / "out2", skip_bad_records=True)
+    assert summary["documents"] == 1
+    spark.stop()
