@@ -94,7 +94,8 @@ def test_a_bad_record_stops_the_job_with_its_path_and_line(tmp_path):
     bad.write_text('{"id": "a", "text": "一"}\nnot json\n', encoding="utf-8")
     with pytest.raises(chaff.RecordError) as err:
         chaff.spark.clean(spark, [bad], tmp_path / "out")
-    assert err.value.path == str(bad) and err.value.line == 2 and err.value.byte_offset == 25
+    first = len("{\"id\": \"a\", \"text\": \"一\"}\n".encode())
+    assert err.value.path == str(bad) and err.value.line == 2 and err.value.byte_offset == first
     summary = chaff.spark.clean(spark, [bad], tmp_path / "out2", skip_bad_records=True)
     assert summary["documents"] == 1
     spark.stop()
