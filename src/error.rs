@@ -104,6 +104,26 @@ pub enum Error {
     /// own (see [`Error::sink`]).
     #[error("{0}")]
     Sink(Box<dyn std::error::Error + Send + Sync>),
+
+    /// A staging file of the distributed stages is not one this build
+    /// wrote, or is cut off or corrupt.
+    #[error("{path}:{line}: staging file unusable at byte offset {byte_offset}: {message}")]
+    Staging {
+        /// The staging file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// Byte offset of the line.
+        byte_offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A distributed stage was given rows it cannot have been meant to get
+    /// (out of order, or naming a paragraph that is not there): a driver
+    /// bug, never silently decided.
+    #[error("distributed stage: {0}")]
+    Distributed(String),
 }
 
 fn looks_like_note(looks_like: &Option<&'static str>) -> String {

@@ -212,6 +212,52 @@ impl SimhashIndex {
     }
 }
 
+/// The block keys of a fingerprint: two fingerprints within `max_distance`
+/// bits share at least one key, so near pairs can be found by grouping on
+/// keys (a join) instead of through an index.
+///
+/// The pigeonhole argument of [`SimhashIndex`]: two fingerprints within
+/// `k` bits have a 16-bit block that differs in at most `r = k / 4` bits.
+/// Each side lists, per block, every value within `s = ⌈r / 2⌉` bits of its
+/// own; values `r` bits apart have a common value within `s` of both. A
+/// key is the block's number (bits 16–17) and the value (bits 0–15); there
+/// are `4 Σ_{i≤s} C(16, i)` keys: 4 at `k ≤ 3`, 68 at `k ≤ 11`, 548 at
+/// `k ≤ 15`. The keys are listed in increasing order.
+///
+/// Fails when `max_distance` exceeds [`MAX_DISTANCE`].
+///
+/// ```
+/// use chaff::index::block_keys;
+/// let a = 0x0123_4567_89AB_CDEFu64;
+/// let b = a ^ 0b111 ^ (0b11 << 16) ^ (0b11 << 32) ^ (0b11 << 48); // 9 bits away
+/// let (ka, kb) = (block_keys(a, 11)?, block_keys(b, 11)?);
+/// assert_eq!(ka.len(), 68);
+/// assert!(ka.iter().any(|k| kb.binary_search(k).is_ok()));
+/// assert_eq!(block_keys(a, 3)?.len(), 4);
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn block_keys(fingerprint: u64, max_distance: u32) -> Result<Vec<u64>, Error> {
+    if max_distance > MAX_DISTANCE {
+        return Err(Error::Config(format!(
+            "Hamming distance {max_distance} is above the supported maximum {MAX_DISTANCE}"
+        )));
+    }
+    let radius = max_distance / BLOCKS as u32;
+    let probes = &PROBES[radius.div_ceil(2) as usize];
+    let mut keys = Vec::with_capacity(BLOCKS * probes.len());
+    for block in 0..BLOCKS {
+        let value = block_value(fingerprint, block);
+        let start = keys.len();
+        keys.extend(
+            probes
+                .iter()
+                .map(|probe| ((block as u64) << BLOCK_BITS) | (value ^ usize::from(*probe)) as u64),
+        );
+        keys[start..].sort_unstable();
+    }
+    Ok(keys)
+}
+
 /// Pushes `(distance, id)` for every fingerprint of a bucket within
 /// `max_distance` of `query`, with the CPU's popcount instruction where it
 /// has one (a default x86-64 build counts bits in a dozen instructions).
@@ -301,6 +347,29 @@ mod tests {
             expected.sort_unstable();
             assert_eq!(found, expected, "k = {k}");
         }
+    }
+
+    #[test]
+    fn block_keys_are_shared_by_every_pair_within_k() {
+        let base = 0x0123_4567_89AB_CDEFu64;
+        let packed = |d: u32| if d == 0 { 0 } else { u64::MAX >> (64 - d) };
+        let spread = |d: u32| (0..d).fold(0u64, |m, i| m | 1 << ((i % 4) * 16 + i / 4));
+        for k in 0..=MAX_DISTANCE {
+            let keys = block_keys(base, k).unwrap();
+            let shares = |other: u64| {
+                let theirs = block_keys(other, k).unwrap();
+                keys.iter().any(|key| theirs.binary_search(key).is_ok())
+            };
+            for d in 0..=k {
+                assert!(shares(base ^ packed(d)), "k = {k}, packed {d}");
+                assert!(shares(base ^ spread(d)), "k = {k}, spread {d}");
+            }
+            // beyond what two radii of s = ⌈r / 2⌉ cover in every block
+            let s = (k / 4).div_ceil(2);
+            let everywhere = (0..4).fold(0u64, |m, b| m | (packed(2 * s + 1) << (16 * b)));
+            assert!(!shares(base ^ everywhere), "k = {k}");
+        }
+        assert!(block_keys(base, MAX_DISTANCE + 1).is_err());
     }
 
     #[test]

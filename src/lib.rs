@@ -64,6 +64,7 @@
 //! | [`io`] | reading, decoding, WARC/WET, HTTP payloads, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink`; `html::charset` (to decode HTML bytes with the transport's charset) |
 //! | [`audit`] | [`audit::AuditSink`]: the HTML audit report of a run, written through any `Write` | `error`, `report`, `sink`, and the site rule's configuration (`boilerplate::templates::TemplateConfig`) |
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
+//! | [`distributed`] | the pipeline as engine-free stages (map, templates, exact, near candidates, verify, components, resolve, apply) for Spark and other engines, byte-identical to the [`Cleaner`] | the stages, `config`, `document`, `error`, `report`, `pipeline` (its per-document stages); not `io` |
 //! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |
 //!
 //! ## Features
@@ -91,6 +92,7 @@ pub mod chars;
 pub mod cli;
 pub mod config;
 pub mod dedup;
+pub mod distributed;
 pub mod document;
 pub mod error;
 pub mod fingerprint;

@@ -86,29 +86,33 @@ pub struct Cleaner {
     created: Instant,
 }
 
-/// A document after the parallel stages.
-struct Analyzed {
-    id: Arc<str>,
-    url: Option<String>,
-    replaced_invalid_utf8: usize,
-    bytes_in: usize,
-    extra: serde_json::Map<String, serde_json::Value>,
-    paragraphs: Vec<AnalyzedParagraph>,
+/// A document after the parallel stages (also the distributed map
+/// stage's input, `crate::distributed`).
+pub(crate) struct Analyzed {
+    pub(crate) id: Arc<str>,
+    pub(crate) url: Option<String>,
+    pub(crate) replaced_invalid_utf8: usize,
+    pub(crate) bytes_in: usize,
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
+    pub(crate) paragraphs: Vec<AnalyzedParagraph>,
     /// Shingle sets of the fingerprinted paragraphs, end to end.
-    sets: Vec<u32>,
+    pub(crate) sets: Vec<u32>,
     timings: StageTimings,
 }
 
 /// One paragraph after the parallel stages.
-struct AnalyzedParagraph {
-    paragraph: Paragraph,
+pub(crate) struct AnalyzedParagraph {
+    pub(crate) paragraph: Paragraph,
     /// What the boilerplate layers drop it as, if anything.
-    class: Option<Class>,
+    pub(crate) class: Option<Class>,
     /// Its fingerprint, when dedup looks at it.
-    fingerprint: Option<Fingerprint>,
+    pub(crate) fingerprint: Option<Fingerprint>,
     /// Its shingle set, a range of [`Analyzed::sets`] (empty when it takes
     /// no near search).
-    set: Range<usize>,
+    pub(crate) set: Range<usize>,
+    /// The 64-bit hash of its comparison key ([`key_hash`]), what site
+    /// templates count.
+    pub(crate) key_hash: u64,
     /// Near candidates found before the batch was resolved (see
     /// `Cleaner::search_batch`).
     searched: Option<Searched>,
@@ -116,7 +120,7 @@ struct AnalyzedParagraph {
 
 /// Buffers one worker reuses across documents.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     key: String,
     keys: String,
     key_ends: Vec<usize>,
@@ -552,7 +556,7 @@ where
 
 /// The per-document stages of a batch, in parallel on the current rayon
 /// pool, in input order.
-fn analyze_batch(
+pub(crate) fn analyze_batch(
     config: &Config,
     templates: Option<&SiteTemplates>,
     documents: Vec<Document>,
@@ -566,7 +570,7 @@ fn analyze_batch(
 }
 
 /// The per-document stages: split, normalize, boilerplate, fingerprint.
-fn analyze(
+pub(crate) fn analyze(
     document: Document,
     config: &Config,
     templates: Option<&SiteTemplates>,
@@ -644,6 +648,7 @@ fn analyze(
             AnalyzedParagraph {
                 paragraph,
                 class,
+                key_hash: fingerprint.map_or_else(|| key_hash(key), |fp| fp.exact),
                 fingerprint,
                 set: start..sets.len(),
                 searched: None,

@@ -91,7 +91,18 @@ impl TemplateConfig {
         id.split(self.id_separator).next().unwrap_or(id).to_owned()
     }
 
-    fn is_template(&self, pages: u32, site_pages: u32) -> bool {
+    /// The thresholds: whether a paragraph on `pages` of its site's
+    /// `site_pages` pages is template (at least `min_pages` pages and at
+    /// least `min_share` of the site's).
+    ///
+    /// ```
+    /// use chaff::boilerplate::templates::TemplateConfig;
+    /// let config = TemplateConfig::default();
+    /// assert!(config.is_template(5, 20));
+    /// assert!(!config.is_template(5, 21)); // under a quarter
+    /// assert!(!config.is_template(4, 4));  // too few pages
+    /// ```
+    pub fn is_template(&self, pages: u32, site_pages: u32) -> bool {
         pages >= self.min_pages && f64::from(pages) >= self.min_share * f64::from(site_pages)
     }
 }

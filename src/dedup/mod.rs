@@ -108,6 +108,35 @@ impl DedupConfig {
             .map(|similarity| (distance, similarity))
     }
 
+    /// The candidate keys of a paragraph for finding near repeats by
+    /// grouping instead of through the index: any two paragraphs that
+    /// [`Self::near_repeat`] could accept share at least one key, and a
+    /// paragraph that takes no near search has none. Sorted, without
+    /// repeats. Today these are the block keys of the SimHash
+    /// ([`crate::index::block_keys`], 68 at the default `max_hamming` 11).
+    ///
+    /// ```
+    /// use chaff::dedup::DedupConfig;
+    /// use chaff::fingerprint::Fingerprint;
+    /// let config = DedupConfig::default();
+    /// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
+    /// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
+    /// let (ka, kb) = (config.candidate_keys(&a), config.candidate_keys(&b));
+    /// assert!(ka.iter().any(|k| kb.binary_search(k).is_ok()));
+    /// assert!(config.candidate_keys(&Fingerprint { shingles: 3, ..a }).is_empty());
+    /// ```
+    pub fn candidate_keys(&self, fingerprint: &Fingerprint) -> Vec<u64> {
+        if !self.takes_near(fingerprint.shingles) {
+            return Vec::new();
+        }
+        // `validate` holds max_hamming to what the index serves.
+        let mut keys =
+            crate::index::block_keys(fingerprint.simhash, self.max_hamming).unwrap_or_default();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// The shingle-set test that confirms a SimHash candidate: the Jaccard
     /// similarity, when it is at least `min_similarity`.
     fn confirms(&self, a: &[u32], b: &[u32]) -> Option<f64> {

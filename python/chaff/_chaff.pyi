@@ -1,0 +1,113 @@
+"""Type stubs of the native module chaff._chaff (PyO3). The public API is
+the `chaff` package; these are what it calls."""
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import pyarrow as pa
+
+__version__: str
+
+class ChaffError(Exception):
+    """An error of chaff; `path`, `line` (1-based) and `byte_offset` say
+    where, or are None when not known."""
+
+    path: Optional[str]
+    line: Optional[int]
+    byte_offset: Optional[int]
+
+class ConfigError(ChaffError):
+    """A configuration value out of range, or a configuration that does not parse."""
+
+class RecordError(ChaffError):
+    """A malformed input record: bad JSON, a WARC record that does not frame,
+    invalid UTF-8, a record without a string `text`. For records given from
+    Python, `path` is "<records>" and `line` the record's 1-based position."""
+
+class StateError(ChaffError):
+    """A saved dedup state, site-templates file or staging file that cannot be used."""
+
+class StageError(ChaffError):
+    """A distributed stage got rows it cannot have been meant to get."""
+
+class CleanResult:
+    """One cleaned document; each view is built when read."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def url(self) -> Optional[str]: ...
+    @property
+    def text(self) -> str:
+        """The kept paragraphs joined by newlines."""
+    @property
+    def paragraphs(self) -> List[str]:
+        """The kept paragraphs, in order."""
+    @property
+    def bytes_in(self) -> int:
+        """Bytes (UTF-8) of input text."""
+    @property
+    def decisions(self) -> List[Dict[str, Any]]:
+        """Every paragraph in input order: `index`, `line` (1-based),
+        `byte_offset`, `text`, `kept`, `reason` (`kept`, `boilerplate`,
+        `site_template`, `exact_duplicate`, `near_duplicate`) and its fields:
+        `rule`; `duplicate_of` {`id`, `paragraph`}, `hamming` (bits),
+        `similarity` (Jaccard, 0-1); `pages`, `site_pages`."""
+    @property
+    def report(self) -> List[Dict[str, Any]]:
+        """The report entries: `id`, `paragraph`, `line`, `byte_offset`,
+        `text`, `reason` and its fields."""
+    def to_json(self, paragraphs: bool = False) -> str:
+        """The clean JSONL line (with its newline) the chaff binary writes."""
+    def report_json(self) -> str:
+        """The report JSONL lines (each with its newline)."""
+
+class SiteTemplates:
+    """Paragraphs that recur on many pages of a site."""
+
+    def __len__(self) -> int: ...
+    def save(self, path: str) -> None: ...
+    @staticmethod
+    def load(path: str) -> "SiteTemplates": ...
+
+class Cleaner:
+    def __init__(self, config_json: str) -> None: ...
+    def clean_batch(self, records: Sequence[Any], first_index: int) -> List[CleanResult]: ...
+    def clean_batch_count(self, records: Sequence[Any], first_index: int) -> int: ...
+    @staticmethod
+    def learn_site_templates(config_json: str, records: Sequence[Any]) -> SiteTemplates: ...
+    def set_site_templates(self, templates: SiteTemplates) -> None: ...
+    def save_state(self, path: str) -> None: ...
+    def load_state(self, path: str) -> None: ...
+    def summary_json(self) -> str: ...
+    def run_record_json(self) -> str: ...
+
+class NearCandidates:
+    def __init__(self, config_json: str) -> None: ...
+    def push(self, rows: pa.RecordBatch) -> pa.RecordBatch: ...
+    def finish(self) -> pa.RecordBatch: ...
+
+class Resolver:
+    def __init__(self, config_json: str) -> None: ...
+    def push(self, rows: pa.RecordBatch) -> pa.RecordBatch: ...
+    def finish(self) -> pa.RecordBatch: ...
+
+def config_normalize(json: str) -> str: ...
+def read_documents(paths: Sequence[str], lossy: bool = False) -> List[Dict[str, str]]: ...
+def input_files(paths: Sequence[str]) -> List[str]: ...
+def map_file(
+    config_json: str, file: int, path: str, staging: str, lossy: bool = False, skip_bad_records: bool = False
+) -> Tuple[pa.RecordBatch, int]: ...
+def template_rows(config_json: str, rows: pa.RecordBatch) -> pa.RecordBatch: ...
+def keyed_nodes(config_json: str, rows: pa.RecordBatch) -> pa.RecordBatch: ...
+def verify(config_json: str, rows: pa.RecordBatch) -> pa.RecordBatch: ...
+def components(batches: Sequence[pa.RecordBatch]) -> pa.RecordBatch: ...
+def apply_file(
+    staging: str,
+    verdicts: Sequence[pa.RecordBatch],
+    templates: Sequence[pa.RecordBatch],
+    output: str,
+    report: Optional[str] = None,
+    paragraphs: bool = False,
+    drop_empty: bool = False,
+) -> str: ...
+def merge_summaries(summaries: Sequence[str]) -> str: ...

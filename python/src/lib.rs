@@ -1,0 +1,1515 @@
+//! `chaff._chaff`: the native half of the `chaff` Python package.
+//!
+//! The Python package (`python/chaff/`) is the public API; this module is
+//! what it calls: a [`chaff::Cleaner`] behind a lock, cleaned results as
+//! lazy objects, errors as exceptions with their path, line and byte
+//! offset, and the distributed stages of [`chaff::distributed`] over Arrow
+//! record batches (through arrow-rs's pyarrow bridge, the Arrow C data
+//! interface). The GIL is released while Rust works; rayon runs inside.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BinaryBuilder, BooleanBuilder, Float64Builder, Int8Builder, Int32Builder, Int64Builder,
+    StringBuilder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
+    UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+
+use chaff::boilerplate::templates::SiteTemplates;
+use chaff::distributed::{
+    self as stages, Decided, Edge, KeyedNode, NearCandidates, Position, ResolveRow, Resolver,
+    StagedFile, TemplateRow,
+};
+use chaff::fingerprint::Fingerprint;
+use chaff::io::{AtomicFile, RecordShape, Utf8Policy};
+use chaff::report::{CleanDocument, Summary};
+use chaff::{Config, Document, Error};
+
+create_exception!(
+    _chaff,
+    ChaffError,
+    PyException,
+    "An error of chaff: `path`, `line` and `byte_offset` say where (None when not known)."
+);
+create_exception!(
+    _chaff,
+    ConfigError,
+    ChaffError,
+    "A configuration value is out of range, or the configuration does not parse."
+);
+create_exception!(
+    _chaff,
+    RecordError,
+    ChaffError,
+    "A malformed input record: bad JSON, a WARC record that does not frame, invalid UTF-8, a record without text."
+);
+create_exception!(
+    _chaff,
+    StateError,
+    ChaffError,
+    "A saved dedup state, site-templates file or staging file that cannot be used."
+);
+create_exception!(
+    _chaff,
+    StageError,
+    ChaffError,
+    "A distributed stage got rows it cannot have been meant to get (out of order, naming a paragraph that is not there)."
+);
+
+/// The Python exception for a chaff error, with `path`, `line` and
+/// `byte_offset` attributes.
+fn py_error(error: Error) -> PyErr {
+    let (path, line, offset): (Option<String>, Option<u64>, Option<u64>) = match &error {
+        Error::InvalidUtf8 {
+            source_name,
+            line,
+            byte_offset,
+            ..
+        } => (
+            Some(source_name.display().to_string()),
+            Some(*line as u64),
+            Some(*byte_offset as u64),
+        ),
+        Error::BadRecord {
+            source_name,
+            line,
+            byte_offset,
+            ..
+        } => (
+            Some(source_name.display().to_string()),
+            Some(*line as u64),
+            Some(*byte_offset as u64),
+        ),
+        Error::Io { path, .. } | Error::Output { path, .. } => {
+            (Some(path.display().to_string()), None, None)
+        }
+        Error::State {
+            path, byte_offset, ..
+        }
+        | Error::Templates {
+            path, byte_offset, ..
+        } => (Some(path.display().to_string()), None, Some(*byte_offset)),
+        Error::Staging {
+            path,
+            line,
+            byte_offset,
+            ..
+        } => (
+            Some(path.display().to_string()),
+            Some(*line as u64),
+            Some(*byte_offset as u64),
+        ),
+        _ => (None, None, None),
+    };
+    let message = error.to_string();
+    let err = match error {
+        Error::Config(_) => ConfigError::new_err(message),
+        Error::InvalidUtf8 { .. } | Error::BadRecord { .. } => RecordError::new_err(message),
+        Error::State { .. } | Error::Templates { .. } | Error::Staging { .. } => {
+            StateError::new_err(message)
+        }
+        Error::Distributed(_) => StageError::new_err(message),
+        _ => ChaffError::new_err(message),
+    };
+    Python::attach(|py| {
+        let value = err.value(py);
+        let _ = value.setattr("path", path);
+        let _ = value.setattr("line", line);
+        let _ = value.setattr("byte_offset", offset);
+    });
+    err
+}
+
+fn arrow_error(error: ArrowError) -> PyErr {
+    StageError::new_err(format!("Arrow: {error}"))
+}
+
+fn stage_error(message: String) -> PyErr {
+    StageError::new_err(message)
+}
+
+/// Parses, validates and re-serializes a configuration given as JSON: the
+/// whole configuration, every default filled in.
+#[pyfunction]
+fn config_normalize(json: &str) -> PyResult<String> {
+    let config: Config = serde_json::from_str(json)
+        .map_err(|e| py_error(Error::Config(format!("configuration JSON: {e}"))))?;
+    config.validate().map_err(py_error)?;
+    serde_json::to_string(&config).map_err(|e| ConfigError::new_err(e.to_string()))
+}
+
+fn parse_config(json: &str) -> PyResult<Config> {
+    let config: Config = serde_json::from_str(json)
+        .map_err(|e| py_error(Error::Config(format!("configuration JSON: {e}"))))?;
+    config.validate().map_err(py_error)?;
+    Ok(config)
+}
+
+/// A `{"id", "text", "url"?}` mapping as a document; `index` (0-based)
+/// names it in errors as line `index + 1` of `<records>`.
+fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
+    let bad = |message: String| {
+        py_error(Error::BadRecord {
+            source_name: PathBuf::from("<records>"),
+            line: index + 1,
+            byte_offset: 0,
+            message,
+        })
+    };
+    let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match record.get_item(name) {
+            Ok(value) if value.is_none() => Ok(None),
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(record.py()) => Ok(None),
+            Err(e) if e.is_instance_of::<PyTypeError>(record.py()) => Err(bad(format!(
+                "a record is a mapping with \"id\", \"text\" and \"url\", not {}",
+                record
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))),
+            Err(e) => Err(e),
+        }
+    };
+    let text = match get("text")? {
+        Some(text) => text
+            .cast::<PyString>()
+            .map_err(|_| bad("\"text\" must be a string".into()))?
+            .to_cow()
+            .map_err(|e| bad(format!("\"text\" is not valid Unicode: {e}")))?
+            .into_owned(),
+        None => return Err(bad("a record needs \"text\"".into())),
+    };
+    let id_value = get("id")?;
+    let has_id = id_value.is_some() || record.contains("id").unwrap_or(false);
+    let has_url = record.contains("url").unwrap_or(false);
+    let id = match id_value {
+        None => format!("<records>:{}", index + 1),
+        Some(id) => {
+            if let Ok(id) = id.cast::<PyString>() {
+                id.to_cow()
+                    .map_err(|e| bad(format!("\"id\" is not valid Unicode: {e}")))?
+                    .into_owned()
+            } else if id.is_instance_of::<pyo3::types::PyInt>() {
+                id.str()?.to_string()
+            } else {
+                return Err(bad("\"id\" must be a string or an integer".into()));
+            }
+        }
+    };
+    let url = match get("url")? {
+        None => None,
+        Some(url) => Some(
+            url.cast::<PyString>()
+                .map_err(|_| bad("\"url\" must be a string or None".into()))?
+                .to_cow()
+                .map_err(|e| bad(format!("\"url\" is not valid Unicode: {e}")))?
+                .into_owned(),
+        ),
+    };
+    // The record's other fields are carried through to the output, as the
+    // chaff binary carries a JSONL record's.
+    let mut extra = serde_json::Map::new();
+    let own = 1 + usize::from(has_id) + usize::from(url.is_some() || has_url);
+    if let Ok(mapping) = record.cast::<pyo3::types::PyMapping>()
+        && mapping.len()? > own
+    {
+        for item in mapping.items()?.iter() {
+            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let Ok(key) = key.cast::<PyString>() else {
+                return Err(bad("field names must be strings".into()));
+            };
+            let key = key.to_cow()?.into_owned();
+            if matches!(key.as_str(), "id" | "text" | "url") {
+                continue;
+            }
+            extra.insert(
+                key.clone(),
+                json_value(&value).map_err(|message| bad(format!("field {key:?}: {message}")))?,
+            );
+        }
+    }
+    let mut document = Document::new(id, text);
+    document.url = url;
+    document.extra = extra;
+    Ok(document)
+}
+
+/// A Python value as JSON: None, bool, int, float, str, lists and tuples,
+/// mappings with string keys.
+fn json_value(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    if value.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = value.cast::<pyo3::types::PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<pyo3::types::PyInt>() {
+        if let Ok(i) = value.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = value.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err("an integer beyond 64 bits".into());
+    }
+    if let Ok(f) = value.cast::<pyo3::types::PyFloat>() {
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| "NaN or infinity is not JSON".into());
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|e| e.to_string());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        return list
+            .iter()
+            .map(|v| json_value(&v))
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
+        return tuple
+            .iter()
+            .map(|v| json_value(&v))
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in dict.iter() {
+            let k = k
+                .cast::<PyString>()
+                .map_err(|_| "mapping keys must be strings".to_string())?;
+            map.insert(
+                k.to_cow().map_err(|e| e.to_string())?.into_owned(),
+                json_value(&v)?,
+            );
+        }
+        return Ok(Value::Object(map));
+    }
+    Err(format!(
+        "a {} is not JSON",
+        value
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    ))
+}
+
+/// A JSON value as Python objects.
+fn to_python<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    use serde_json::Value;
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, to_python(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+fn json_of<T: serde::Serialize>(value: &T) -> PyResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| ChaffError::new_err(e.to_string()))
+}
+
+/// One cleaned document; its views are built when asked for.
+#[pyclass(frozen, module = "chaff._chaff", name = "CleanResult")]
+struct PyCleanResult {
+    document: CleanDocument,
+}
+
+#[pymethods]
+impl PyCleanResult {
+    /// The document's id.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.document.id
+    }
+
+    /// The document's URL, or None.
+    #[getter]
+    fn url(&self) -> Option<&str> {
+        self.document.url.as_deref()
+    }
+
+    /// The kept paragraphs joined by newlines.
+    #[getter]
+    fn text(&self) -> String {
+        self.document.clean_text()
+    }
+
+    /// The kept paragraphs, in order.
+    #[getter]
+    fn paragraphs(&self) -> Vec<&str> {
+        self.document.kept().collect()
+    }
+
+    /// Bytes of input text.
+    #[getter]
+    fn bytes_in(&self) -> usize {
+        self.document.bytes_in
+    }
+
+    /// Every paragraph and its decision, in input order: dicts with
+    /// `index`, `line`, `byte_offset`, `text`, `kept`, `reason` and the
+    /// reason's fields (`rule`; `duplicate_of` {`id`, `paragraph`},
+    /// `hamming`, `similarity`; `pages`, `site_pages`).
+    #[getter]
+    fn decisions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for (index, p) in self.document.paragraphs.iter().enumerate() {
+            let dict = to_python(py, &json_of(p)?)?.cast_into::<PyDict>()?;
+            dict.set_item("index", index)?;
+            dict.set_item("kept", p.verdict.is_output(&p.text))?;
+            list.append(dict)?;
+        }
+        Ok(list)
+    }
+
+    /// The report entries (dropped and trimmed paragraphs) as dicts, the
+    /// fields of the report JSONL.
+    #[getter]
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for entry in self.document.report_entries() {
+            list.append(to_python(py, &json_of(&entry)?)?)?;
+        }
+        Ok(list)
+    }
+
+    /// The clean JSONL line of this document (with its newline), as the
+    /// chaff binary writes it (`paragraphs`: its `--paragraphs`).
+    #[pyo3(signature = (paragraphs=false))]
+    fn to_json(&self, paragraphs: bool) -> PyResult<String> {
+        let mut out = Vec::new();
+        let shape = RecordShape {
+            paragraphs,
+            drop_empty: false,
+        };
+        chaff::io::write_clean_record(&mut out, &self.document, shape)
+            .map_err(|e| ChaffError::new_err(e.to_string()))?;
+        String::from_utf8(out).map_err(|e| ChaffError::new_err(e.to_string()))
+    }
+
+    /// The report JSONL lines of this document (each with its newline).
+    fn report_json(&self) -> PyResult<String> {
+        let mut out = Vec::new();
+        chaff::io::write_report_entries(&mut out, &self.document)
+            .map_err(|e| ChaffError::new_err(e.to_string()))?;
+        String::from_utf8(out).map_err(|e| ChaffError::new_err(e.to_string()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CleanResult(id={:?}, kept={}, paragraphs={})",
+            &*self.document.id,
+            self.document.kept().count(),
+            self.document.paragraphs.len()
+        )
+    }
+}
+
+/// Learned site templates.
+#[pyclass(frozen, module = "chaff._chaff", name = "SiteTemplates")]
+struct PySiteTemplates {
+    templates: Arc<SiteTemplates>,
+}
+
+#[pymethods]
+impl PySiteTemplates {
+    /// Template paragraphs over all sites.
+    fn __len__(&self) -> usize {
+        self.templates.len()
+    }
+
+    /// Saves as JSON (written under PATH.partial, renamed when complete).
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let templates = Arc::clone(&self.templates);
+        py.detach(move || chaff::pipeline::save_site_templates(&templates, &path))
+            .map_err(py_error)
+    }
+
+    /// Loads templates saved by `save` (or by the example binary's
+    /// `--save-templates`).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let templates = py
+            .detach(move || chaff::pipeline::load_site_templates(&path))
+            .map_err(py_error)?;
+        Ok(PySiteTemplates {
+            templates: Arc::new(templates),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SiteTemplates(paragraphs={})", self.templates.len())
+    }
+}
+
+/// A `chaff::Cleaner`: remembers what it kept across calls.
+#[pyclass(module = "chaff._chaff", name = "Cleaner")]
+struct PyCleaner {
+    config: Config,
+    cleaner: chaff::Cleaner,
+    templates: Option<Arc<SiteTemplates>>,
+}
+
+fn documents_of(records: &Bound<'_, PyAny>, first_index: usize) -> PyResult<Vec<Document>> {
+    let mut documents = Vec::new();
+    for (i, record) in records.try_iter()?.enumerate() {
+        documents.push(document_of(&record?, first_index + i)?);
+    }
+    Ok(documents)
+}
+
+#[pymethods]
+impl PyCleaner {
+    #[new]
+    fn new(config_json: &str) -> PyResult<Self> {
+        let config = parse_config(config_json)?;
+        Ok(PyCleaner {
+            cleaner: chaff::Cleaner::new(config.clone()).map_err(py_error)?,
+            config,
+            templates: None,
+        })
+    }
+
+    /// Cleans a list of records (`first_index` numbers them in errors):
+    /// the per-document stages in parallel, dedup in order, the GIL
+    /// released throughout.
+    fn clean_batch(
+        &mut self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        first_index: usize,
+    ) -> PyResult<Vec<PyCleanResult>> {
+        let documents = documents_of(records, first_index)?;
+        let cleaner = &mut self.cleaner;
+        let clean = py.detach(move || cleaner.clean_batch(documents));
+        Ok(clean
+            .into_iter()
+            .map(|document| PyCleanResult { document })
+            .collect())
+    }
+
+    /// Cleans a list of records and returns only the number of kept
+    /// paragraphs: the Rust side of the binding's overhead measurement.
+    fn clean_batch_count(
+        &mut self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        first_index: usize,
+    ) -> PyResult<usize> {
+        let documents = documents_of(records, first_index)?;
+        let cleaner = &mut self.cleaner;
+        Ok(py.detach(move || {
+            cleaner
+                .clean_batch(documents)
+                .iter()
+                .map(|d| d.kept().count())
+                .sum()
+        }))
+    }
+
+    /// Learns site templates from records (the first pass), without
+    /// cleaning them.
+    #[staticmethod]
+    fn learn_site_templates(
+        py: Python<'_>,
+        config_json: &str,
+        records: &Bound<'_, PyAny>,
+    ) -> PyResult<PySiteTemplates> {
+        let config = parse_config(config_json)?;
+        // The thresholds are over the whole corpus: every page is counted
+        // before any template is known.
+        let documents = documents_of(records, 0)?;
+        let templates = py
+            .detach(|| {
+                chaff::pipeline::learn_site_templates(
+                    documents.into_iter().map(Ok),
+                    &config,
+                    chaff::pipeline::DEFAULT_BATCH,
+                )
+            })
+            .map_err(py_error)?;
+        Ok(PySiteTemplates {
+            templates: Arc::new(templates),
+        })
+    }
+
+    /// Drops the paragraphs of `templates` from the pages of their sites
+    /// from now on.
+    fn set_site_templates(&mut self, templates: &PySiteTemplates) {
+        self.templates = Some(Arc::clone(&templates.templates));
+        self.cleaner
+            .set_site_templates(Arc::clone(&templates.templates));
+    }
+
+    /// Saves what this cleaner has seen (the dedup state).
+    fn save_state(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let cleaner = &self.cleaner;
+        py.detach(move || cleaner.save_state(&path))
+            .map_err(py_error)
+    }
+
+    /// Replaces what this cleaner remembers by a saved state; its summary
+    /// starts again from zero; site templates stay.
+    fn load_state(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let config = self.config.clone();
+        let mut cleaner = py
+            .detach(move || chaff::Cleaner::with_state(config, &path))
+            .map_err(py_error)?;
+        if let Some(templates) = &self.templates {
+            cleaner.set_site_templates(Arc::clone(templates));
+        }
+        self.cleaner = cleaner;
+        Ok(())
+    }
+
+    /// The counts so far, as JSON.
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.cleaner.summary())
+            .map_err(|e| ChaffError::new_err(e.to_string()))
+    }
+
+    /// The run record so far, as JSON.
+    fn run_record_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.cleaner.run_record())
+            .map_err(|e| ChaffError::new_err(e.to_string()))
+    }
+}
+
+/// Reads the documents of input files as the example binary does (JSONL,
+/// WARC/WET, `.txt`, directories; `.gz`/`.zst`), for tests and tools.
+#[pyfunction]
+#[pyo3(signature = (paths, lossy=false))]
+fn read_documents(py: Python<'_>, paths: Vec<PathBuf>, lossy: bool) -> PyResult<Vec<Py<PyDict>>> {
+    let policy = if lossy {
+        Utf8Policy::Lossy
+    } else {
+        Utf8Policy::Strict
+    };
+    let documents: Vec<Document> = py
+        .detach(|| chaff::io::documents(&paths, policy).collect::<Result<_, _>>())
+        .map_err(py_error)?;
+    documents
+        .into_iter()
+        .map(|d| {
+            let dict = PyDict::new(py);
+            dict.set_item("id", d.id)?;
+            dict.set_item("text", d.text)?;
+            if let Some(url) = d.url {
+                dict.set_item("url", url)?;
+            }
+            for (key, value) in &d.extra {
+                dict.set_item(key, to_python(py, value)?)?;
+            }
+            Ok(dict.unbind())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------
+// The distributed stages over Arrow record batches.
+// ---------------------------------------------------------------------
+
+fn column<'a>(batch: &'a RecordBatch, name: &str) -> PyResult<&'a ArrayRef> {
+    batch
+        .column_by_name(name)
+        .ok_or_else(|| stage_error(format!("the batch has no column {name:?}")))
+}
+
+fn no_nulls(array: &dyn Array, name: &str) -> PyResult<()> {
+    if array.null_count() > 0 {
+        return Err(stage_error(format!("column {name:?} has nulls")));
+    }
+    Ok(())
+}
+
+/// An integer column of any width, as i64 (u64 values bit-cast).
+fn ints(batch: &RecordBatch, name: &str) -> PyResult<Vec<i64>> {
+    let array = column(batch, name)?;
+    no_nulls(array.as_ref(), name)?;
+    Ok(match array.data_type() {
+        DataType::Int8 => array
+            .as_primitive::<Int8Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::Int16 => array
+            .as_primitive::<Int16Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::Int32 => array
+            .as_primitive::<Int32Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::Int64 => array.as_primitive::<Int64Type>().values().to_vec(),
+        DataType::UInt8 => array
+            .as_primitive::<UInt8Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::UInt16 => array
+            .as_primitive::<UInt16Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::UInt32 => array
+            .as_primitive::<UInt32Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::UInt64 => array
+            .as_primitive::<UInt64Type>()
+            .values()
+            .iter()
+            .map(|v| *v as i64)
+            .collect(),
+        DataType::Boolean => array
+            .as_boolean()
+            .iter()
+            .map(|v| v.unwrap_or(false) as i64)
+            .collect(),
+        other => {
+            return Err(stage_error(format!(
+                "column {name:?} is {other}, not an integer"
+            )));
+        }
+    })
+}
+
+fn u32s(batch: &RecordBatch, name: &str) -> PyResult<Vec<u32>> {
+    ints(batch, name)?
+        .into_iter()
+        .map(|v| {
+            u32::try_from(v).map_err(|_| stage_error(format!("column {name:?}: {v} is not a u32")))
+        })
+        .collect()
+}
+
+fn u64s(batch: &RecordBatch, name: &str) -> PyResult<Vec<u64>> {
+    Ok(ints(batch, name)?.into_iter().map(|v| v as u64).collect())
+}
+
+fn floats(batch: &RecordBatch, name: &str) -> PyResult<Vec<f64>> {
+    let array = column(batch, name)?;
+    no_nulls(array.as_ref(), name)?;
+    match array.data_type() {
+        DataType::Float64 => Ok(array.as_primitive::<Float64Type>().values().to_vec()),
+        other => Err(stage_error(format!(
+            "column {name:?} is {other}, not float64"
+        ))),
+    }
+}
+
+fn binaries<'a>(batch: &'a RecordBatch, name: &str) -> PyResult<Vec<&'a [u8]>> {
+    let array = column(batch, name)?;
+    no_nulls(array.as_ref(), name)?;
+    Ok(match array.data_type() {
+        DataType::Binary => array
+            .as_binary::<i32>()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        DataType::LargeBinary => array
+            .as_binary::<i64>()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        DataType::BinaryView => array
+            .as_binary_view()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        other => {
+            return Err(stage_error(format!(
+                "column {name:?} is {other}, not binary"
+            )));
+        }
+    })
+}
+
+fn strings<'a>(batch: &'a RecordBatch, name: &str) -> PyResult<Vec<&'a str>> {
+    let array = column(batch, name)?;
+    no_nulls(array.as_ref(), name)?;
+    Ok(match array.data_type() {
+        DataType::Utf8 => array
+            .as_string::<i32>()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        DataType::LargeUtf8 => array
+            .as_string::<i64>()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        DataType::Utf8View => array
+            .as_string_view()
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect(),
+        other => {
+            return Err(stage_error(format!(
+                "column {name:?} is {other}, not a string"
+            )));
+        }
+    })
+}
+
+fn set_bytes(set: &[u32]) -> Vec<u8> {
+    set.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn set_of(bytes: &[u8]) -> PyResult<Vec<u32>> {
+    if !bytes.len().is_multiple_of(4) {
+        return Err(stage_error(format!(
+            "a shingle set of {} bytes is not whole u32s",
+            bytes.len()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
+}
+
+fn batch(columns: Vec<(&str, ArrayRef)>) -> PyResult<RecordBatch> {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(name, array)| Field::new(*name, array.data_type().clone(), false))
+        .collect();
+    RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+    .map_err(arrow_error)
+}
+
+fn i64_array(values: impl IntoIterator<Item = i64>) -> ArrayRef {
+    let mut b = Int64Builder::new();
+    b.extend(values.into_iter().map(Some));
+    Arc::new(b.finish())
+}
+
+fn i32_array(values: impl IntoIterator<Item = i32>) -> ArrayRef {
+    let mut b = Int32Builder::new();
+    b.extend(values.into_iter().map(Some));
+    Arc::new(b.finish())
+}
+
+fn u32_as_i32(v: u32) -> i32 {
+    v as i32
+}
+
+fn from_py(batch: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
+    RecordBatch::from_pyarrow_bound(batch)
+}
+
+fn to_py<'py>(py: Python<'py>, batch: &RecordBatch) -> PyResult<Bound<'py, PyAny>> {
+    batch.to_pyarrow(py)
+}
+
+/// Stage 1, map: reads one input file, runs the per-document stages,
+/// writes its text to `staging` (atomically) and returns the rows that
+/// cross the wire as one batch with a `kind` column: 0 a document (`file`,
+/// `record`, `site`, `id`), 1 a page key (`site`, `key`), 2 a paragraph
+/// that dedup decides (`file`, `record`, `paragraph`, `site`, `key` = its
+/// exact key, `simhash`, `shingles`, `near`, `set`).
+#[pyfunction]
+#[pyo3(signature = (config_json, file, path, staging, lossy=false, skip_bad_records=false))]
+fn map_file<'py>(
+    py: Python<'py>,
+    config_json: &str,
+    file: u32,
+    path: PathBuf,
+    staging: PathBuf,
+    lossy: bool,
+    skip_bad_records: bool,
+) -> PyResult<(Bound<'py, PyAny>, u64)> {
+    let config = parse_config(config_json)?;
+    stages::check_config(&config).map_err(py_error)?;
+    let policy = if lossy {
+        Utf8Policy::Lossy
+    } else {
+        Utf8Policy::Strict
+    };
+    let (rows, skipped) = py.detach(|| -> Result<(RecordBatch, u64), PyErr> {
+        let mut skipped = 0u64;
+        let stream = chaff::io::documents(std::slice::from_ref(&path), policy);
+        let documents: Vec<Document> = if skip_bad_records {
+            chaff::io::skip_bad_records(stream, |_| skipped += 1).collect::<Result<_, _>>()
+        } else {
+            stream.collect::<Result<_, _>>()
+        }
+        .map_err(py_error)?;
+        let mapped = stages::map_file(file, documents, &config).map_err(py_error)?;
+        let mut out = AtomicFile::create(&staging).map_err(py_error)?;
+        {
+            let mut writer = std::io::BufWriter::new(&mut out);
+            mapped
+                .staged
+                .save_to(&mut writer, &staging)
+                .map_err(py_error)?;
+        }
+        out.commit().map_err(py_error)?;
+        let n = mapped.documents.len() + mapped.page_keys.len() + mapped.paragraphs.len();
+        let mut kind = Int8Builder::with_capacity(n);
+        let mut files = Int32Builder::with_capacity(n);
+        let mut record = Int32Builder::with_capacity(n);
+        let mut paragraph = Int32Builder::with_capacity(n);
+        let mut site = Int64Builder::with_capacity(n);
+        let mut key = Int64Builder::with_capacity(n);
+        let mut simhash = Int64Builder::with_capacity(n);
+        let mut shingles = Int32Builder::with_capacity(n);
+        let mut near = BooleanBuilder::with_capacity(n);
+        let mut set = BinaryBuilder::new();
+        let mut id = StringBuilder::new();
+        for d in &mapped.documents {
+            kind.append_value(0);
+            files.append_value(d.file as i32);
+            record.append_value(d.record as i32);
+            paragraph.append_value(0);
+            site.append_value(d.site as i64);
+            key.append_value(0);
+            simhash.append_value(0);
+            shingles.append_value(0);
+            near.append_value(false);
+            set.append_value([]);
+            id.append_value(&d.id);
+        }
+        for k in &mapped.page_keys {
+            kind.append_value(1);
+            files.append_value(file as i32);
+            record.append_value(0);
+            paragraph.append_value(0);
+            site.append_value(k.site as i64);
+            key.append_value(k.key as i64);
+            simhash.append_value(0);
+            shingles.append_value(0);
+            near.append_value(false);
+            set.append_value([]);
+            id.append_value("");
+        }
+        for p in &mapped.paragraphs {
+            kind.append_value(2);
+            files.append_value(p.at.file as i32);
+            record.append_value(p.at.record as i32);
+            paragraph.append_value(p.at.paragraph as i32);
+            site.append_value(p.site as i64);
+            key.append_value(p.fingerprint.exact as i64);
+            simhash.append_value(p.fingerprint.simhash as i64);
+            shingles.append_value(p.fingerprint.shingles as i32);
+            near.append_value(config.dedup.takes_near(p.fingerprint.shingles));
+            set.append_value(set_bytes(&p.set));
+            id.append_value("");
+        }
+        let rows = batch(vec![
+            ("kind", Arc::new(kind.finish())),
+            ("file", Arc::new(files.finish())),
+            ("record", Arc::new(record.finish())),
+            ("paragraph", Arc::new(paragraph.finish())),
+            ("site", Arc::new(site.finish())),
+            ("key", Arc::new(key.finish())),
+            ("simhash", Arc::new(simhash.finish())),
+            ("shingles", Arc::new(shingles.finish())),
+            ("near", Arc::new(near.finish())),
+            ("set", Arc::new(set.finish())),
+            ("id", Arc::new(id.finish())),
+        ])?;
+        Ok((rows, skipped))
+    })?;
+    Ok((to_py(py, &rows)?, skipped))
+}
+
+/// Stage 2, templates: rows `site`, `key`, `pages`, `site_pages` → the
+/// template rows among them, by the library's thresholds.
+#[pyfunction]
+fn template_rows<'py>(
+    py: Python<'py>,
+    config_json: &str,
+    rows: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let config = parse_config(config_json)?;
+    let rows = from_py(rows)?;
+    let (site, key, pages, site_pages) = (
+        u64s(&rows, "site")?,
+        u64s(&rows, "key")?,
+        u64s(&rows, "pages")?,
+        u64s(&rows, "site_pages")?,
+    );
+    let kept = stages::template_rows(
+        &config.templates,
+        (0..site.len()).map(|i| (site[i], key[i], pages[i], site_pages[i])),
+    );
+    template_batch(py, &kept)
+}
+
+fn template_batch<'py>(py: Python<'py>, rows: &[TemplateRow]) -> PyResult<Bound<'py, PyAny>> {
+    let out = batch(vec![
+        ("site", i64_array(rows.iter().map(|r| r.site as i64))),
+        ("key", i64_array(rows.iter().map(|r| r.key as i64))),
+        ("pages", i64_array(rows.iter().map(|r| r.pages as i64))),
+        (
+            "site_pages",
+            i64_array(rows.iter().map(|r| r.site_pages as i64)),
+        ),
+    ])?;
+    to_py(py, &out)
+}
+
+fn fingerprints(rows: &RecordBatch, prefix: &str) -> PyResult<Vec<Fingerprint>> {
+    let (exact, simhash, shingles) = (
+        u64s(rows, &format!("{prefix}exact"))?,
+        u64s(rows, &format!("{prefix}simhash"))?,
+        u32s(rows, &format!("{prefix}shingles"))?,
+    );
+    Ok((0..exact.len())
+        .map(|i| Fingerprint {
+            exact: exact[i],
+            simhash: simhash[i],
+            shingles: shingles[i],
+        })
+        .collect())
+}
+
+/// Stage 4's input: rows `exact`, `simhash`, `shingles` (one per node) →
+/// rows `key`, `exact`, `simhash`, `shingles`, one per candidate key.
+#[pyfunction]
+fn keyed_nodes<'py>(
+    py: Python<'py>,
+    config_json: &str,
+    rows: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let config = parse_config(config_json)?;
+    let nodes = fingerprints(&from_py(rows)?, "")?;
+    let keyed: Vec<KeyedNode> = py.detach(|| {
+        nodes
+            .iter()
+            .flat_map(|fp| stages::keyed_nodes(&config.dedup, fp))
+            .collect()
+    });
+    to_py(py, &keyed_batch(&keyed)?)
+}
+
+fn keyed_batch(keyed: &[KeyedNode]) -> PyResult<RecordBatch> {
+    batch(vec![
+        ("key", i64_array(keyed.iter().map(|k| k.key as i64))),
+        (
+            "exact",
+            i64_array(keyed.iter().map(|k| k.fingerprint.exact as i64)),
+        ),
+        (
+            "simhash",
+            i64_array(keyed.iter().map(|k| k.fingerprint.simhash as i64)),
+        ),
+        (
+            "shingles",
+            i32_array(keyed.iter().map(|k| k.fingerprint.shingles as i32)),
+        ),
+    ])
+}
+
+/// Stage 4: fed rows `key`, `exact`, `simhash`, `shingles` sorted by key,
+/// gives rows `a`, `b`, `distance` (see `chaff::distributed::NearCandidates`).
+#[pyclass(module = "chaff._chaff", name = "NearCandidates")]
+struct PyNearCandidates {
+    inner: Option<NearCandidates>,
+}
+
+fn candidate_batch<'py>(
+    py: Python<'py>,
+    found: &[stages::Candidate],
+) -> PyResult<Bound<'py, PyAny>> {
+    let out = batch(vec![
+        ("a", i64_array(found.iter().map(|c| c.a as i64))),
+        ("b", i64_array(found.iter().map(|c| c.b as i64))),
+        (
+            "distance",
+            i32_array(found.iter().map(|c| c.distance as i32)),
+        ),
+    ])?;
+    to_py(py, &out)
+}
+
+#[pymethods]
+impl PyNearCandidates {
+    #[new]
+    fn new(config_json: &str) -> PyResult<Self> {
+        Ok(PyNearCandidates {
+            inner: Some(NearCandidates::new(parse_config(config_json)?.dedup)),
+        })
+    }
+
+    fn push<'py>(
+        &mut self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rows = from_py(rows)?;
+        let (key, nodes) = (u64s(&rows, "key")?, fingerprints(&rows, "")?);
+        let keyed: Vec<KeyedNode> = key
+            .into_iter()
+            .zip(nodes)
+            .map(|(key, fingerprint)| KeyedNode { key, fingerprint })
+            .collect();
+        let inner = self
+            .inner
+            .as_mut()
+            .ok_or_else(|| stage_error("push after finish".into()))?;
+        let found = py.detach(|| -> Result<_, Error> {
+            inner.push(&keyed)?;
+            Ok(inner.take())
+        });
+        candidate_batch(py, &found.map_err(py_error)?)
+    }
+
+    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = self
+            .inner
+            .take()
+            .ok_or_else(|| stage_error("finish twice".into()))?;
+        let found = py.detach(|| inner.finish());
+        candidate_batch(py, &found)
+    }
+}
+
+/// Stage 5: rows `a_exact`, `a_simhash`, `a_shingles`, `a_set`, `b_…` →
+/// rows `a`, `b`, `distance`, `similarity` for the pairs the library's
+/// near rule accepts.
+#[pyfunction]
+fn verify<'py>(
+    py: Python<'py>,
+    config_json: &str,
+    rows: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let config = parse_config(config_json)?;
+    let rows = from_py(rows)?;
+    let (a, b) = (fingerprints(&rows, "a_")?, fingerprints(&rows, "b_")?);
+    let (a_sets, b_sets) = (binaries(&rows, "a_set")?, binaries(&rows, "b_set")?);
+    let mut pairs = Vec::with_capacity(a.len());
+    for i in 0..a.len() {
+        pairs.push((set_of(a_sets[i])?, set_of(b_sets[i])?));
+    }
+    let edges: Vec<Edge> = py.detach(|| {
+        (0..a.len())
+            .filter_map(|i| stages::verify(&config.dedup, &a[i], &pairs[i].0, &b[i], &pairs[i].1))
+            .collect()
+    });
+    let out = batch(vec![
+        ("a", i64_array(edges.iter().map(|e| e.a as i64))),
+        ("b", i64_array(edges.iter().map(|e| e.b as i64))),
+        (
+            "distance",
+            i32_array(edges.iter().map(|e| e.distance as i32)),
+        ),
+        ("similarity", {
+            let mut f = Float64Builder::new();
+            f.extend(edges.iter().map(|e| Some(e.similarity)));
+            Arc::new(f.finish()) as ArrayRef
+        }),
+    ])?;
+    to_py(py, &out)
+}
+
+/// Stage 6: every edge (rows `a`, `b`, all of them, in any number of
+/// batches) → rows `node`, `component`.
+#[pyfunction]
+fn components<'py>(
+    py: Python<'py>,
+    batches: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut pairs = Vec::new();
+    for rows in batches {
+        let rows = from_py(&rows)?;
+        let (a, b) = (u64s(&rows, "a")?, u64s(&rows, "b")?);
+        pairs.extend(a.into_iter().zip(b));
+    }
+    let found = py.detach(|| stages::components(pairs));
+    let out = batch(vec![
+        ("node", i64_array(found.iter().map(|(n, _)| *n as i64))),
+        ("component", i64_array(found.iter().map(|(_, c)| *c as i64))),
+    ])?;
+    to_py(py, &out)
+}
+
+/// Stage 7: fed rows `component`, `kind` (0 edge, 1 paragraph), `file`,
+/// `record`, `paragraph`, `exact`, `a`, `b`, `distance`, `similarity`,
+/// `near` sorted by (component, kind, file, record, paragraph), gives rows
+/// `file`, `record`, `paragraph`, `of_file`, `of_record`, `of_paragraph`,
+/// `exact`, `distance`, `similarity` for the paragraphs dropped as repeats.
+#[pyclass(module = "chaff._chaff", name = "Resolver")]
+struct PyResolver {
+    inner: Option<Resolver>,
+}
+
+fn duplicate_batch<'py>(
+    py: Python<'py>,
+    found: &[stages::DuplicateRow],
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut exact = BooleanBuilder::new();
+    exact.extend(found.iter().map(|d| Some(d.exact)));
+    let mut similarity = Float64Builder::new();
+    similarity.extend(found.iter().map(|d| Some(d.similarity)));
+    let out = batch(vec![
+        (
+            "file",
+            i32_array(found.iter().map(|d| u32_as_i32(d.at.file))),
+        ),
+        (
+            "record",
+            i32_array(found.iter().map(|d| u32_as_i32(d.at.record))),
+        ),
+        (
+            "paragraph",
+            i32_array(found.iter().map(|d| u32_as_i32(d.at.paragraph))),
+        ),
+        (
+            "of_file",
+            i32_array(found.iter().map(|d| u32_as_i32(d.of.file))),
+        ),
+        (
+            "of_record",
+            i32_array(found.iter().map(|d| u32_as_i32(d.of.record))),
+        ),
+        (
+            "of_paragraph",
+            i32_array(found.iter().map(|d| u32_as_i32(d.of.paragraph))),
+        ),
+        ("exact", Arc::new(exact.finish())),
+        (
+            "distance",
+            i32_array(found.iter().map(|d| d.distance as i32)),
+        ),
+        ("similarity", Arc::new(similarity.finish())),
+    ])?;
+    to_py(py, &out)
+}
+
+#[pymethods]
+impl PyResolver {
+    #[new]
+    fn new(config_json: &str) -> PyResult<Self> {
+        Ok(PyResolver {
+            inner: Some(Resolver::new(parse_config(config_json)?.dedup)),
+        })
+    }
+
+    fn push<'py>(
+        &mut self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rows = from_py(rows)?;
+        let component = u64s(&rows, "component")?;
+        let kind = ints(&rows, "kind")?;
+        let (file, record, paragraph) = (
+            u32s(&rows, "file")?,
+            u32s(&rows, "record")?,
+            u32s(&rows, "paragraph")?,
+        );
+        let exact = u64s(&rows, "exact")?;
+        let (a, b) = (u64s(&rows, "a")?, u64s(&rows, "b")?);
+        let distance = u32s(&rows, "distance")?;
+        let similarity = floats(&rows, "similarity")?;
+        let near = ints(&rows, "near")?;
+        let mut input = Vec::with_capacity(component.len());
+        for i in 0..component.len() {
+            input.push(match kind[i] {
+                0 => ResolveRow::Edge {
+                    component: component[i],
+                    edge: Edge {
+                        a: a[i],
+                        b: b[i],
+                        distance: distance[i],
+                        similarity: similarity[i],
+                    },
+                },
+                1 => ResolveRow::Paragraph {
+                    component: component[i],
+                    at: Position {
+                        file: file[i],
+                        record: record[i],
+                        paragraph: paragraph[i],
+                    },
+                    exact: exact[i],
+                    takes_near: near[i] != 0,
+                },
+                other => {
+                    return Err(stage_error(format!(
+                        "resolve: kind {other} is neither 0 nor 1"
+                    )));
+                }
+            });
+        }
+        let inner = self
+            .inner
+            .as_mut()
+            .ok_or_else(|| stage_error("push after finish".into()))?;
+        let found = py.detach(|| -> Result<_, Error> {
+            inner.push(&input)?;
+            Ok(inner.take())
+        });
+        duplicate_batch(py, &found.map_err(py_error)?)
+    }
+
+    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = self
+            .inner
+            .take()
+            .ok_or_else(|| stage_error("finish twice".into()))?;
+        let found = inner.finish().map_err(py_error)?;
+        duplicate_batch(py, &found)
+    }
+}
+
+/// Stage 8 for one file: reads its staging file, applies the verdicts
+/// (rows `file`, `record`, `paragraph`, `of_id`, `of_paragraph`, `exact`,
+/// `distance`, `similarity`, any number of batches) and the templates
+/// (rows `site`, `key`, `pages`, `site_pages`), writes the clean JSONL to
+/// `output` and the report JSONL to `report` (each under NAME.partial,
+/// renamed when complete), and returns the file's summary as JSON.
+#[pyfunction]
+#[pyo3(signature = (staging, verdicts, templates, output, report=None, paragraphs=false, drop_empty=false))]
+#[allow(clippy::too_many_arguments)]
+fn apply_file(
+    py: Python<'_>,
+    staging: PathBuf,
+    verdicts: Vec<Bound<'_, PyAny>>,
+    templates: Vec<Bound<'_, PyAny>>,
+    output: PathBuf,
+    report: Option<PathBuf>,
+    paragraphs: bool,
+    drop_empty: bool,
+) -> PyResult<String> {
+    let mut decided = Vec::new();
+    for rows in verdicts {
+        let rows = from_py(&rows)?;
+        let (file, record, paragraph) = (
+            u32s(&rows, "file")?,
+            u32s(&rows, "record")?,
+            u32s(&rows, "paragraph")?,
+        );
+        let of_id = strings(&rows, "of_id")?;
+        let of_paragraph = u32s(&rows, "of_paragraph")?;
+        let exact = ints(&rows, "exact")?;
+        let distance = u32s(&rows, "distance")?;
+        let similarity = floats(&rows, "similarity")?;
+        for i in 0..file.len() {
+            decided.push(Decided {
+                at: Position {
+                    file: file[i],
+                    record: record[i],
+                    paragraph: paragraph[i],
+                },
+                of_id: of_id[i].to_owned(),
+                of_paragraph: of_paragraph[i],
+                exact: exact[i] != 0,
+                distance: distance[i],
+                similarity: similarity[i],
+            });
+        }
+    }
+    let mut rows = Vec::new();
+    for batch in templates {
+        let batch = from_py(&batch)?;
+        let (site, key, pages, site_pages) = (
+            u64s(&batch, "site")?,
+            u64s(&batch, "key")?,
+            u32s(&batch, "pages")?,
+            u32s(&batch, "site_pages")?,
+        );
+        rows.extend((0..site.len()).map(|i| TemplateRow {
+            site: site[i],
+            key: key[i],
+            pages: pages[i],
+            site_pages: site_pages[i],
+        }));
+    }
+    py.detach(|| -> Result<String, Error> {
+        let table = stages::template_table(&rows);
+        let file = std::fs::File::open(&staging).map_err(|e| Error::io(&staging, e))?;
+        let staged = StagedFile::load_from(std::io::BufReader::new(file), &staging)?;
+        let documents = stages::apply(staged, decided, &table)?;
+        let shape = RecordShape {
+            paragraphs,
+            drop_empty,
+        };
+        write_jsonl(&output, &documents, |out, d| {
+            chaff::io::write_clean_record(out, d, shape).map(|_| ())
+        })?;
+        if let Some(report) = &report {
+            write_jsonl(report, &documents, |out, d| {
+                chaff::io::write_report_entries(out, d)
+            })?;
+        }
+        let mut summary = Summary::default();
+        documents.iter().for_each(|d| summary.add(d));
+        serde_json::to_string(&summary).map_err(|e| Error::output(&output, e.into()))
+    })
+    .map_err(py_error)
+}
+
+fn write_jsonl(
+    path: &Path,
+    documents: &[CleanDocument],
+    write: impl Fn(&mut std::io::BufWriter<&mut AtomicFile>, &CleanDocument) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut file = AtomicFile::create(path)?;
+    {
+        let mut out = std::io::BufWriter::new(&mut file);
+        for document in documents {
+            write(&mut out, document).map_err(|e| Error::output(path, e))?;
+        }
+        std::io::Write::flush(&mut out).map_err(|e| Error::output(path, e))?;
+    }
+    file.commit()
+}
+
+/// Adds up summaries given as JSON (one per file) into one, as JSON.
+#[pyfunction]
+fn merge_summaries(summaries: Vec<String>) -> PyResult<String> {
+    let mut total = Summary::default();
+    for json in summaries {
+        let s: Summary =
+            serde_json::from_str(&json).map_err(|e| ChaffError::new_err(e.to_string()))?;
+        total.documents += s.documents;
+        total.paragraphs_in += s.paragraphs_in;
+        total.paragraphs_out += s.paragraphs_out;
+        total.sentences_trimmed += s.sentences_trimmed;
+        total.bytes_in += s.bytes_in;
+        total.bytes_out += s.bytes_out;
+        total.replaced_invalid_utf8 += s.replaced_invalid_utf8;
+        for (reason, n) in s.dropped {
+            *total
+                .dropped
+                .entry(Cow::Owned(reason.into_owned()))
+                .or_default() += n;
+        }
+    }
+    serde_json::to_string(&total).map_err(|e| ChaffError::new_err(e.to_string()))
+}
+
+/// The input files of some paths in the order the chaff binary reads them
+/// (`chaff::io::input_files`: directories walked in name order, files
+/// whose names say no format chaff reads left out).
+#[pyfunction]
+fn input_files(paths: Vec<PathBuf>) -> PyResult<Vec<PathBuf>> {
+    Ok(chaff::io::input_files(paths).map_err(py_error)?.files)
+}
+
+/// The Rust library's own time on the documents of `paths` (read first,
+/// not timed): seconds for `Cleaner::clean_batch` in batches of `batch`
+/// and for `Cleaner::run` (which overlaps the per-document stages of one
+/// batch with dedup of the previous), and the documents. The baseline of
+/// the Python API's throughput (`python/bench/throughput.py`).
+#[pyfunction]
+fn library_seconds(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    batch: usize,
+) -> PyResult<(f64, f64, usize)> {
+    py.detach(|| -> Result<(f64, f64, usize), Error> {
+        let documents: Vec<Document> =
+            chaff::io::documents(&paths, Utf8Policy::Strict).collect::<Result<_, _>>()?;
+        let n = documents.len();
+        let mut cleaner = chaff::Cleaner::new(Config::default())?;
+        let started = std::time::Instant::now();
+        let mut kept = 0usize;
+        for chunk in documents.chunks(batch.max(1)) {
+            for document in cleaner.clean_batch(chunk.to_vec()) {
+                kept += document.clean_text().len();
+            }
+        }
+        let batches = started.elapsed().as_secs_f64();
+        let mut cleaner = chaff::Cleaner::new(Config::default())?;
+        let started = std::time::Instant::now();
+        let mut sink = chaff::sink::from_fn(|document: CleanDocument| {
+            kept += document.clean_text().len();
+            Ok(())
+        });
+        cleaner.run(documents.into_iter().map(Ok), batch.max(1), &mut sink)?;
+        let run = started.elapsed().as_secs_f64();
+        std::hint::black_box(kept);
+        Ok((batches, run, n))
+    })
+    .map_err(py_error)
+}
+
+/// The native module.
+#[pymodule]
+fn _chaff(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("ChaffError", py.get_type::<ChaffError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("RecordError", py.get_type::<RecordError>())?;
+    m.add("StateError", py.get_type::<StateError>())?;
+    m.add("StageError", py.get_type::<StageError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<PyCleaner>()?;
+    m.add_class::<PyCleanResult>()?;
+    m.add_class::<PySiteTemplates>()?;
+    m.add_class::<PyNearCandidates>()?;
+    m.add_class::<PyResolver>()?;
+    m.add_function(wrap_pyfunction!(config_normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(read_documents, m)?)?;
+    m.add_function(wrap_pyfunction!(map_file, m)?)?;
+    m.add_function(wrap_pyfunction!(template_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(keyed_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(components, m)?)?;
+    m.add_function(wrap_pyfunction!(apply_file, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_summaries, m)?)?;
+    m.add_function(wrap_pyfunction!(input_files, m)?)?;
+    m.add_function(wrap_pyfunction!(library_seconds, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,1074 @@
+//! The pipeline as engine-free stages, for running on a cluster (Spark,
+//! Ray, Slurm…) with output and report byte-identical to one [`Cleaner`]
+//! over the same input in the same order, for any partitioning.
+//!
+//! A [`Cleaner`] decides in input order: a paragraph is dropped only for an
+//! earlier *kept* one. Here that order is a global key, [`Position`]
+//! `(file, record, paragraph)`: the file's place in the sorted input list,
+//! the record's place in its file, the paragraph's place in its record. No
+//! stage depends on the order in which rows arrive.
+//!
+//! | stage | function | input → output |
+//! |---|---|---|
+//! | 1 map | [`map_file`] | one input file's documents → [`StagedFile`] (text, to staging), [`DocumentRow`]s, [`PageKey`]s, [`ParagraphRow`]s |
+//! | 2 templates | [`template_rows`] | page counts per `(site, key)` and per site → [`TemplateRow`]s |
+//! | 3 exact | (grouping) | paragraphs with the same exact key are one node of the dedup graph |
+//! | 4 near candidates | [`NearCandidates`] | [`KeyedNode`]s grouped by candidate key → [`Candidate`] pairs |
+//! | 5 verify | [`verify`] | a candidate pair and both shingle sets → an [`Edge`] or nothing |
+//! | 6 components | [`components`] | edges → the component of each node that has one |
+//! | 7 resolve | [`Resolver`] | per component, its edges and its paragraphs in [`Position`] order → [`DuplicateRow`]s |
+//! | 8 apply | [`apply`] | a [`StagedFile`], its duplicates, the templates → [`CleanDocument`]s in input order |
+//!
+//! The candidate keys and the pair test are the dedup module's own
+//! ([`DedupConfig::candidate_keys`], [`DedupConfig::near_repeat`]); the
+//! thresholds of site templates are [`TemplateConfig::is_template`]; the
+//! per-document stages are the pipeline's. Only fingerprints, keys and
+//! verdicts travel between stages (and shingle sets, once, to verify
+//! candidate pairs); the text goes to staging once and is read back by
+//! [`apply`].
+//!
+//! # Why resolving per component is exact
+//!
+//! Call two paragraph *nodes* (distinct exact keys) linked when the near
+//! rule accepts them. Whether a paragraph is kept depends only on which
+//! paragraphs of its own node and of linked nodes were kept before it, so
+//! the connected components of the links can be decided independently, each
+//! walked in [`Position`] order exactly as [`Cleaner`] walks the input:
+//! an exact repeat of a kept paragraph first; otherwise, among the kept
+//! paragraphs of linked nodes (and of its own node, when exact repeats are
+//! off), the one with the smallest Hamming distance, the earliest among
+//! equals, which is the first candidate the [`Deduplicator`] confirms. A
+//! paragraph whose only earlier match was itself dropped is kept, as in
+//! the library.
+//!
+//! Not supported here (refused by [`check_config`]): sentence trimming,
+//! whose decision for a sentence depends on every earlier kept sentence of
+//! every paragraph, and a dedup state loaded from an earlier run.
+//!
+//! [`Cleaner`]: crate::Cleaner
+//! [`Deduplicator`]: crate::dedup::Deduplicator
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::boilerplate::Class;
+use crate::boilerplate::templates::TemplateConfig;
+use crate::config::Config;
+use crate::dedup::DedupConfig;
+use crate::document::Document;
+use crate::error::Error;
+use crate::fingerprint::Fingerprint;
+use crate::normalize::key_hash;
+use crate::pipeline::analyze_batch;
+use crate::report::{CleanDocument, Origin, ParagraphDecision, Verdict};
+
+/// Where a paragraph stands in the whole input: the global order key.
+/// Ordered as the [`Cleaner`](crate::Cleaner) reads: by file, then record,
+/// then paragraph.
+///
+/// ```
+/// use chaff::distributed::Position;
+/// let a = Position { file: 0, record: 9, paragraph: 3 };
+/// let b = Position { file: 1, record: 0, paragraph: 0 };
+/// assert!(a < b);
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct Position {
+    /// The file's place in the sorted list of inputs.
+    pub file: u32,
+    /// The record's place in its file (among the records read, after any
+    /// skipped as malformed).
+    pub record: u32,
+    /// The paragraph's place in its record.
+    pub paragraph: u32,
+}
+
+/// Checks that `config` can run distributed: sentence trimming cannot
+/// (whether a sentence is trimmed depends on every sentence kept before it
+/// in any paragraph, a chain no grouping cuts), so it is refused rather
+/// than decided differently.
+///
+/// ```
+/// let mut config = chaff::Config::default();
+/// assert!(chaff::distributed::check_config(&config).is_ok());
+/// config.dedup.trim_repeated_sentences = true;
+/// assert!(chaff::distributed::check_config(&config).unwrap_err().to_string().contains("trim_repeated_sentences"));
+/// ```
+pub fn check_config(config: &Config) -> Result<(), Error> {
+    config.validate()?;
+    if config.dedup.trim_repeated_sentences {
+        return Err(Error::Config(
+            "dedup.trim_repeated_sentences is not supported by the distributed stages: \
+             clean with one Cleaner to trim sentences"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// One paragraph as staged by [`map_file`] and read back by [`apply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedParagraph {
+    /// 1-based line.
+    pub line: usize,
+    /// Byte offset in the document.
+    pub byte_offset: usize,
+    /// The paragraph's text.
+    pub text: String,
+    /// The boilerplate rule that drops it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The hash of its comparison key ([`key_hash`]).
+    pub key: u64,
+    /// Whether dedup decides it (no rule dropped it and dedup is on).
+    pub dedup: bool,
+}
+
+/// One document as staged by [`map_file`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedDocument {
+    /// The document's id.
+    pub id: String,
+    /// Its URL, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Invalid UTF-8 sequences replaced while reading it.
+    pub replaced_invalid_utf8: usize,
+    /// Bytes of input text.
+    pub bytes_in: usize,
+    /// The hash of its site (see [`site_hash`]).
+    pub site: u64,
+    /// The input record's other fields, carried through to the output.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Its paragraphs, in order.
+    pub paragraphs: Vec<StagedParagraph>,
+}
+
+/// The text of one input file, written once by the map stage and read
+/// once by the apply stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedFile {
+    /// The file's place in the input list.
+    pub file: u32,
+    /// Its documents, in order.
+    pub documents: Vec<StagedDocument>,
+}
+
+const STAGING_FORMAT: &str = "chaff-staging";
+const STAGING_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct StagingHeader {
+    format: String,
+    version: u32,
+    file: u32,
+    documents: usize,
+}
+
+impl StagedFile {
+    /// Writes the staged file as JSON lines: a header, then one document a
+    /// line. `path` names the destination in errors.
+    ///
+    /// ```
+    /// use chaff::distributed::{map_file, StagedFile};
+    /// let mapped = map_file(0, vec![chaff::Document::new("a", "分享到:\n正文。")], &chaff::Config::default())?;
+    /// let mut bytes = Vec::new();
+    /// mapped.staged.save_to(&mut bytes, "s".as_ref())?;
+    /// assert_eq!(StagedFile::load_from(&bytes[..], "s".as_ref())?, mapped.staged);
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn save_to(&self, mut out: impl Write, path: &Path) -> Result<(), Error> {
+        let header = StagingHeader {
+            format: STAGING_FORMAT.into(),
+            version: STAGING_VERSION,
+            file: self.file,
+            documents: self.documents.len(),
+        };
+        let mut write = |value: &dyn erased::Json| -> std::io::Result<()> {
+            value.write_json(&mut out)?;
+            out.write_all(b"\n")
+        };
+        write(&header).map_err(|e| Error::output(path, e))?;
+        for document in &self.documents {
+            write(document).map_err(|e| Error::output(path, e))?;
+        }
+        out.flush().map_err(|e| Error::output(path, e))
+    }
+
+    /// Reads a staged file written by [`Self::save_to`]; a wrong header, a
+    /// bad line or a missing document is an [`Error::Staging`] naming the
+    /// line and byte offset.
+    pub fn load_from(input: impl BufRead, path: &Path) -> Result<StagedFile, Error> {
+        let bad = |line: usize, byte_offset: usize, message: String| Error::Staging {
+            path: path.to_path_buf(),
+            line,
+            byte_offset,
+            message,
+        };
+        let mut header: Option<StagingHeader> = None;
+        let mut documents = Vec::new();
+        let mut offset = 0;
+        for (index, line) in input.split(b'\n').enumerate() {
+            let line = line.map_err(|e| Error::io(path, e))?;
+            let at = offset;
+            offset += line.len() + 1;
+            match &header {
+                None => {
+                    let read: StagingHeader = serde_json::from_slice(&line)
+                        .map_err(|e| bad(1, 0, format!("not a staging file: {e}")))?;
+                    if read.format != STAGING_FORMAT || read.version != STAGING_VERSION {
+                        return Err(bad(
+                            1,
+                            0,
+                            format!(
+                                "format {} version {}; this build reads {STAGING_FORMAT} version {STAGING_VERSION}",
+                                read.format, read.version
+                            ),
+                        ));
+                    }
+                    documents.reserve(read.documents.min(1 << 20));
+                    header = Some(read);
+                }
+                Some(_) => documents.push(
+                    serde_json::from_slice(&line)
+                        .map_err(|e| bad(index + 1, at, format!("not a staged document: {e}")))?,
+                ),
+            }
+        }
+        let header = header.ok_or_else(|| bad(1, 0, "empty staging file".into()))?;
+        if documents.len() != header.documents {
+            return Err(bad(
+                documents.len() + 2,
+                offset,
+                format!(
+                    "{} documents staged, {} read: the file is cut off",
+                    header.documents,
+                    documents.len()
+                ),
+            ));
+        }
+        Ok(StagedFile {
+            file: header.file,
+            documents,
+        })
+    }
+}
+
+/// Serializing two types through one closure.
+mod erased {
+    pub trait Json {
+        fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+            serde_json::to_writer(out, self).map_err(std::io::Error::from)
+        }
+    }
+}
+
+/// One document on the wire: where it is, its site, its id (what a
+/// duplicate's report names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRow {
+    /// The file's place in the input list.
+    pub file: u32,
+    /// The record's place in the file.
+    pub record: u32,
+    /// Its site's hash ([`site_hash`]).
+    pub site: u64,
+    /// The document's id.
+    pub id: String,
+}
+
+/// One `(page, paragraph key)` pair for counting site templates: a page's
+/// distinct key hashes, each once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PageKey {
+    /// The page's site ([`site_hash`]).
+    pub site: u64,
+    /// A paragraph's key hash.
+    pub key: u64,
+}
+
+/// One paragraph that dedup decides, on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParagraphRow {
+    /// Its place in the input.
+    pub at: Position,
+    /// Its page's site ([`site_hash`]), to leave out site templates.
+    pub site: u64,
+    /// Exact key hash, SimHash and shingle count.
+    pub fingerprint: Fingerprint,
+    /// Its shingle set, when it takes near search (empty otherwise).
+    pub set: Vec<u32>,
+}
+
+/// What the map stage makes of one input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapped {
+    /// The text, for staging.
+    pub staged: StagedFile,
+    /// One row per document.
+    pub documents: Vec<DocumentRow>,
+    /// For site templates: each page's distinct paragraph keys.
+    pub page_keys: Vec<PageKey>,
+    /// One row per paragraph that dedup decides.
+    pub paragraphs: Vec<ParagraphRow>,
+}
+
+/// The hash that stands for a site (see
+/// [`TemplateConfig::site_of`]) on the wire: the [`key_hash`] of its name.
+///
+/// ```
+/// use chaff::distributed::site_hash;
+/// use chaff::boilerplate::templates::TemplateConfig;
+/// let config = TemplateConfig::default();
+/// assert_eq!(site_hash(&config, "a/1", Some("https://WWW.example.cn/x")), site_hash(&config, "b", Some("https://www.example.cn/y")));
+/// ```
+pub fn site_hash(config: &TemplateConfig, id: &str, url: Option<&str>) -> u64 {
+    key_hash(&config.site_of(id, url))
+}
+
+/// Stage 1, map: the per-document stages (split, normalize, boilerplate
+/// rules, fingerprint; in parallel on the current rayon pool) over the
+/// documents of one input file, `file` being its place in the sorted input
+/// list. Site templates are not applied here: they are learned from the
+/// [`PageKey`]s of all files (stage 2) and left out before dedup.
+///
+/// ```
+/// use chaff::distributed::map_file;
+/// use chaff::Document;
+/// let mapped = map_file(3, vec![Document::new("a", "分享到:\n市政府召开常务会议，研究部署今年的重点工作，会议由市长主持。")], &chaff::Config::default())?;
+/// assert_eq!(mapped.staged.documents[0].paragraphs[0].rule.as_deref(), Some("share_widget"));
+/// assert_eq!(mapped.paragraphs.len(), 1);
+/// assert_eq!(mapped.paragraphs[0].at.file, 3);
+/// assert_eq!(mapped.paragraphs[0].at.paragraph, 1);
+/// # Ok::<(), chaff::Error>(())
+/// ```
+pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<Mapped, Error> {
+    check_config(config)?;
+    let sites: Vec<u64> = documents
+        .iter()
+        .map(|d| site_hash(&config.templates, &d.id, d.url.as_deref()))
+        .collect();
+    let analyzed = analyze_batch(config, None, documents);
+    let mut mapped = Mapped {
+        staged: StagedFile {
+            file,
+            documents: Vec::with_capacity(analyzed.len()),
+        },
+        documents: Vec::with_capacity(analyzed.len()),
+        page_keys: Vec::new(),
+        paragraphs: Vec::new(),
+    };
+    for (record, (analyzed, site)) in analyzed.into_iter().zip(sites).enumerate() {
+        let record = u32::try_from(record)
+            .map_err(|_| Error::Distributed(format!("input file {file} has over 2³² records")))?;
+        mapped.documents.push(DocumentRow {
+            file,
+            record,
+            site,
+            id: analyzed.id.to_string(),
+        });
+        let mut keys: Vec<u64> = analyzed.paragraphs.iter().map(|p| p.key_hash).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        mapped
+            .page_keys
+            .extend(keys.into_iter().map(|key| PageKey { site, key }));
+        let mut staged = Vec::with_capacity(analyzed.paragraphs.len());
+        for (index, paragraph) in analyzed.paragraphs.into_iter().enumerate() {
+            let rule = match paragraph.class {
+                Some(Class::Rule(rule)) => Some(rule.to_owned()),
+                // Templates are not known yet in this stage.
+                Some(Class::SiteTemplate { .. }) | None => None,
+            };
+            if let Some(fingerprint) = paragraph.fingerprint {
+                mapped.paragraphs.push(ParagraphRow {
+                    at: Position {
+                        file,
+                        record,
+                        paragraph: index as u32,
+                    },
+                    site,
+                    fingerprint,
+                    set: analyzed
+                        .sets
+                        .get(paragraph.set.clone())
+                        .unwrap_or_default()
+                        .to_vec(),
+                });
+            }
+            staged.push(StagedParagraph {
+                line: paragraph.paragraph.line,
+                byte_offset: paragraph.paragraph.byte_offset,
+                text: paragraph.paragraph.text,
+                dedup: paragraph.fingerprint.is_some(),
+                rule,
+                key: paragraph.key_hash,
+            });
+        }
+        mapped.staged.documents.push(StagedDocument {
+            id: analyzed.id.to_string(),
+            url: analyzed.url,
+            replaced_invalid_utf8: analyzed.replaced_invalid_utf8,
+            bytes_in: analyzed.bytes_in,
+            site,
+            extra: analyzed.extra,
+            paragraphs: staged,
+        });
+    }
+    Ok(mapped)
+}
+
+/// A paragraph that is template on its site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateRow {
+    /// The site ([`site_hash`]).
+    pub site: u64,
+    /// The paragraph's key hash.
+    pub key: u64,
+    /// Pages of the site it occurs on.
+    pub pages: u32,
+    /// Pages of the site.
+    pub site_pages: u32,
+}
+
+/// Stage 2, templates: from the number of pages each `(site, key)` occurs
+/// on (a count of [`PageKey`]s) and each site's pages (a count of
+/// [`DocumentRow`]s), the template paragraphs, by the library's thresholds
+/// ([`TemplateConfig::is_template`]). Counts over `u32::MAX` saturate, as
+/// in [`TemplateCounter`](crate::boilerplate::templates::TemplateCounter).
+///
+/// ```
+/// use chaff::distributed::template_rows;
+/// let config = chaff::boilerplate::templates::TemplateConfig::default();
+/// let rows = template_rows(&config, [(7, 0xF00D, 6, 6), (7, 0xBEEF, 1, 6)]);
+/// assert_eq!(rows.len(), 1);
+/// assert_eq!(rows[0].key, 0xF00D);
+/// ```
+pub fn template_rows(
+    config: &TemplateConfig,
+    counts: impl IntoIterator<Item = (u64, u64, u64, u64)>,
+) -> Vec<TemplateRow> {
+    let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    counts
+        .into_iter()
+        .map(|(site, key, pages, site_pages)| TemplateRow {
+            site,
+            key,
+            pages: clamp(pages),
+            site_pages: clamp(site_pages),
+        })
+        .filter(|row| config.is_template(row.pages, row.site_pages))
+        .collect()
+}
+
+/// Stage 2 in one process: counts the [`PageKey`]s and the documents of
+/// each site and keeps the templates ([`template_rows`]).
+pub fn count_templates<'a>(
+    config: &TemplateConfig,
+    page_keys: impl IntoIterator<Item = &'a PageKey>,
+    documents: impl IntoIterator<Item = &'a DocumentRow>,
+) -> Vec<TemplateRow> {
+    let mut site_pages: HashMap<u64, u64> = HashMap::new();
+    for document in documents {
+        *site_pages.entry(document.site).or_default() += 1;
+    }
+    let mut pages: HashMap<PageKey, u64> = HashMap::new();
+    for key in page_keys {
+        *pages.entry(*key).or_default() += 1;
+    }
+    let mut rows = template_rows(
+        config,
+        pages.into_iter().map(|(k, n)| {
+            let site = site_pages.get(&k.site).copied().unwrap_or(0);
+            (k.site, k.key, n, site)
+        }),
+    );
+    rows.sort_unstable_by_key(|r| (r.site, r.key));
+    rows
+}
+
+/// Templates by `(site, key)`, for leaving them out of dedup and for
+/// [`apply`].
+pub type TemplateTable = HashMap<(u64, u64), (u32, u32)>;
+
+/// The [`TemplateTable`] of some [`TemplateRow`]s.
+pub fn template_table<'a>(rows: impl IntoIterator<Item = &'a TemplateRow>) -> TemplateTable {
+    rows.into_iter()
+        .map(|r| ((r.site, r.key), (r.pages, r.site_pages)))
+        .collect()
+}
+
+/// A node of the dedup graph under one candidate key: what stage 4 groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyedNode {
+    /// The candidate key ([`DedupConfig::candidate_keys`]).
+    pub key: u64,
+    /// The node's fingerprint (its exact key names it).
+    pub fingerprint: Fingerprint,
+}
+
+/// The candidate keys of every node, as [`KeyedNode`] rows (stage 4's
+/// input): one row per key of each fingerprint that takes near search.
+///
+/// ```
+/// use chaff::distributed::keyed_nodes;
+/// use chaff::fingerprint::Fingerprint;
+/// let config = chaff::dedup::DedupConfig::default();
+/// let rows = keyed_nodes(&config, &Fingerprint { exact: 1, simhash: 42, shingles: 30 });
+/// assert_eq!(rows.len(), 68);
+/// ```
+pub fn keyed_nodes(config: &DedupConfig, fingerprint: &Fingerprint) -> Vec<KeyedNode> {
+    config
+        .candidate_keys(fingerprint)
+        .into_iter()
+        .map(|key| KeyedNode {
+            key,
+            fingerprint: *fingerprint,
+        })
+        .collect()
+}
+
+/// Two nodes whose SimHashes are within the distance: `a` has the smaller
+/// exact key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The node with the smaller exact key.
+    pub a: u64,
+    /// The other.
+    pub b: u64,
+    /// Hamming distance of their SimHashes.
+    pub distance: u32,
+}
+
+/// Stage 4, near candidates: fed [`KeyedNode`] rows sorted (or at least
+/// grouped) by key, finds in each group the pairs of distinct nodes within
+/// `max_hamming` bits. A pair that shares several keys is given once,
+/// under the smallest key they share, so no later step has to remove
+/// repeats. Rows may come in any number of pushes; a group may straddle
+/// two.
+///
+/// ```
+/// use chaff::distributed::{keyed_nodes, NearCandidates};
+/// use chaff::fingerprint::Fingerprint;
+/// let config = chaff::dedup::DedupConfig::default();
+/// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
+/// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
+/// let mut rows: Vec<_> = [a, b].iter().flat_map(|f| keyed_nodes(&config, f)).collect();
+/// rows.sort_by_key(|r| r.key);
+/// let mut near = NearCandidates::new(config);
+/// near.push(&rows)?;
+/// let found = near.finish();
+/// assert_eq!(found.len(), 1);
+/// assert_eq!((found[0].a, found[0].b, found[0].distance), (1, 2, 2));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct NearCandidates {
+    config: DedupConfig,
+    key: Option<u64>,
+    group: Vec<Fingerprint>,
+    found: Vec<Candidate>,
+    /// Keys whose groups are done, to catch input that is not grouped.
+    done: HashSet<u64>,
+}
+
+impl NearCandidates {
+    /// A finder that has seen nothing.
+    pub fn new(config: DedupConfig) -> Self {
+        NearCandidates {
+            config,
+            key: None,
+            group: Vec::new(),
+            found: Vec::new(),
+            done: Default::default(),
+        }
+    }
+
+    /// Takes more rows; fails ([`Error::Distributed`]) when a key's group
+    /// comes back after another key's (the rows were not grouped by key).
+    pub fn push(&mut self, rows: &[KeyedNode]) -> Result<(), Error> {
+        for row in rows {
+            if self.key != Some(row.key) {
+                self.close_group();
+                if !self.done.insert(row.key) {
+                    return Err(Error::Distributed(format!(
+                        "near candidates: the rows of key {:#x} are not together (sort each partition by key)",
+                        row.key
+                    )));
+                }
+                self.key = Some(row.key);
+            }
+            self.group.push(row.fingerprint);
+        }
+        Ok(())
+    }
+
+    /// The candidate pairs found since the last call.
+    pub fn take(&mut self) -> Vec<Candidate> {
+        std::mem::take(&mut self.found)
+    }
+
+    /// Ends the input: the candidate pairs not yet taken.
+    pub fn finish(mut self) -> Vec<Candidate> {
+        self.close_group();
+        self.found
+    }
+
+    fn close_group(&mut self) {
+        let Some(key) = self.key.take() else { return };
+        let mut group = std::mem::take(&mut self.group);
+        group.sort_unstable_by_key(|f| f.exact);
+        group.dedup_by_key(|f| f.exact);
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                let distance = (a.simhash ^ b.simhash).count_ones();
+                if distance > self.config.max_hamming || !self.first_shared_key(a, b, key) {
+                    continue;
+                }
+                self.found.push(Candidate {
+                    a: a.exact,
+                    b: b.exact,
+                    distance,
+                });
+            }
+        }
+        self.group = group;
+        self.group.clear();
+    }
+
+    /// Whether `key` is the smallest key `a` and `b` share.
+    fn first_shared_key(&self, a: &Fingerprint, b: &Fingerprint, key: u64) -> bool {
+        let (ka, kb) = (self.config.candidate_keys(a), self.config.candidate_keys(b));
+        let (mut i, mut j) = (0, 0);
+        while i < ka.len() && j < kb.len() {
+            match ka[i].cmp(&kb[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => return ka[i] == key,
+            }
+        }
+        false
+    }
+}
+
+/// A link of the dedup graph: two nodes the near rule accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    /// The node with the smaller exact key.
+    pub a: u64,
+    /// The other.
+    pub b: u64,
+    /// Hamming distance of their SimHashes.
+    pub distance: u32,
+    /// Jaccard similarity of their shingle sets.
+    pub similarity: f64,
+}
+
+/// Stage 5, verify: the library's own near rule
+/// ([`DedupConfig::near_repeat`]) on a candidate pair, with both shingle
+/// sets. The edge when it holds.
+///
+/// ```
+/// use chaff::distributed::verify;
+/// use chaff::fingerprint::Fingerprint;
+/// let config = chaff::dedup::DedupConfig { min_similarity: 0.5, ..Default::default() };
+/// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
+/// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
+/// let edge = verify(&config, &b, &[1, 2, 3, 4], &a, &[1, 2, 3, 5]).unwrap();
+/// assert_eq!((edge.a, edge.b, edge.distance, edge.similarity), (1, 2, 2, 0.6));
+/// let strict = chaff::dedup::DedupConfig { min_similarity: 0.7, ..config };
+/// assert!(verify(&strict, &a, &[1, 2, 3, 4], &b, &[1, 2, 3, 5]).is_none());
+/// ```
+pub fn verify(
+    config: &DedupConfig,
+    a: &Fingerprint,
+    a_set: &[u32],
+    b: &Fingerprint,
+    b_set: &[u32],
+) -> Option<Edge> {
+    if a.exact == b.exact {
+        return None;
+    }
+    let (distance, similarity) = config.near_repeat(a, a_set, b, b_set)?;
+    Some(Edge {
+        a: a.exact.min(b.exact),
+        b: a.exact.max(b.exact),
+        distance,
+        similarity,
+    })
+}
+
+/// Stage 6, components: the connected component of every node that has an
+/// edge, named by its smallest exact key, as `(node, component)` sorted by
+/// node. A node without edges is its own component (name it by its own
+/// key). Union–find with path halving, in memory: one entry per node that
+/// has an edge.
+///
+/// ```
+/// use chaff::distributed::components;
+/// assert_eq!(components([(5, 9), (9, 2), (7, 8)]), [(2, 2), (5, 2), (7, 7), (8, 7), (9, 2)]);
+/// ```
+pub fn components(edges: impl IntoIterator<Item = (u64, u64)>) -> Vec<(u64, u64)> {
+    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut nodes: Vec<u64> = Vec::new();
+    let mut parent: Vec<usize> = Vec::new();
+    let mut id = |node: u64, nodes: &mut Vec<u64>, parent: &mut Vec<usize>| {
+        *index.entry(node).or_insert_with(|| {
+            nodes.push(node);
+            parent.push(parent.len());
+            parent.len() - 1
+        })
+    };
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (a, b) in edges {
+        let (a, b) = (
+            id(a, &mut nodes, &mut parent),
+            id(b, &mut nodes, &mut parent),
+        );
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            // The root keeps the smaller key, so it names the component.
+            if nodes[ra] < nodes[rb] {
+                parent[rb] = ra;
+            } else {
+                parent[ra] = rb;
+            }
+        }
+    }
+    let mut out: Vec<(u64, u64)> = (0..nodes.len())
+        .map(|i| {
+            let r = root(&mut parent, i);
+            (nodes[i], nodes[r])
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// What stage 7 reads, per component: first its edges, then its
+/// paragraphs in [`Position`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum ResolveRow {
+    /// A link between two nodes of the component.
+    Edge {
+        /// The component.
+        component: u64,
+        /// The link.
+        edge: Edge,
+    },
+    /// A paragraph of one of the component's nodes.
+    Paragraph {
+        /// The component.
+        component: u64,
+        /// Where it is.
+        at: Position,
+        /// Its node (exact key).
+        exact: u64,
+        /// Whether it takes near search ([`DedupConfig::takes_near`]).
+        takes_near: bool,
+    },
+}
+
+impl ResolveRow {
+    /// The sort key of the resolve stage's input: component, edges first,
+    /// then paragraphs by position. The rows of a component must be
+    /// together and in this order; the components themselves may come in
+    /// any order (an engine may sort the component as a signed number).
+    pub fn sort_key(&self) -> (u64, u8, Position) {
+        match self {
+            ResolveRow::Edge { component, .. } => (*component, 0, Position::default()),
+            ResolveRow::Paragraph { component, at, .. } => (*component, 1, *at),
+        }
+    }
+}
+
+/// How a paragraph repeats an earlier kept one: stage 7's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRow {
+    /// The repeat.
+    pub at: Position,
+    /// The kept paragraph it repeats.
+    pub of: Position,
+    /// Same exact key (else a near repeat).
+    pub exact: bool,
+    /// Hamming distance (0 for an exact repeat).
+    pub distance: u32,
+    /// Jaccard similarity (1 for an exact repeat).
+    pub similarity: f64,
+}
+
+/// Stage 7, resolve: first occurrence wins, per component, exactly as the
+/// [`Cleaner`](crate::Cleaner) decides (see the module docs). Fed rows in
+/// [`ResolveRow::sort_key`] order (components together, in any order), in
+/// any number of pushes; a component may straddle two. Paragraphs that are kept give no row.
+///
+/// ```
+/// use chaff::distributed::{Edge, Position, ResolveRow, Resolver};
+/// let at = |record| Position { file: 0, record, paragraph: 0 };
+/// let edge = Edge { a: 1, b: 2, distance: 3, similarity: 0.8 };
+/// let paragraph = |record, exact| ResolveRow::Paragraph { component: 1, at: at(record), exact, takes_near: true };
+/// let mut resolver = Resolver::new(chaff::dedup::DedupConfig::default());
+/// resolver.push(&[ResolveRow::Edge { component: 1, edge }, paragraph(0, 2), paragraph(1, 1), paragraph(2, 2)])?;
+/// let verdicts = resolver.finish()?;
+/// assert_eq!(verdicts.len(), 2);
+/// assert_eq!((verdicts[0].at, verdicts[0].of, verdicts[0].exact), (at(1), at(0), false));
+/// assert_eq!((verdicts[1].at, verdicts[1].of, verdicts[1].exact), (at(2), at(0), true));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Resolver {
+    config: DedupConfig,
+    component: Option<u64>,
+    /// The last row's kind and position within the component.
+    last: (u8, Position),
+    /// Components whose rows are done, to catch input that is not grouped.
+    done: HashSet<u64>,
+    links: HashMap<u64, Vec<(u64, u32, f64)>>,
+    kept_exact: HashMap<u64, Position>,
+    kept_near: HashMap<u64, Position>,
+    found: Vec<DuplicateRow>,
+}
+
+impl Resolver {
+    /// A resolver that has seen nothing.
+    pub fn new(config: DedupConfig) -> Self {
+        Resolver {
+            config,
+            component: None,
+            last: (0, Position::default()),
+            done: HashSet::new(),
+            links: HashMap::new(),
+            kept_exact: HashMap::new(),
+            kept_near: HashMap::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Takes more rows; fails ([`Error::Distributed`]) when they are out
+    /// of [`ResolveRow::sort_key`] order.
+    pub fn push(&mut self, rows: &[ResolveRow]) -> Result<(), Error> {
+        for row in rows {
+            let (component, kind, at) = row.sort_key();
+            if self.component != Some(component) {
+                if !self.done.insert(component) {
+                    return Err(Error::Distributed(format!(
+                        "resolve: the rows of component {component:#x} are not together: sort each partition by component, kind, file, record, paragraph"
+                    )));
+                }
+                self.links.clear();
+                self.kept_exact.clear();
+                self.kept_near.clear();
+                self.component = Some(component);
+            } else if (kind, at) < self.last {
+                return Err(Error::Distributed(format!(
+                    "resolve: rows out of order in component {component:#x} ({kind}, {at:?} after {:?}): sort each partition by component, kind, file, record, paragraph",
+                    self.last
+                )));
+            }
+            self.last = (kind, at);
+            match *row {
+                ResolveRow::Edge { edge, .. } => {
+                    self.links.entry(edge.a).or_default().push((
+                        edge.b,
+                        edge.distance,
+                        edge.similarity,
+                    ));
+                    self.links.entry(edge.b).or_default().push((
+                        edge.a,
+                        edge.distance,
+                        edge.similarity,
+                    ));
+                }
+                ResolveRow::Paragraph {
+                    at,
+                    exact,
+                    takes_near,
+                    ..
+                } => self.decide(at, exact, takes_near),
+            }
+        }
+        Ok(())
+    }
+
+    /// The verdicts found since the last call.
+    pub fn take(&mut self) -> Vec<DuplicateRow> {
+        std::mem::take(&mut self.found)
+    }
+
+    /// Ends the input: the verdicts not yet taken.
+    pub fn finish(self) -> Result<Vec<DuplicateRow>, Error> {
+        Ok(self.found)
+    }
+
+    fn decide(&mut self, at: Position, exact: u64, takes_near: bool) {
+        if self.config.exact
+            && let Some(&of) = self.kept_exact.get(&exact)
+        {
+            self.found.push(DuplicateRow {
+                at,
+                of,
+                exact: true,
+                distance: 0,
+                similarity: 1.0,
+            });
+            return;
+        }
+        let takes_near = takes_near && self.config.near;
+        if takes_near {
+            // The Deduplicator's order: nearest first, earliest among equals.
+            let mut best: Option<(u32, Position, f64)> = None;
+            let mut consider = |distance: u32, of: Position, similarity: f64| {
+                if best.is_none_or(|(d, p, _)| (distance, of) < (d, p)) {
+                    best = Some((distance, of, similarity));
+                }
+            };
+            if let Some(&of) = self.kept_near.get(&exact) {
+                // Only when exact repeats are off: the same key, near.
+                consider(0, of, 1.0);
+            }
+            for (other, distance, similarity) in self.links.get(&exact).into_iter().flatten() {
+                if let Some(&of) = self.kept_near.get(other) {
+                    consider(*distance, of, *similarity);
+                }
+            }
+            if let Some((distance, of, similarity)) = best {
+                self.found.push(DuplicateRow {
+                    at,
+                    of,
+                    exact: false,
+                    distance,
+                    similarity,
+                });
+                return;
+            }
+        }
+        if self.config.exact {
+            self.kept_exact.insert(exact, at);
+        }
+        if takes_near {
+            self.kept_near.insert(exact, at);
+        }
+    }
+}
+
+/// A duplicate verdict ready for [`apply`]: the kept paragraph named by its
+/// document's id (what the report prints).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decided {
+    /// The repeat.
+    pub at: Position,
+    /// The id of the kept paragraph's document.
+    pub of_id: String,
+    /// The kept paragraph's index in its document.
+    pub of_paragraph: u32,
+    /// Same exact key (else near).
+    pub exact: bool,
+    /// Hamming distance.
+    pub distance: u32,
+    /// Jaccard similarity.
+    pub similarity: f64,
+}
+
+/// Stage 8, apply: one staged file's documents with their verdicts, in
+/// input order, each paragraph decided as the [`Cleaner`](crate::Cleaner)
+/// decides it: its boilerplate rule; else its site template; else its
+/// duplicate verdict (from `duplicates`, any order, of this file and
+/// others); else kept. Fails ([`Error::Distributed`]) when a verdict names
+/// a paragraph that is not in the file or not one dedup decides.
+pub fn apply(
+    staged: StagedFile,
+    duplicates: impl IntoIterator<Item = Decided>,
+    templates: &TemplateTable,
+) -> Result<Vec<CleanDocument>, Error> {
+    let file = staged.file;
+    let mut verdicts: BTreeMap<(u32, u32), Decided> = BTreeMap::new();
+    for decided in duplicates {
+        if decided.at.file == file {
+            verdicts.insert((decided.at.record, decided.at.paragraph), decided);
+        }
+    }
+    let mut ids: HashMap<String, Arc<str>> = HashMap::new();
+    let mut out = Vec::with_capacity(staged.documents.len());
+    for (record, document) in staged.documents.into_iter().enumerate() {
+        let record = record as u32;
+        let mut paragraphs = Vec::with_capacity(document.paragraphs.len());
+        for (index, paragraph) in document.paragraphs.into_iter().enumerate() {
+            let template = templates.get(&(document.site, paragraph.key));
+            let duplicate = verdicts.remove(&(record, index as u32));
+            let verdict = match (paragraph.rule, template, duplicate) {
+                (Some(_), _, Some(_)) | (None, Some(_), Some(_)) => {
+                    return Err(Error::Distributed(format!(
+                        "apply: a duplicate verdict names paragraph {index} of record {record} of file {file}, which a boilerplate rule or a site template drops"
+                    )));
+                }
+                (Some(rule), _, None) => Verdict::Boilerplate {
+                    rule: Cow::Owned(rule),
+                },
+                (None, Some(&(pages, site_pages)), None) => {
+                    Verdict::SiteTemplate { pages, site_pages }
+                }
+                (None, None, None) => Verdict::Kept,
+                (None, None, Some(decided)) => {
+                    if !paragraph.dedup {
+                        return Err(Error::Distributed(format!(
+                            "apply: a duplicate verdict names paragraph {index} of record {record} of file {file}, which dedup does not decide"
+                        )));
+                    }
+                    let id = ids
+                        .entry(decided.of_id)
+                        .or_insert_with_key(|id| Arc::from(id.as_str()));
+                    let duplicate_of = Origin {
+                        id: Arc::clone(id),
+                        paragraph: decided.of_paragraph,
+                    };
+                    if decided.exact {
+                        Verdict::ExactDuplicate { duplicate_of }
+                    } else {
+                        Verdict::NearDuplicate {
+                            duplicate_of,
+                            hamming: decided.distance,
+                            similarity: decided.similarity,
+                        }
+                    }
+                }
+            };
+            paragraphs.push(ParagraphDecision {
+                line: paragraph.line,
+                byte_offset: paragraph.byte_offset,
+                text: paragraph.text,
+                verdict,
+            });
+        }
+        out.push(CleanDocument {
+            id: Arc::from(document.id),
+            url: document.url,
+            replaced_invalid_utf8: document.replaced_invalid_utf8,
+            bytes_in: document.bytes_in,
+            extra: document.extra,
+            paragraphs,
+        });
+    }
+    if let Some(((record, paragraph), _)) = verdicts.into_iter().next() {
+        return Err(Error::Distributed(format!(
+            "apply: a duplicate verdict names paragraph {paragraph} of record {record} of file {file}, which is not in the file"
+        )));
+    }
+    Ok(out)
+}
