@@ -122,6 +122,10 @@ pub struct StagedParagraph {
     pub byte_offset: usize,
     /// The paragraph's text.
     pub text: String,
+    /// Byte offsets in `text` where break repair joined a line back on
+    /// ([`crate::split::Paragraph::joins`]); empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joins: Vec<usize>,
     /// The boilerplate rule that drops it, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
@@ -411,6 +415,7 @@ pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<
                 line: paragraph.paragraph.line,
                 byte_offset: paragraph.paragraph.byte_offset,
                 text: paragraph.paragraph.text,
+                joins: paragraph.paragraph.joins,
                 dedup: paragraph.fingerprint.is_some(),
                 rule,
                 key: paragraph.key_hash,
@@ -1053,6 +1058,7 @@ pub fn apply(
                 line: paragraph.line,
                 byte_offset: paragraph.byte_offset,
                 text: paragraph.text,
+                joins: paragraph.joins,
                 verdict,
             });
         }
