@@ -4,7 +4,7 @@
 //! [`Result`] with it as the default error type. Every module imports them
 //! from here (`crate::error`), not through the crate root.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `Result` with chaff's [`Error`] as the default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -25,7 +25,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The input is not valid UTF-8 and lossy decoding was not requested.
-    #[error("{source_name}:{line}: invalid UTF-8 at byte offset {byte_offset}{}", looks_like_note(.looks_like))]
+    #[error("{}:{line}: invalid UTF-8 at byte offset {byte_offset}{}", shown(.source_name), looks_like_note(.looks_like))]
     InvalidUtf8 {
         /// The file (or `<stdin>`) the bytes came from.
         source_name: PathBuf,
@@ -40,7 +40,7 @@ pub enum Error {
 
     /// A JSONL line is not a JSON object of the expected shape, or a WARC
     /// record does not parse.
-    #[error("{source_name}:{line}: bad record at byte offset {byte_offset}: {message}")]
+    #[error("{}:{line}: bad record at byte offset {byte_offset}: {message}", shown(.source_name))]
     BadRecord {
         /// The file (or `<stdin>`) the record came from.
         source_name: PathBuf,
@@ -53,7 +53,7 @@ pub enum Error {
     },
 
     /// Opening or reading a file (or standard input) failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown(.path))]
     Io {
         /// The file or directory involved.
         path: PathBuf,
@@ -63,7 +63,7 @@ pub enum Error {
 
     /// Creating, writing or renaming an output file (or writing to
     /// standard output) failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown(.path))]
     Output {
         /// The file or directory written.
         path: PathBuf,
@@ -73,7 +73,7 @@ pub enum Error {
 
     /// A saved dedup state (`--save-state`, the index file) is not one this
     /// build can use, or could not be encoded.
-    #[error("{path}: index file unusable at byte offset {byte_offset}: {message}")]
+    #[error("{}: index file unusable at byte offset {byte_offset}: {message}", shown(.path))]
     State {
         /// The state file.
         path: PathBuf,
@@ -85,7 +85,7 @@ pub enum Error {
 
     /// A saved site-templates file (`--save-templates`) is not one this
     /// build can use.
-    #[error("{path}: site-templates file unusable at byte offset {byte_offset}: {message}")]
+    #[error("{}: site-templates file unusable at byte offset {byte_offset}: {message}", shown(.path))]
     Templates {
         /// The templates file.
         path: PathBuf,
@@ -124,6 +124,24 @@ pub enum Error {
     /// bug, never silently decided.
     #[error("distributed stage: {0}")]
     Distributed(String),
+}
+
+/// A path as messages show it: as it is, or quoted with its control
+/// characters escaped when it holds any (a file name with a newline
+/// cannot forge a line of its own in a message).
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(chaff::error::shown(Path::new("pages/a.txt")), "pages/a.txt");
+/// assert_eq!(chaff::error::shown(Path::new("a\nchaff: b")), "\"a\\nchaff: b\"");
+/// ```
+pub fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text.chars().any(char::is_control) {
+        format!("{text:?}")
+    } else {
+        text.into_owned()
+    }
 }
 
 fn looks_like_note(looks_like: &Option<&'static str>) -> String {

@@ -810,3 +810,285 @@ fn audit_html_is_an_output_checked_with_the_others() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Runs `script` with `sh -c` in `dir`, `$C` set to the chaff binary.
+#[cfg(unix)]
+fn sh(dir: &Path, script: &str) -> Output {
+    Command::new("sh")
+        .args(["-c", script])
+        .env("C", CHAFF)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The names in `dir` that are temporary outputs.
+fn partials(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect()
+}
+
+// Findings 1 and 4 (breaker): an output whose final rename would fail
+// (`X/.`, `.`, a trailing slash) is refused before the work, and nothing
+// else is written; finished output is never deleted.
+#[test]
+fn outputs_a_rename_cannot_place_are_refused_before_the_work() {
+    let dir = temp_dir("rename");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    fs::create_dir(dir.join("e2")).unwrap();
+    let cases: &[&[&str]] = &[
+        &[
+            "--output-dir",
+            "e2/.",
+            "-r",
+            "rep.jsonl",
+            "--save-state",
+            "st.idx",
+        ],
+        &[
+            "--output-dir",
+            ".",
+            "-r",
+            "rep.jsonl",
+            "--save-state",
+            "st.idx",
+        ],
+        &["-o", "out.jsonl", "-r", "rep9/", "--save-state", "st.idx"],
+        &["-o", "out.jsonl", "-r", "rep.jsonl", "--save-state", "st9/"],
+    ];
+    for args in cases {
+        let mut all = vec!["in.jsonl"];
+        all.extend_from_slice(args);
+        let output = chaff(&dir, &all);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains(".partial"), "{}", stderr(&output));
+        for name in ["out.jsonl", "rep.jsonl", "st.idx", "rep9", "st9"] {
+            assert!(!dir.join(name).exists(), "{args:?} wrote {name}");
+        }
+        assert!(partials(&dir).is_empty(), "{args:?}: {:?}", partials(&dir));
+        assert_eq!(fs::read_dir(dir.join("e2")).unwrap().count(), 0);
+    }
+}
+
+// Finding 2 (breaker): --site-templates reads its inputs twice: what can
+// be read only once is refused, not read as empty the second time.
+#[cfg(unix)]
+#[test]
+fn site_templates_refuses_inputs_read_once() {
+    let dir = temp_dir("twice");
+    let output = chaff_with_stdin(
+        &dir,
+        &["/dev/stdin", "--site-templates", "-o", "out.jsonl"],
+        records(3).as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("read only once"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.join("out.jsonl").exists());
+}
+
+// Finding 3 (breaker): /dev/fd/N is written through the inherited
+// descriptor, in its mode (`>>` appends), not reopened by path.
+#[cfg(unix)]
+#[test]
+fn descriptor_paths_are_written_through_the_descriptor() {
+    let dir = temp_dir("fd");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    fs::write(dir.join("log.txt"), "first line of the log\n").unwrap();
+    let output = sh(&dir, "\"$C\" in.jsonl -q -o /dev/fd/3 3>>log.txt");
+    assert_ok(&output);
+    let log = fs::read_to_string(dir.join("log.txt")).unwrap();
+    assert!(log.starts_with("first line of the log\n"), "{log}");
+    assert_eq!(
+        jsonl_lines(&log["first line of the log\n".len()..]).len(),
+        3
+    );
+    // A descriptor that is not open is refused before the work.
+    let output = sh(&dir, "\"$C\" in.jsonl -o out.jsonl -r /dev/fd/7");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!dir.join("out.jsonl").exists());
+}
+
+// Finding 9 (breaker): /dev/null may take several outputs, standard
+// output redirected to it included; a closed standard output is refused.
+#[cfg(unix)]
+#[test]
+fn dev_null_may_be_shared_and_a_closed_stdout_is_refused() {
+    let dir = temp_dir("null");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    for script in [
+        "\"$C\" in.jsonl -o /dev/null -r /dev/null > /dev/null",
+        "\"$C\" in.jsonl -r /dev/null > /dev/null",
+        "\"$C\" in.jsonl --summary /dev/null > /dev/null",
+    ] {
+        let output = sh(&dir, script);
+        assert_ok(&output);
+    }
+    let output = sh(&dir, "\"$C\" in.jsonl >&-");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("closed"), "{}", stderr(&output));
+}
+
+// Finding 11 (breaker) and friction 4: no output where a later run over an
+// input directory would read it back: an output directory a link in the
+// input leads to, an output file in an input directory.
+#[cfg(unix)]
+#[test]
+fn outputs_a_later_run_would_read_back_are_refused() {
+    let dir = temp_dir("readback");
+    fs::create_dir(dir.join("pages")).unwrap();
+    fs::write(dir.join("pages/a.txt"), PAGE).unwrap();
+    std::os::unix::fs::symlink("../out", dir.join("pages/link")).unwrap();
+    // The link dangles while out does not exist, and leads into it once it does.
+    for make in [false, true] {
+        if make {
+            fs::create_dir(dir.join("out")).unwrap();
+        }
+        let output = chaff(&dir, &["pages", "--output-dir", "out"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("read as input"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = chaff(&dir, &["pages", "-o", "pages/../pages/x.jsonl"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!dir.join("pages/x.jsonl").exists());
+    // A name the search does not read is allowed.
+    fs::remove_file(dir.join("pages/link")).unwrap();
+    let output = chaff(
+        &dir,
+        &["pages", "-o", "out.jsonl", "-r", "pages/report.log"],
+    );
+    assert_ok(&output);
+}
+
+// Finding 12 (breaker): an interrupted run leaves no temporary file.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    let dir = temp_dir("signal");
+    let mut child = Command::new(CHAFF)
+        .args(["-", "-o", "out.jsonl", "-r", "rep.jsonl"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(records(3).as_bytes()).unwrap();
+    let start = std::time::Instant::now();
+    while partials(&dir).len() < 2 && start.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(partials(&dir).len(), 2, "{:?}", partials(&dir));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert!(!status.success());
+    assert!(partials(&dir).is_empty(), "{:?}", partials(&dir));
+    assert!(!dir.join("out.jsonl").exists());
+}
+
+// Finding 15 (breaker): messages say what is wrong, and a file name cannot
+// forge a message line.
+#[cfg(unix)]
+#[test]
+fn messages_name_the_real_problem() {
+    let dir = temp_dir("messages");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    let output = chaff(&dir, &["in.jsonl", "x\nchaff: all is well"]);
+    assert_refused(&output, "\\nchaff: all is well");
+    assert!(
+        !stderr(&output).lines().any(|l| l == "chaff: all is well"),
+        "{}",
+        stderr(&output)
+    );
+    let output = chaff_with_stdin(
+        &dir,
+        &["in.jsonl", "--load-state", "/dev/stdin", "-o", "out.jsonl"],
+        b"not a state",
+    );
+    assert_refused(&output, "not a regular file");
+    assert!(
+        stderr(&output).contains("--load-state"),
+        "{}",
+        stderr(&output)
+    );
+    let output = chaff(&dir, &["in.jsonl", "--load-state", ".", "-o", "out.jsonl"]);
+    assert_refused(&output, "is a directory");
+    // A dangling link in an input directory is called one.
+    fs::create_dir(dir.join("pages")).unwrap();
+    fs::write(dir.join("pages/a.txt"), PAGE).unwrap();
+    std::os::unix::fs::symlink("gone.txt", dir.join("pages/x.txt")).unwrap();
+    let output = chaff(&dir, &["pages", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    assert!(stderr(&output).contains("lead"), "{}", stderr(&output));
+    // A long (246-byte) output name is fine: its temporary name is shortened.
+    let long = format!("{}.jsonl", "n".repeat(240));
+    let output = chaff(&dir, &["in.jsonl", "-o", &long]);
+    assert_ok(&output);
+    assert!(dir.join(&long).exists());
+    // The only other output is /dev/null: nothing "was not written".
+    let output = sh(
+        &dir,
+        "\"$C\" in.jsonl -o /dev/null -r /dev/stdout | head -c 1",
+    );
+    assert!(
+        !stderr(&output).contains("not written"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// Finding 16 (breaker): a replaced output keeps its permissions but never
+// its set-user-ID and set-group-ID bits.
+#[cfg(unix)]
+#[test]
+fn a_replaced_output_loses_its_set_id_bits() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("setid");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    fs::write(dir.join("out.jsonl"), "old").unwrap();
+    fs::set_permissions(dir.join("out.jsonl"), fs::Permissions::from_mode(0o4750)).unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let mode = fs::metadata(dir.join("out.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o750, "{mode:o}");
+}
+
+// Friction 5: a directory search reads no `.json` file (often metadata,
+// not JSONL): it is named as skipped, and the run goes on.
+#[test]
+fn a_json_sidecar_in_a_directory_is_skipped() {
+    let dir = temp_dir("sidecar");
+    fs::create_dir(dir.join("pages")).unwrap();
+    fs::write(dir.join("pages/a.txt"), PAGE).unwrap();
+    fs::write(dir.join("pages/meta.json"), "[1, 2, 3]\n").unwrap();
+    let output = chaff(&dir, &["pages", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    assert!(stderr(&output).contains("meta.json"), "{}", stderr(&output));
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(out.len(), 1);
+}

@@ -52,12 +52,15 @@ const SKIPPED_FILES_NAMED: usize = 20;
 struct Failure {
     error: Error,
     before_work: bool,
+    /// Lines printed after the error (what was and was not written).
+    notes: Vec<String>,
 }
 
 fn refused(error: Error) -> Failure {
     Failure {
         error,
         before_work: true,
+        notes: Vec::new(),
     }
 }
 
@@ -65,6 +68,7 @@ fn failed(error: Error) -> Failure {
     Failure {
         error,
         before_work: false,
+        notes: Vec::new(),
     }
 }
 
@@ -74,6 +78,8 @@ fn failed(error: Error) -> Failure {
 /// in (the `clean` example passes the bundled sample pages; the `chaff`
 /// binary passes `None` and asks for inputs).
 pub fn main(samples: Option<&Path>) -> ExitCode {
+    outputs::guard_standard_descriptors();
+    remove_temporaries_on_signals();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -89,7 +95,7 @@ pub fn main(samples: Option<&Path>) -> ExitCode {
             // outputs were asked for, which the run did not finish.
             let files = outputs::locations(&args)
                 .iter()
-                .filter(|l| l.path.as_os_str() != "-")
+                .filter(|l| outputs::is_kept_elsewhere(l))
                 .filter(|l| Some(l.path.as_path()) != failure.error_path())
                 .count();
             if files == 0 {
@@ -102,6 +108,9 @@ pub fn main(samples: Option<&Path>) -> ExitCode {
         }
         Err(failure) => {
             eprintln!("chaff: {}", failure.error);
+            for note in &failure.notes {
+                eprintln!("chaff: {note}");
+            }
             if let Some(hint) = hint(&failure.error, &args) {
                 eprintln!("chaff: hint: {hint}");
             }
@@ -117,7 +126,29 @@ fn is_closed_stdout(error: &Error) -> bool {
         if source.kind() == std::io::ErrorKind::BrokenPipe
             && (path.as_os_str() == "-"
                 || crate::io::atomic::destination(path)
-                    .is_ok_and(|d| d == crate::io::atomic::Destination::Stream(1))))
+                    .is_ok_and(|d| d == crate::io::atomic::Destination::Descriptor(1))))
+}
+
+/// On SIGINT, SIGTERM and SIGHUP, removes the temporary outputs (see
+/// [`crate::io::atomic::remove_temporaries`]) and ends as the signal would
+/// have, so that an interrupted run leaves no `.partial` file behind.
+fn remove_temporaries_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until the process ends: no output is renamed into
+                // place after its temporaries are gone.
+                let _held = crate::io::atomic::remove_temporaries();
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        });
+    }
 }
 
 impl Error {
@@ -345,33 +376,32 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         .transpose()
         .map_err(refused)?;
     let typed = input_paths(args, samples).map_err(refused)?;
-    if args.site_templates && typed.iter().any(|p| p.as_os_str() == "-") {
-        return Err(refused(Error::Config(
-            "--site-templates reads the inputs twice and cannot read standard input".into(),
-        )));
-    }
     let found = input_files(&typed).map_err(refused)?;
+    if args.site_templates {
+        check_read_twice(&found.files).map_err(refused)?;
+    }
     if !args.quiet {
-        report_skipped_files(&found.skipped);
+        report_skipped_files(&found.skipped, &found.dangling);
         if found.files.is_empty() {
             eprintln!("chaff: no file to read in {}", join(&typed));
         }
     }
     let files = found.files;
     let mut others: Vec<(&'static str, &Path)> = Vec::new();
-    for (flag, path) in [
-        ("--load-state", &args.load_state),
-        ("--load-templates", &args.load_templates),
-        ("--config", &args.config),
+    for (flag, path, whole) in [
+        ("--load-state", &args.load_state, true),
+        ("--load-templates", &args.load_templates, true),
+        ("--config", &args.config, false),
     ] {
         if let Some(path) = path {
-            std::fs::metadata(path).map_err(|e| refused(Error::io(path, e)))?;
+            check_saved_file(flag, path, whole).map_err(refused)?;
             others.push((flag, path));
         }
     }
     let inputs = Inputs {
         files: &files,
-        typed: &typed,
+        dirs: &found.directories,
+        dangling: &found.dangling,
         others,
     };
     let to_stdout =
@@ -381,12 +411,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         // The JSONL goes to standard output: it is an output like the others.
         locations.insert(0, outputs::stdout_location());
     }
-    let notes = outputs::check(&locations, &inputs).map_err(refused)?;
-    if !args.quiet {
-        for note in notes {
-            eprintln!("chaff: note: {note}");
-        }
-    }
+    outputs::check(&locations, &inputs).map_err(refused)?;
     let threads = args.threads.map_or(0, usize::from);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -549,27 +574,51 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     {
         file.finish().map_err(failed)?;
     }
-    for file in [opened.state.as_mut(), opened.templates.as_mut()]
+    for file in [opened.templates.as_mut(), opened.state.as_mut()]
         .into_iter()
         .flatten()
     {
         file.finish().map_err(failed)?;
     }
-    for file in [clean, report, opened.summary.take(), audit]
-        .into_iter()
-        .flatten()
-    {
-        file.commit().map_err(failed)?;
+    // Renamed into place in the order of `outputs::locations`: the clean
+    // output first (a directory of pages is the likeliest to fail, and
+    // what the others describe), the state last (it makes later runs drop
+    // what this one kept, so it must not appear without the output).
+    let mut pending: Vec<(String, Pending)> = Vec::new();
+    let named = |flag: &str, path: &Option<PathBuf>| {
+        format!(
+            "{flag} {}",
+            crate::error::shown(path.as_deref().unwrap_or(Path::new("")))
+        )
+    };
+    if let Destination::Dir(dir) = std::mem::replace(&mut opened.clean, Destination::Preview) {
+        pending.push((named("--output-dir", &args.output_dir), Pending::Dir(dir)));
     }
-    for file in [opened.state.take(), opened.templates.take()]
-        .into_iter()
-        .flatten()
-    {
-        file.commit().map_err(failed)?;
+    if let Some(file) = clean {
+        pending.push((named("--output", &args.output), Pending::File(file)));
     }
-    if let Destination::Dir(dir) = opened.clean {
-        dir.commit().map_err(failed)?;
+    if let Some(file) = report {
+        pending.push((named("--report", &args.report), Pending::File(file)));
     }
+    if let Some(file) = opened.summary.take() {
+        pending.push((named("--summary", &args.summary), Pending::File(file)));
+    }
+    if let Some(file) = audit {
+        pending.push((named("--audit-html", &args.audit_html), Pending::File(file)));
+    }
+    if let Some(file) = opened.templates.take() {
+        pending.push((
+            named("--save-templates", &args.save_templates),
+            Pending::Atomic(file),
+        ));
+    }
+    if let Some(file) = opened.state.take() {
+        pending.push((
+            named("--save-state", &args.save_state),
+            Pending::Atomic(file),
+        ));
+    }
+    commit_all(pending)?;
 
     // What happened.
     if !args.quiet {
@@ -604,6 +653,92 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         eprint!("{}", cleaner.timings());
     }
     Ok(())
+}
+
+/// An output finished and waiting to be renamed into place.
+enum Pending {
+    Dir(TxtDirSink<OutputFile>),
+    File(OutputFile),
+    Atomic(AtomicFile),
+}
+
+impl Pending {
+    fn commit(self) -> Result<(), Error> {
+        match self {
+            Pending::Dir(dir) => dir.commit().map(|_| ()),
+            Pending::File(file) => file.commit(),
+            Pending::Atomic(file) => file.commit(),
+        }
+    }
+}
+
+/// Renames the outputs into place in order; when one fails, stops there
+/// and says which were written and which were not.
+fn commit_all(pending: Vec<(String, Pending)>) -> Result<(), Failure> {
+    let mut done: Vec<String> = Vec::new();
+    let mut pending = pending.into_iter();
+    while let Some((name, output)) = pending.next() {
+        if let Err(error) = output.commit() {
+            let rest: Vec<String> = pending.map(|(name, _)| name).collect();
+            let mut notes = Vec::new();
+            if !done.is_empty() {
+                notes.push(format!("written: {}", done.join(", ")));
+            }
+            let mut missing = vec![name];
+            missing.extend(rest);
+            notes.push(format!("not written: {}", missing.join(", ")));
+            return Err(Failure {
+                error,
+                before_work: false,
+                notes,
+            });
+        }
+        done.push(name);
+    }
+    Ok(())
+}
+
+/// With `--site-templates` every input is read twice: refuses what can be
+/// read only once (standard input, a pipe, a device, `<(…)`).
+fn check_read_twice(files: &[PathBuf]) -> Result<(), Error> {
+    for file in files {
+        let once = file.as_os_str() == "-" || std::fs::metadata(file).is_ok_and(|m| !m.is_file());
+        if once {
+            let what = if file.as_os_str() == "-" {
+                "standard input".to_owned()
+            } else {
+                format!("{} (not a regular file)", crate::error::shown(file))
+            };
+            return Err(Error::Config(format!(
+                "--site-templates reads the inputs twice, and {what} can be read only once; save it to a file first"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a file given to a `--load-…` or `--config` flag before the run:
+/// it exists and is not a directory; a saved state or templates file
+/// (`whole`), which is read whole and checked against its length, is a
+/// regular file. The error names the flag.
+fn check_saved_file(flag: &str, path: &Path, whole: bool) -> Result<(), Error> {
+    let problem = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".to_owned()),
+        Err(e) => Some(e.to_string()),
+        Ok(meta) if meta.is_dir() => Some("is a directory".to_owned()),
+        Ok(meta) if whole && !meta.is_file() => Some(
+            "is not a regular file (a pipe or a device); a saved file is read whole and checked against its length: give the file itself"
+                .to_owned(),
+        ),
+        Ok(_) => None,
+    };
+    match problem {
+        Some(problem) => Err(Error::io(
+            path,
+            std::io::Error::other(format!("{flag} {problem}")),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Runs the cleaner into `sink`, beside the audit report's sink if there is
@@ -728,29 +863,43 @@ fn read_inputs<'a>(
 fn join(paths: &[PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| crate::error::shown(p))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn report_skipped_files(skipped: &[PathBuf]) {
-    if skipped.is_empty() {
-        return;
-    }
-    let mut names: Vec<String> = skipped
+/// Up to [`SKIPPED_FILES_NAMED`] paths, and how many more.
+fn some_of(paths: &[PathBuf]) -> String {
+    let mut names: Vec<String> = paths
         .iter()
         .take(SKIPPED_FILES_NAMED)
-        .map(|p| p.display().to_string())
+        .map(|p| crate::error::shown(p))
         .collect();
-    if skipped.len() > SKIPPED_FILES_NAMED {
-        names.push(format!("and {} more", skipped.len() - SKIPPED_FILES_NAMED));
+    if paths.len() > SKIPPED_FILES_NAMED {
+        names.push(format!("and {} more", paths.len() - SKIPPED_FILES_NAMED));
     }
-    eprintln!(
-        "chaff: skipped {} file{} whose name says no format chaff reads (.txt, .jsonl, .json, .ndjson, .warc, .wet; plain, .gz or .zst): {}",
-        skipped.len(),
-        if skipped.len() == 1 { "" } else { "s" },
-        names.join(", ")
-    );
+    names.join(", ")
+}
+
+fn report_skipped_files(skipped: &[PathBuf], dangling: &[PathBuf]) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if !skipped.is_empty() {
+        eprintln!(
+            "chaff: skipped {} file{} whose name is not one a directory is searched for (.txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, .warc, .wet; plain, .gz or .zst; a .json file is read when named): {}",
+            skipped.len(),
+            plural(skipped.len()),
+            some_of(skipped)
+        );
+    }
+    if !dangling.is_empty() {
+        eprintln!(
+            "chaff: skipped {} link{} that lead{} nowhere: {}",
+            dangling.len(),
+            plural(dangling.len()),
+            if dangling.len() == 1 { "s" } else { "" },
+            some_of(dangling)
+        );
+    }
 }
 
 fn report_renamed(renamed: &[(String, String)], dir: Option<&Path>) {

@@ -1,21 +1,38 @@
 //! Output files that appear under their final name only when complete.
 //!
 //! A regular file is written as a temporary file beside its final name
-//! (`.NAME.XXXXXX.partial`, a unique name, so two writers never share one)
-//! and renamed into place by [`AtomicFile::commit`]. A path that is a
-//! symbolic link is followed: the file it points to is replaced, the link
-//! stays. Whatever is not a regular file (a device such as `/dev/null`, a
-//! named pipe, a socket) and the streams this process already writes to
-//! (standard output and error, `/dev/stdout`, `/dev/fd/N`, links to them,
-//! or a file one of them is redirected to) is written in place, never
-//! renamed over. [`OutputFile`] adds gzip or zstd compression when the
-//! name ends in `.gz` or `.zst`.
+//! (`.NAME.XXXXXX.partial`, a unique name, so two writers never share one;
+//! NAME cut to 120 bytes) and renamed into place by [`AtomicFile::commit`].
+//! A path that is a symbolic link is followed: the file it points to is
+//! replaced, the link stays. What cannot be renamed over is refused when
+//! the file is created, before anything is written: a path that names a
+//! directory (it ends in `/`, `.` or `..`), a mount point, a file marked
+//! immutable or append-only (`chattr +i`, `+a`) or in such a directory, and
+//! another user's file in a directory with the sticky bit (`/tmp`). A file
+//! replaced keeps its permissions, less the set-user-ID and set-group-ID
+//! bits (and, when run as root, its owner); a new file gets the default
+//! permissions (0666 less the umask).
 //!
-//! Errors name the path the caller gave, never the temporary file.
+//! Whatever is not a regular file (a device such as `/dev/null`, a named
+//! pipe, a socket) is written in place, never renamed over. A descriptor
+//! this process holds is written through a duplicate of it, at its offset
+//! and in its mode (`>>` appends): standard output and error, and the
+//! paths that name descriptors (`/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+//! `/proc/self/fd/N`, links to them), and a path that leads to the file
+//! standard output or error is redirected to. [`OutputFile`] adds gzip or
+//! zstd compression when the name ends in `.gz` or `.zst`.
+//!
+//! A rename that fails at commit leaves the finished file under its
+//! temporary name, which the error names: finished output is never
+//! deleted. The temporary files alive at a moment are listed, so that a
+//! program interrupted by a signal can remove them
+//! ([`remove_temporaries`]). Errors name the path the caller gave, never
+//! the temporary file.
 
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use super::compression::{Compression, format_of};
 use crate::error::Error;
@@ -23,6 +40,11 @@ use crate::error::Error;
 /// How many symbolic links are followed before giving up (as Linux's
 /// `MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
+
+/// The longest part of the final name a temporary name holds, in bytes:
+/// `.NAME.XXXXXX.partial` stays under the usual limit of 255 bytes for any
+/// final name that fits it.
+const TEMP_NAME_BYTES: usize = 120;
 
 /// Where an output path leads once its symbolic links are followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,20 +54,33 @@ pub(crate) enum Destination {
     Replace(PathBuf),
     /// Written in place: a device, a pipe, a socket.
     InPlace(PathBuf),
-    /// One of this process's own streams (1: standard output, 2: standard
-    /// error), or a path that leads to the file one of them writes to:
-    /// written through that stream.
-    Stream(u8),
+    /// A descriptor this process holds (1: standard output, 2: standard
+    /// error, N for `/dev/fd/N`), or a path that leads to the file standard
+    /// output or error writes to: written through a duplicate of it.
+    Descriptor(i32),
+}
+
+/// Whether `path` names a directory by its spelling: it ends in `/`, or
+/// its last component is `.` or `..` (`Path::file_name` reads `x/.` as
+/// `x`, which a rename cannot replace).
+///
+pub(crate) fn names_a_directory(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes.ends_with(b"/")
+        || bytes == b"."
+        || bytes == b".."
+        || bytes.ends_with(b"/.")
+        || bytes.ends_with(b"/..")
 }
 
 /// Follows the symbolic links of `path`'s last component (a dangling link
 /// leads to where it points) up to a descriptor alias (`/proc/self/fd/1`
-/// names a stream, whatever its link text says); the directories above are
-/// taken as they are.
+/// names a descriptor, whatever its link text says); the directories above
+/// are taken as they are.
 pub(crate) fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
     let mut current = path.to_path_buf();
     for _ in 0..MAX_LINKS {
-        if is_descriptor_alias(&current) {
+        if alias(&current).is_some() {
             return Ok(current);
         }
         match fs::symlink_metadata(&current) {
@@ -62,13 +97,38 @@ pub(crate) fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
-/// Whether `path` (after its links) is one of the descriptor aliases that
-/// name an open stream: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
-/// `/proc/*/fd/N`.
-fn is_descriptor_alias(path: &Path) -> bool {
-    let text = path.to_string_lossy();
-    text.starts_with("/dev/fd/")
-        || (text.starts_with("/proc/") && path.parent().is_some_and(|p| p.ends_with("fd")))
+/// What a descriptor alias names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alias {
+    /// A descriptor of this process.
+    Own(i32),
+    /// A descriptor of another process (`/proc/PID/fd/N`).
+    Other,
+}
+
+/// Whether `path` is one of the paths that name an open descriptor:
+/// `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`, `/proc/thread-self/fd/N`, `/proc/PID/fd/N`.
+fn alias(path: &Path) -> Option<Alias> {
+    let text = path.to_str()?;
+    match text {
+        "/dev/stdin" => return Some(Alias::Own(0)),
+        "/dev/stdout" => return Some(Alias::Own(1)),
+        "/dev/stderr" => return Some(Alias::Own(2)),
+        _ => {}
+    }
+    let number = |n: &str| n.parse::<i32>().ok().filter(|n| *n >= 0);
+    if let Some(n) = text.strip_prefix("/dev/fd/") {
+        return number(n).map(Alias::Own);
+    }
+    let rest = text.strip_prefix("/proc/")?;
+    let (process, n) = rest.split_once("/fd/")?;
+    let n = number(n)?;
+    if process == "self" || process == "thread-self" || process == std::process::id().to_string() {
+        Some(Alias::Own(n))
+    } else {
+        Some(Alias::Other)
+    }
 }
 
 /// Identity of a file: device and inode (unix), or the canonical path.
@@ -97,30 +157,79 @@ impl FileId {
         }
     }
 
-    /// The identity of this process's standard output (1) or error (2).
-    pub(crate) fn of_stream(stream: u8) -> Option<FileId> {
+    /// The identity of what this process's descriptor `fd` is open on.
+    pub(crate) fn of_descriptor(fd: i32) -> Option<FileId> {
         #[cfg(unix)]
         {
-            use std::os::fd::AsFd;
             use std::os::unix::fs::MetadataExt;
-            let fd = match stream {
-                1 => std::io::stdout().as_fd().try_clone_to_owned().ok()?,
-                _ => std::io::stderr().as_fd().try_clone_to_owned().ok()?,
-            };
-            let meta = fs::File::from(fd).metadata().ok()?;
+            let meta = descriptor_metadata(fd)?;
             Some(FileId::Inode(meta.dev(), meta.ino()))
         }
         #[cfg(not(unix))]
         {
-            let _ = stream;
+            let _ = fd;
             None
         }
     }
 }
 
-/// Where `path` leads: see [`Destination`].
+/// The metadata of what descriptor `fd` is open on, if it is open.
+pub(crate) fn descriptor_metadata(fd: i32) -> Option<fs::Metadata> {
+    duplicate(fd).ok().and_then(|file| file.metadata().ok())
+}
+
+/// A new handle on this process's descriptor `fd` (which stays open), or
+/// an error when it is not open.
+#[cfg(unix)]
+pub(crate) fn duplicate(fd: i32) -> std::io::Result<fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: F_DUPFD_CLOEXEC only reads `fd` (EBADF when it is not open)
+    // and returns a new descriptor that nothing else owns.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if new < 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(if e.raw_os_error() == Some(libc::EBADF) {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("file descriptor {fd} is not open"),
+            )
+        } else {
+            e
+        });
+    }
+    // SAFETY: `new` is a descriptor just made for us.
+    Ok(unsafe { fs::File::from_raw_fd(new) })
+}
+
+#[cfg(not(unix))]
+pub(crate) fn duplicate(fd: i32) -> std::io::Result<fs::File> {
+    let _ = fd;
+    Err(std::io::Error::other(
+        "writing to a descriptor by path is not supported here",
+    ))
+}
+
+/// Where `path` leads: see [`Destination`]. A path that names a
+/// directory, or a descriptor that is not open, is an error naming `path`.
 pub(crate) fn destination(path: &Path) -> Result<Destination, Error> {
+    if names_a_directory(path) {
+        return Err(Error::output(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "names a directory (it ends in /, . or ..); give a file name",
+            ),
+        ));
+    }
     let target = follow_links(path).map_err(|e| Error::output(path, e))?;
+    match alias(&target) {
+        Some(Alias::Own(fd)) => {
+            duplicate(fd).map_err(|e| Error::output(path, e))?;
+            return Ok(Destination::Descriptor(fd));
+        }
+        Some(Alias::Other) => return Ok(Destination::InPlace(target)),
+        None => {}
+    }
     let meta = fs::metadata(&target).ok();
     if meta.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(Error::output(
@@ -129,36 +238,231 @@ pub(crate) fn destination(path: &Path) -> Result<Destination, Error> {
         ));
     }
     if let Some(id) = FileId::of(&target) {
-        for stream in [1, 2] {
-            if FileId::of_stream(stream).as_ref() == Some(&id) {
-                return Ok(Destination::Stream(stream));
+        for fd in [1, 2] {
+            if FileId::of_descriptor(fd).as_ref() == Some(&id) {
+                return Ok(Destination::Descriptor(fd));
             }
         }
     }
-    if meta.as_ref().is_some_and(|m| !m.is_file()) || is_descriptor_alias(&target) {
+    if meta.as_ref().is_some_and(|m| !m.is_file()) {
         return Ok(Destination::InPlace(target));
     }
     Ok(Destination::Replace(target))
 }
 
+fn refusal(kind: std::io::ErrorKind, message: String) -> std::io::Error {
+    std::io::Error::new(kind, message)
+}
+
+/// Checks that `target` (a file or directory, links followed) can be
+/// replaced by a rename from its directory, as far as can be told before
+/// trying: it is not a mount point; neither it nor its directory is
+/// immutable or append-only; it is not another user's in a directory with
+/// the sticky bit. `shown` names it in the error.
+pub(crate) fn check_replaceable(target: &Path, shown: &Path) -> Result<(), Error> {
+    let refuse = |kind, message: String| Error::output(shown, refusal(kind, message));
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if let Some(flag) = unchangeable(dir) {
+        return Err(refuse(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "its directory {} is {flag}, so no file in it can be replaced",
+                dir.display()
+            ),
+        ));
+    }
+    let Ok(meta) = fs::metadata(target) else {
+        return Ok(());
+    };
+    if is_mount_point(target, dir, &meta) {
+        return Err(refuse(
+            std::io::ErrorKind::ResourceBusy,
+            "is a mount point, which cannot be replaced; give a path inside it or beside it".into(),
+        ));
+    }
+    if let Some(flag) = unchangeable(target) {
+        return Err(refuse(
+            std::io::ErrorKind::PermissionDenied,
+            format!("is {flag}, so it cannot be replaced"),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if me != 0
+            && let Ok(dir_meta) = fs::metadata(dir)
+            && dir_meta.mode() & 0o1000 != 0
+            && meta.uid() != me
+            && dir_meta.uid() != me
+        {
+            return Err(refuse(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "belongs to another user in {}, a directory with the sticky bit, so it cannot be replaced",
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `target` is a mount point: on another device than its
+/// directory, the root of its file system, or (Linux) marked as a mount
+/// root, as a bind mount on the same device is.
+fn is_mount_point(target: &Path, dir: &Path, meta: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(dir_meta) = fs::metadata(dir)
+            && (dir_meta.dev() != meta.dev() || dir_meta.ino() == meta.ino())
+        {
+            return true;
+        }
+    }
+    statx_attributes(target).is_some_and(|attributes| attributes.mount_root)
+}
+
+/// "immutable" or "append-only" when `path` carries that flag (Linux,
+/// `chattr +i` / `+a`); `None` when it does not or it cannot be told.
+fn unchangeable(path: &Path) -> Option<&'static str> {
+    let attributes = statx_attributes(path)?;
+    if attributes.immutable {
+        Some("immutable (chattr +i)")
+    } else if attributes.append_only {
+        Some("append-only (chattr +a)")
+    } else {
+        None
+    }
+}
+
+/// File attributes `statx` reports.
+#[derive(Debug, Clone, Copy, Default)]
+struct Attributes {
+    immutable: bool,
+    append_only: bool,
+    mount_root: bool,
+}
+
+/// The attributes of `path` (links followed), where `statx` tells them.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn statx_attributes(path: &Path) -> Option<Attributes> {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: an all-zero statx is a valid value; statx writes into it and
+    // reads only `name`, a NUL-terminated string.
+    let mut buffer: libc::statx = unsafe { std::mem::zeroed() };
+    let done = unsafe {
+        libc::statx(
+            libc::AT_FDCWD,
+            name.as_ptr(),
+            0,
+            libc::STATX_BASIC_STATS,
+            &mut buffer,
+        )
+    };
+    if done != 0 {
+        return None;
+    }
+    let known = |flag: i32| buffer.stx_attributes_mask & flag as u64 != 0;
+    let set = |flag: i32| known(flag) && buffer.stx_attributes & flag as u64 != 0;
+    Some(Attributes {
+        immutable: set(libc::STATX_ATTR_IMMUTABLE),
+        append_only: set(libc::STATX_ATTR_APPEND),
+        mount_root: set(libc::STATX_ATTR_MOUNT_ROOT),
+    })
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn statx_attributes(path: &Path) -> Option<Attributes> {
+    let _ = path;
+    None
+}
+
+/// The temporary files and directories alive now, removed by
+/// [`remove_temporaries`].
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn temporaries() -> MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file or directory on the list; off it when dropped.
+#[derive(Debug)]
+pub(crate) struct Listed(PathBuf);
+
+impl Listed {
+    pub(crate) fn new(path: &Path) -> Self {
+        temporaries().push(path.to_path_buf());
+        Listed(path.to_path_buf())
+    }
+}
+
+impl Drop for Listed {
+    fn drop(&mut self) {
+        let mut list = temporaries();
+        if let Some(at) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(at);
+        }
+    }
+}
+
+/// Renames `from` to `to` while no temporary can be removed by
+/// [`remove_temporaries`], so that an interruption never removes a file
+/// that a rename has just put under its final name.
+pub(crate) fn rename_listed(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut list = temporaries();
+    fs::rename(from, to)?;
+    if let Some(at) = list.iter().position(|p| p == from) {
+        list.swap_remove(at);
+    }
+    Ok(())
+}
+
+/// Removes every temporary output file and directory alive (written by
+/// [`AtomicFile`], [`OutputFile`] or [`TxtDirSink`](super::TxtDirSink)),
+/// and gives back the lock on the list, so that none is made or renamed
+/// into place until it is dropped: for a signal handler that then ends
+/// the process (the `chaff` command does so on SIGINT, SIGTERM and
+/// SIGHUP).
+pub fn remove_temporaries() -> impl Drop {
+    let mut list = temporaries();
+    for path in list.drain(..) {
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    }
+    list
+}
+
 /// A file written under a temporary name and renamed to its final name on
-/// [`commit`](Self::commit); or, for a device, a pipe or one of this
-/// process's streams, written in place (see the module docs). Dropped
-/// without a commit, it removes the temporary file.
+/// [`commit`](Self::commit); or, for a device, a pipe or a descriptor of
+/// this process, written in place (see the module docs). Dropped without
+/// a commit, it removes the temporary file.
 pub struct AtomicFile {
     /// The path as the caller gave it, for messages.
     shown: PathBuf,
     /// The temporary file and the path it is renamed to, or `None` when
     /// writing in place.
-    temp: Option<(tempfile::TempPath, PathBuf)>,
+    temp: Option<(tempfile::TempPath, PathBuf, Listed)>,
     writer: Option<BufWriter<fs::File>>,
 }
 
 impl AtomicFile {
     /// Creates a temporary file beside `path` (its links followed), or
-    /// opens `path` in place when it is a device, a pipe or one of this
-    /// process's streams. Fails, naming `path`, when its directory does not
-    /// exist or cannot be written, or when it is a directory.
+    /// opens `path` in place when it is a device, a pipe or a descriptor
+    /// of this process. Fails, naming `path`, when its directory does not
+    /// exist or cannot be written, when it names a directory, or when the
+    /// file could not be renamed into place (see the module docs).
     ///
     /// ```
     /// use std::io::Write;
@@ -166,12 +470,15 @@ impl AtomicFile {
     /// writeln!(sink, "discarded").unwrap();
     /// sink.commit()?;
     /// assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    /// assert!(chaff::io::AtomicFile::create("out/").is_err());
     /// # Ok::<(), chaff::Error>(())
     /// ```
     pub fn create(path: impl AsRef<Path>) -> Result<Self, Error> {
         let shown = path.as_ref().to_path_buf();
         let (file, temp) = match destination(&shown)? {
-            Destination::Stream(stream) => (stream_file(stream, &shown)?, None),
+            Destination::Descriptor(fd) => {
+                (duplicate(fd).map_err(|e| Error::output(&shown, e))?, None)
+            }
             Destination::InPlace(target) => {
                 let file = fs::OpenOptions::new()
                     .write(true)
@@ -180,8 +487,10 @@ impl AtomicFile {
                 (file, None)
             }
             Destination::Replace(target) => {
+                check_replaceable(&target, &shown)?;
                 let (file, temp) = temp_beside(&target, &shown)?;
-                (file, Some((temp, target)))
+                let listed = Listed::new(&temp);
+                (file, Some((temp, target, listed)))
             }
         };
         Ok(AtomicFile {
@@ -212,16 +521,36 @@ impl AtomicFile {
         Ok(())
     }
 
-    /// Finishes the file and renames it to its final name.
+    /// Finishes the file and renames it to its final name. When the rename
+    /// fails, the finished file stays under its temporary name, which the
+    /// error names.
     pub fn commit(mut self) -> Result<(), Error> {
         self.finish()?;
         self.writer.take();
-        match self.temp.take() {
-            Some((temp, target)) => temp
-                .persist(&target)
-                .map(|_| ())
-                .map_err(|e| Error::output(&self.shown, e.error)),
-            None => Ok(()),
+        let Some((temp, target, listed)) = self.temp.take() else {
+            return Ok(());
+        };
+        match rename_listed(&temp, &target) {
+            Ok(()) => {
+                // Renamed: nothing to remove.
+                let _ = temp.keep();
+                drop(listed);
+                Ok(())
+            }
+            Err(e) => {
+                drop(listed);
+                let kept = temp.keep().map_err(|k| k.error).map(|kept| {
+                    // Named beside the file as given, not as an absolute path.
+                    match kept.file_name() {
+                        Some(name) => target.with_file_name(name),
+                        None => kept,
+                    }
+                });
+                Err(Error::output(
+                    &self.shown,
+                    kept_note(e, kept, "file is kept as"),
+                ))
+            }
         }
     }
 
@@ -232,30 +561,34 @@ impl AtomicFile {
     }
 }
 
-/// A handle on standard output (1) or error (2) that writes where they
-/// write, at their offset.
-fn stream_file(stream: u8, shown: &Path) -> Result<fs::File, Error> {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        let fd = match stream {
-            1 => std::io::stdout().as_fd().try_clone_to_owned(),
-            _ => std::io::stderr().as_fd().try_clone_to_owned(),
-        };
-        fd.map(fs::File::from).map_err(|e| Error::output(shown, e))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = stream;
-        Err(Error::output(
-            shown,
-            std::io::Error::other("writing to a stream by path is not supported here"),
-        ))
+/// A failed rename's error, saying where the finished output was kept.
+pub(crate) fn kept_note(
+    error: std::io::Error,
+    kept: std::io::Result<PathBuf>,
+    kept_as: &str,
+) -> std::io::Error {
+    match kept {
+        Ok(path) => std::io::Error::new(
+            error.kind(),
+            format!("{error}; the finished {kept_as} {}", path.display()),
+        ),
+        Err(_) => error,
     }
 }
 
-/// A new temporary file in the directory of `target`, with the permissions
-/// `target` has (or those of a new file).
+/// The part of a final name a temporary name holds: at most
+/// [`TEMP_NAME_BYTES`], cut at a character boundary.
+pub(crate) fn temp_stem(name: &str) -> &str {
+    let mut cut = name.len().min(TEMP_NAME_BYTES);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &name[..cut]
+}
+
+/// A new temporary file in the directory of `target`: with the
+/// permissions `target` has, less the set-ID bits (and its owner, when
+/// run as root), or those of a new file.
 pub(crate) fn temp_beside(
     target: &Path,
     shown: &Path,
@@ -269,13 +602,12 @@ pub(crate) fn temp_beside(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut builder = tempfile::Builder::new();
-    let prefix = format!(".{name}.");
+    let prefix = format!(".{}.", temp_stem(&name));
     builder.prefix(&prefix).suffix(".partial");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(fs::Permissions::from_mode(mode));
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
     let temp = builder.tempfile_in(dir).map_err(|e| {
         let e = if dir.is_dir() {
@@ -289,7 +621,29 @@ pub(crate) fn temp_beside(
         Error::output(shown, e)
     })?;
     let (file, path) = temp.into_parts();
+    if let Ok(old) = fs::metadata(target) {
+        like(&file, &old).map_err(|e| Error::output(shown, e))?;
+    }
     Ok((file, path))
+}
+
+/// Gives `file` the permissions of `old` less the set-user-ID,
+/// set-group-ID and sticky bits, and, when run as root, its owner.
+pub(crate) fn like(file: &fs::File, old: &fs::Metadata) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        file.set_permissions(fs::Permissions::from_mode(old.mode() & 0o777))?;
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, old);
+    }
+    Ok(())
 }
 
 impl Write for AtomicFile {

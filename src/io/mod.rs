@@ -32,7 +32,7 @@ pub use compression::{Compression, Format, StreamCut, format_of, known_format, s
 pub use decode::{Utf8Policy, decode, looks_like};
 pub use read::{
     Documents, InputFiles, JsonlReader, documents, documents_as, html_document, input_files, open,
-    read_txt_file, skip_bad_records, stream_documents,
+    read_txt_file, searched_for, skip_bad_records, stream_documents,
 };
 pub use wet::{MAX_RECORD_BYTES, WetReader};
 pub use write::{

@@ -40,22 +40,49 @@ pub fn read_txt_file(path: impl AsRef<Path>, policy: Utf8Policy) -> Result<Docum
 pub struct InputFiles {
     /// The files to read, in order (`-` for standard input).
     pub files: Vec<PathBuf>,
-    /// Files found in directories whose names say no format chaff reads
-    /// (see [`known_format`](super::known_format)), and links in them
-    /// that lead nowhere.
+    /// Files found in directories whose names say no format a directory is
+    /// searched for (see [`input_files`]).
     pub skipped: Vec<PathBuf>,
+    /// Symbolic links found in directories that lead nowhere.
+    pub dangling: Vec<PathBuf>,
+    /// The directories searched, the given ones and those below them (links
+    /// followed), in the order they were searched.
+    pub directories: Vec<PathBuf>,
+}
+
+/// Whether a directory search reads a file of this name: its name says a
+/// format chaff reads ([`known_format`](super::known_format)), other than
+/// `.json` (a `.json` file beside pages is as often metadata, a JSON array
+/// or object, as it is JSONL; it is read when named).
+///
+/// ```
+/// use std::path::Path;
+/// assert!(chaff::io::searched_for(Path::new("a/B.TXT")));
+/// assert!(chaff::io::searched_for(Path::new("crawl.jsonl.gz")));
+/// assert!(!chaff::io::searched_for(Path::new("meta.json")));
+/// assert!(!chaff::io::searched_for(Path::new("notes.pdf")));
+/// ```
+pub fn searched_for(path: &Path) -> bool {
+    let json = path.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy().to_ascii_lowercase();
+        [".json", ".json.gz", ".json.zst", ".json.zstd"]
+            .iter()
+            .any(|ending| name.ends_with(ending))
+    });
+    known_format(path).is_some() && !json
 }
 
 /// The files a list of input paths stands for, checked before anything is
 /// read: a file is itself (whatever its name), `-` is standard input, a
-/// directory gives every file below it whose name says a format chaff
-/// reads, in any case, plain or compressed (see
-/// [`known_format`](super::known_format)), in order of their paths by name,
-/// following symbolic links and passing over hidden entries (names that
-/// start with `.`); the other files are listed in
-/// [`InputFiles::skipped`]. A path that does not exist or cannot be
-/// opened, a directory that cannot be read, or a loop of directory links,
-/// is an error naming it.
+/// directory gives every file below it that a search reads
+/// ([`searched_for`]: `.txt`, `.text`, `.html`, `.htm`, `.xhtml`, `.jsonl`,
+/// `.ndjson`, `.warc`, `.wet`, in any case, plain or `.gz`/`.zst`), in
+/// order of their paths by name, following symbolic links and passing
+/// over hidden entries (names that start with `.`); the other files are
+/// listed in [`InputFiles::skipped`], links that lead nowhere in
+/// [`InputFiles::dangling`]. Every file is opened once to check it can be
+/// read. A path that does not exist or cannot be opened, a directory that
+/// cannot be read, or a loop of directory links, is an error naming it.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("chaff-doc-inputs-{}", std::process::id()));
@@ -66,6 +93,7 @@ pub struct InputFiles {
 /// let inputs = chaff::io::input_files([&dir])?;
 /// assert_eq!(inputs.files, [dir.join("a.txt"), dir.join("sub/b.JSONL")]);
 /// assert_eq!(inputs.skipped, [dir.join("sub/c.pdf")]);
+/// assert_eq!(inputs.directories, [dir.clone(), dir.join("sub")]);
 /// assert!(chaff::io::input_files([dir.join("missing.txt")]).is_err());
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -105,7 +133,7 @@ pub fn input_files<P: AsRef<Path>>(
                             .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
                         && fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
                     if dangling {
-                        inputs.skipped.push(at);
+                        inputs.dangling.push(at);
                         continue;
                     }
                     let message = match e.loop_ancestor() {
@@ -121,9 +149,13 @@ pub fn input_files<P: AsRef<Path>>(
                 }
             };
             if entry.file_type().is_dir() {
+                inputs.directories.push(entry.into_path());
                 continue;
             }
-            if known_format(entry.path()).is_some() {
+            if searched_for(entry.path()) {
+                if entry.file_type().is_file() {
+                    fs::File::open(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                }
                 inputs.files.push(entry.into_path());
             } else {
                 inputs.skipped.push(entry.into_path());

@@ -230,6 +230,8 @@ pub struct TxtDirSink<R> {
     /// Where the directory goes (links followed).
     target: PathBuf,
     temp: tempfile::TempDir,
+    /// On the list of temporaries removed on a signal.
+    listed: super::atomic::Listed,
     report: Option<R>,
     report_name: PathBuf,
     drop_empty: bool,
@@ -241,30 +243,51 @@ pub struct TxtDirSink<R> {
 impl<R: Write> TxtDirSink<R> {
     /// Prepares `dir`, which must not exist or be empty, and whose parent
     /// must exist and be writable: a temporary directory is made beside it
-    /// at once.
+    /// at once. Refused, naming `dir`: a path whose last component is `.`
+    /// or `..` (give the directory by its name), a mount point, and a
+    /// directory that could not be replaced by a rename (see
+    /// [`AtomicFile`](super::AtomicFile)). A directory replaced keeps its
+    /// permissions (less the set-ID bits); a new one gets the default
+    /// permissions (0777 less the umask).
     pub fn new(dir: impl AsRef<Path>, report: Option<R>) -> Result<Self, Error> {
         let shown = dir.as_ref().to_path_buf();
-        let target = super::atomic::follow_links(&shown).map_err(|e| Error::output(&shown, e))?;
-        match fs::metadata(&target) {
-            Ok(meta) if !meta.is_dir() => {
-                return Err(Error::output(
-                    &shown,
-                    std::io::Error::new(std::io::ErrorKind::NotADirectory, "is not a directory"),
+        let refuse = |kind, message: &str| {
+            Error::output(&shown, std::io::Error::new(kind, message.to_owned()))
+        };
+        let trimmed = without_trailing_slashes(&shown);
+        let bytes = trimmed.as_os_str().as_encoded_bytes();
+        if bytes.is_empty()
+            || bytes == b"/"
+            || bytes == b"."
+            || bytes == b".."
+            || bytes.ends_with(b"/.")
+            || bytes.ends_with(b"/..")
+        {
+            return Err(refuse(
+                std::io::ErrorKind::InvalidInput,
+                "cannot be replaced by the output directory (it is `/`, `.` or `..`); give a new or empty directory by its name",
+            ));
+        }
+        let target = super::atomic::follow_links(&trimmed).map_err(|e| Error::output(&shown, e))?;
+        let old = fs::metadata(&target).ok();
+        match &old {
+            Some(meta) if !meta.is_dir() => {
+                return Err(refuse(
+                    std::io::ErrorKind::NotADirectory,
+                    "is not a directory",
                 ));
             }
-            Ok(_) => {
+            Some(_) => {
                 let mut entries = fs::read_dir(&target).map_err(|e| Error::output(&shown, e))?;
                 if entries.next().is_some() {
-                    return Err(Error::output(
-                        &shown,
-                        std::io::Error::new(
-                            std::io::ErrorKind::DirectoryNotEmpty,
-                            "the output directory exists and is not empty",
-                        ),
+                    return Err(refuse(
+                        std::io::ErrorKind::DirectoryNotEmpty,
+                        "the output directory exists and is not empty",
                     ));
                 }
+                super::atomic::check_replaceable(&target, &shown)?;
             }
-            Err(_) => {}
+            None => super::atomic::check_replaceable(&target, &shown)?,
         }
         let parent = match target.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -274,25 +297,35 @@ impl<R: Write> TxtDirSink<R> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempdir_in(&parent)
-            .map_err(|e| {
-                let e = if parent.is_dir() {
-                    e
-                } else {
-                    std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!("directory {} does not exist", parent.display()),
-                    )
-                };
-                Error::output(&shown, e)
-            })?;
+        let prefix = format!(".{}.", super::atomic::temp_stem(&name));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o777));
+        }
+        let temp = builder.tempdir_in(&parent).map_err(|e| {
+            let e = if parent.is_dir() {
+                e
+            } else {
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("directory {} does not exist", parent.display()),
+                )
+            };
+            Error::output(&shown, e)
+        })?;
+        let listed = super::atomic::Listed::new(temp.path());
+        if let Some(old) = &old {
+            let handle = fs::File::open(temp.path()).map_err(|e| Error::output(&shown, e))?;
+            super::atomic::like(&handle, old).map_err(|e| Error::output(&shown, e))?;
+        }
         Ok(TxtDirSink {
             shown,
             target,
             temp,
+            listed,
             report,
             report_name: PathBuf::from("report"),
             drop_empty: false,
@@ -388,15 +421,50 @@ impl<R: Write> TxtDirSink<R> {
     }
 
     /// Moves the directory into place (over an empty one, if it exists)
-    /// and gives back the report writer.
+    /// and gives back the report writer. When the rename fails, the
+    /// finished pages stay in the temporary directory, which the error
+    /// names: they are never deleted.
     pub fn commit(self) -> Result<Option<R>, Error> {
-        let temp = self.temp.keep();
-        if let Err(e) = fs::rename(&temp, &self.target) {
-            let _ = fs::remove_dir_all(&temp);
-            return Err(Error::output(&self.shown, e));
+        let TxtDirSink {
+            shown,
+            target,
+            temp,
+            listed,
+            report,
+            ..
+        } = self;
+        let temp = temp.keep();
+        let renamed = super::atomic::rename_listed(&temp, &target);
+        drop(listed);
+        match renamed {
+            Ok(()) => Ok(report),
+            Err(e) => {
+                // Named beside the directory as given, not as an absolute path.
+                let kept = match temp.file_name() {
+                    Some(name) => target.with_file_name(name),
+                    None => temp,
+                };
+                Err(Error::output(
+                    &shown,
+                    super::atomic::kept_note(e, Ok(kept), "pages are kept in"),
+                ))
+            }
         }
-        Ok(self.report)
     }
+}
+
+/// `path` without the slashes it ends in (`out/` is `out`; `/` stays).
+fn without_trailing_slashes(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    while path.as_os_str().len() > 1 && path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        // `Path::parent` of `out/` is `""`: cut the slash off the text instead.
+        let mut bytes = path.into_os_string().into_encoded_bytes();
+        bytes.pop();
+        // SAFETY: the bytes came from an `OsString` and only an ASCII `/`
+        // was taken off the end, which keeps them a valid encoding.
+        path = PathBuf::from(unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) });
+    }
+    path
 }
 
 impl<R: Write> Sink for TxtDirSink<R> {
