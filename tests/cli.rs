@@ -1092,3 +1092,20 @@ fn a_json_sidecar_in_a_directory_is_skipped() {
     let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
     assert_eq!(out.len(), 1);
 }
+
+// Finding 6 (breaker): a zstd file written with `--long=31` (a 2 GiB
+// window) is valid and is read.
+#[test]
+fn zstd_with_a_long_window_is_read() {
+    let dir = temp_dir("zstdlong");
+    let mut encoder = zstd::Encoder::new(Vec::new(), 3).unwrap();
+    encoder.window_log(31).unwrap();
+    encoder.long_distance_matching(true).unwrap();
+    encoder.write_all(records(3).as_bytes()).unwrap();
+    fs::write(dir.join("long.jsonl.zst"), encoder.finish().unwrap()).unwrap();
+    let output = chaff(&dir, &["long.jsonl.zst", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(out.len(), 3);
+}
+

@@ -174,6 +174,12 @@ impl<R: Read> Read for CutDetector<R> {
     }
 }
 
+/// The largest zstd window accepted, as a power of two: 31, the largest
+/// the format allows on 64-bit machines (`ZSTD_WINDOWLOG_MAX_64`, what
+/// `zstd --long=31` writes).
+#[cfg(feature = "zstd")]
+const ZSTD_WINDOW_LOG_MAX: u32 = 31;
+
 /// `reader`, decompressed when its first bytes say gzip or zstd.
 pub(crate) fn decompressed<R: BufRead + Send + 'static>(
     mut reader: R,
@@ -191,14 +197,26 @@ pub(crate) fn decompressed<R: BufRead + Send + 'static>(
             },
         )),
         #[cfg(feature = "zstd")]
-        Compression::Zstd => Box::new(BufReader::with_capacity(
-            1 << 16,
-            CutDetector {
-                inner: zstd::Decoder::with_buffer(reader).map_err(|e| Error::io(source, e))?,
-                compression: "zstd",
-                offset: 0,
-            },
-        )),
+        Compression::Zstd => {
+            let mut decoder =
+                zstd::Decoder::with_buffer(reader).map_err(|e| Error::io(source, e))?;
+            // zstd's decoder refuses windows over 2^27 bytes unless told
+            // otherwise, as `zstd -d` does without `--long=31` or
+            // `--memory`; a file written with `zstd --long=31` is valid, so
+            // every window a frame may declare is accepted (the memory is
+            // taken only when a frame asks for it).
+            decoder
+                .window_log_max(ZSTD_WINDOW_LOG_MAX)
+                .map_err(|e| Error::io(source, e))?;
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                CutDetector {
+                    inner: decoder,
+                    compression: "zstd",
+                    offset: 0,
+                },
+            ))
+        }
         #[cfg(not(feature = "zstd"))]
         Compression::Zstd => {
             return Err(Error::io(
