@@ -1109,3 +1109,60 @@ fn zstd_with_a_long_window_is_read() {
     assert_eq!(out.len(), 3);
 }
 
+// Findings 7, 8 and 14 (breaker): a JSONL record is never silently
+// changed: a numeric id that would be rewritten, a key given twice are bad
+// records; a lone surrogate escape is named, and replaced under --lossy.
+#[test]
+fn jsonl_records_are_taken_as_written_or_refused() {
+    let dir = temp_dir("records");
+    let good = record("good", "下一个文件的正文段落,完整无缺。");
+    let cases = [
+        ("{\"id\":12345678901234567890123,\"text\":\"正文\"}\n", "id"),
+        ("{\"id\":-0,\"text\":\"正文\"}\n", "id"),
+        (
+            "{\"id\":\"a\",\"text\":\"first\",\"text\":\"second\"}\n",
+            "appears twice",
+        ),
+        ("{\"id\":\"s\",\"text\":\"a\\ud800b\"}\n", "surrogate"),
+    ];
+    for (line, mentions) in cases {
+        fs::write(dir.join("in.jsonl"), format!("{line}{good}")).unwrap();
+        let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl"]);
+        assert_refused(&output, mentions);
+        assert!(
+            !stderr(&output).contains("at line 1 column"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!dir.join("out.jsonl").exists());
+        let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--skip-bad-records"]);
+        assert_ok(&output);
+        let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+        assert_eq!(out.len(), 1, "{line}");
+        fs::remove_file(dir.join("out.jsonl")).unwrap();
+    }
+    // An integer id is kept as written.
+    fs::write(
+        dir.join("in.jsonl"),
+        "{\"id\":-17,\"text\":\"正文段落。\"}\n",
+    )
+    .unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(out[0]["id"], "-17");
+    // --lossy: a lone surrogate (not a pair, not an escaped backslash) becomes U+FFFD.
+    fs::write(
+        dir.join("in.jsonl"),
+        "{\"id\":\"s\",\"text\":\"市统计局发布数据\\ud800,全市经济运行总体平稳 \\ud83d\\ude00 \\\\ud800 工业生产稳步增长\\udc00。\"}\n",
+    )
+    .unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--lossy"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(
+        out[0]["text"],
+        "市统计局发布数据\u{FFFD},全市经济运行总体平稳 😀 \\ud800 工业生产稳步增长\u{FFFD}。"
+    );
+}
+

@@ -216,8 +216,16 @@ impl<R: BufRead> JsonlReader<R> {
             byte_offset: offset,
             message: format!("not a JSONL record: {message}"),
         };
-        let mut record: Map<String, Value> =
-            serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let (text, surrogates) = replace_lone_surrogates(&text);
+        if surrogates > 0 && self.policy == Utf8Policy::Strict {
+            return Err(bad(format!(
+                "{surrogates} lone UTF-16 surrogate escape{} (such as \\ud800, which Python's json.dumps writes for text that is not valid Unicode); --lossy replaces each with U+FFFD",
+                if surrogates == 1 { "" } else { "s" }
+            )));
+        }
+        let replaced_invalid_utf8 = replaced_invalid_utf8 + surrogates;
+        let UniqueKeys(mut record) =
+            serde_json::from_str(&text).map_err(|e| bad(without_position(&e)))?;
         let (text, kind) = match record.shift_remove("html") {
             Some(Value::String(html)) => (html, Kind::Html),
             Some(other) => return Err(bad(format!("\"html\" must be a string, not {other}"))),
@@ -232,7 +240,12 @@ impl<R: BufRead> JsonlReader<R> {
         let id = match record.shift_remove("id") {
             None | Some(Value::Null) => format!("{}:{line}", self.source.display()),
             Some(Value::String(id)) => id,
-            Some(Value::Number(id)) => id.to_string(),
+            Some(Value::Number(id)) if id.is_i64() || id.is_u64() => id.to_string(),
+            Some(Value::Number(id)) => {
+                return Err(bad(format!(
+                    "a numeric \"id\" must be an integer of at most 64 bits, or it would be rewritten (as {id}) and could collide with another: give it as a string"
+                )));
+            }
             Some(other) => {
                 return Err(bad(format!(
                     "\"id\" must be a string or a number, not {other}"
@@ -253,6 +266,102 @@ impl<R: BufRead> JsonlReader<R> {
             extra: record,
         })
     }
+}
+
+/// A JSON object whose keys each appear once: serde_json keeps the last
+/// of two equal keys and drops the first without a word
+/// (`{"text": "a", "text": "b"}` would lose `a`).
+struct UniqueKeys(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = UniqueKeys;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UniqueKeys, A::Error> {
+                let mut record = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if record.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format!(
+                            "the key {key:?} appears twice (one of its values would be lost)"
+                        )));
+                    }
+                    let value: Value = map.next_value()?;
+                    record.insert(key, value);
+                }
+                Ok(UniqueKeys(record))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// serde_json's message without its own `at line L column C` (the line is
+/// always 1, the record's; the caller gives the file's line), with the
+/// column kept.
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) => format!("{message} (column {} of the line)", error.column()),
+        None => text,
+    }
+}
+
+/// `json` with every `\uXXXX` escape of a lone UTF-16 surrogate (one not in
+/// a high-low pair) replaced by `\ufffd`, and how many were; serde_json
+/// refuses them.
+fn replace_lone_surrogates(json: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    if !json.contains("\\u") {
+        return (json.into(), 0);
+    }
+    let bytes = json.as_bytes();
+    let escape_at = |i: usize| -> Option<u32> {
+        let hex = bytes.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u32::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut out = String::with_capacity(json.len());
+    let mut count = 0;
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match escape_at(i) {
+            Some(0xD800..=0xDBFF)
+                if escape_at(i + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+            {
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&json[copied..i]);
+                out.push_str("\\ufffd");
+                count += 1;
+                i += 6;
+                copied = i;
+            }
+            Some(_) => i += 6,
+            // `\\`, `\"` and the like: the escaped character is passed over.
+            None => i += 2,
+        }
+    }
+    if count == 0 {
+        return (json.into(), 0);
+    }
+    out.push_str(&json[copied..]);
+    (out.into(), count)
 }
 
 impl<R: BufRead> Iterator for JsonlReader<R> {
