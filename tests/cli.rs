@@ -1166,3 +1166,41 @@ fn jsonl_records_are_taken_as_written_or_refused() {
     );
 }
 
+// Finding 10 (breaker): a page or line over the size limit once
+// decompressed is a bad record, not an allocation failure.
+#[test]
+fn a_page_over_the_size_limit_is_a_bad_record() {
+    let dir = temp_dir("bomb");
+    let big = vec![b'a'; chaff::io::MAX_RECORD_BYTES + 10];
+    fs::write(dir.join("big.txt.gz"), gzip(&big)).unwrap();
+    let mut line = b"{\"id\":\"big\",\"text\":\"".to_vec();
+    line.extend_from_slice(&big);
+    line.extend_from_slice(b"\"}\n");
+    line.extend_from_slice(record("after", "同一文件里的下一条记录,完整无缺。").as_bytes());
+    fs::write(dir.join("big.jsonl.gz"), gzip(&line)).unwrap();
+    fs::write(
+        dir.join("next.jsonl"),
+        record("next", "下一个文件的正文段落,完整无缺。"),
+    )
+    .unwrap();
+    let output = chaff(
+        &dir,
+        &[
+            "big.txt.gz",
+            "big.jsonl.gz",
+            "next.jsonl",
+            "--skip-bad-records",
+            "-o",
+            "out.jsonl",
+        ],
+    );
+    assert_ok(&output);
+    assert!(stderr(&output).contains("limit"), "{}", stderr(&output));
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    let ids: Vec<&str> = out.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["after", "next"]);
+    let output = chaff(&dir, &["big.txt.gz", "-o", "out2.jsonl"]);
+    assert_refused(&output, "limit");
+    assert!(partials(&dir).is_empty());
+}
+

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use super::compression::{Format, decompressed, known_format, stream_cut};
 use super::decode::{Utf8Policy, decode};
-use super::wet::WetReader;
+use super::wet::{MAX_RECORD_BYTES, WetReader};
 use crate::document::{Document, Kind};
 use crate::error::Error;
 
@@ -370,7 +370,11 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             self.buffer.clear();
-            let read = match self.reader.read_until(b'\n', &mut self.buffer) {
+            let limit = MAX_RECORD_BYTES as u64 + 1;
+            let read = match (&mut self.reader)
+                .take(limit)
+                .read_until(b'\n', &mut self.buffer)
+            {
                 Ok(read) => read,
                 Err(e) => {
                     self.done = true;
@@ -397,6 +401,25 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             self.line += 1;
             let offset = self.offset;
             self.offset += read;
+            if self.buffer.len() > MAX_RECORD_BYTES && !self.buffer.ends_with(b"\n") {
+                // Over the limit: the rest of the line is passed over unread.
+                self.buffer = Vec::new();
+                match self.reader.skip_until(b'\n') {
+                    Ok(skipped) => self.offset += skipped,
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(Error::io(&self.source, e)));
+                    }
+                }
+                return Some(Err(Error::BadRecord {
+                    source_name: self.source.clone(),
+                    line: self.line,
+                    byte_offset: offset,
+                    message: format!(
+                        "line over the limit of {MAX_RECORD_BYTES} bytes (decompressed), as for a WARC record"
+                    ),
+                }));
+            }
             if self.line == 1 && self.buffer.starts_with(BOM) {
                 self.buffer.drain(..BOM.len());
             }
@@ -471,8 +494,9 @@ fn format_of_head(head: &[u8]) -> Format {
 
 /// The whole of a (possibly decompressed) file; a cut-off compressed
 /// stream makes it a bad record.
-fn read_whole(mut reader: impl Read, path: &Path) -> Result<Vec<u8>, Error> {
+fn read_whole(reader: impl Read, path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
+    let mut reader = reader.take(MAX_RECORD_BYTES as u64 + 1);
     if let Err(e) = reader.read_to_end(&mut bytes) {
         return Err(match stream_cut(&e) {
             Some(cut) => Error::BadRecord {
@@ -482,6 +506,16 @@ fn read_whole(mut reader: impl Read, path: &Path) -> Result<Vec<u8>, Error> {
                 message: format!("page cut off: {cut}"),
             },
             None => Error::io(path, e),
+        });
+    }
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Err(Error::BadRecord {
+            source_name: path.to_path_buf(),
+            line: 1,
+            byte_offset: 0,
+            message: format!(
+                "page over the limit of {MAX_RECORD_BYTES} bytes (decompressed), as for a WARC record; split it"
+            ),
         });
     }
     Ok(bytes)

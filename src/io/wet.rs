@@ -38,7 +38,9 @@ use super::decode::{Utf8Policy, decode};
 use crate::document::Document;
 use crate::error::Error;
 
-/// The longest record read; longer ones are reported and skipped.
+/// The longest record read, in bytes after decompression: a WARC record,
+/// a JSONL line, a page read whole (`.txt`, `.html`); longer ones are
+/// reported as bad records and skipped (a 3 MB `.gz` can hold a 3 GB page).
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// How much is read from the source at a time.
