@@ -1204,3 +1204,30 @@ fn a_page_over_the_size_limit_is_a_bad_record() {
     assert!(partials(&dir).is_empty());
 }
 
+// Finding 5 (breaker): a byte-order mark or blank lines before JSONL or a
+// WARC on standard input do not change how it is read.
+#[test]
+fn a_bom_or_blank_line_does_not_change_the_format() {
+    let dir = temp_dir("bom");
+    let jsonl = format!("\u{FEFF}{}", records(2));
+    let output = chaff_with_stdin(&dir, &["-", "-o", "-"], jsonl.as_bytes());
+    assert_ok(&output);
+    assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
+    fs::write(dir.join("bom.jsonl"), &jsonl).unwrap();
+    let output = chaff(&dir, &["bom.jsonl", "-o", "-"]);
+    assert_ok(&output);
+    assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
+    let wet: String = (0..2)
+        .map(|i| {
+            let body = format!("第{i}篇:市统计局发布数据,全市经济运行总体平稳,编号{i}。\n");
+            format!(
+                "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:{i}>\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+                body.len()
+            )
+        })
+        .collect();
+    let output = chaff_with_stdin(&dir, &["-", "-o", "-"], format!("\r\n{wet}").as_bytes());
+    assert_ok(&output);
+    assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
+}
+
