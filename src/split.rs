@@ -193,9 +193,14 @@ fn lines(page: &str) -> impl Iterator<Item = Line<'_>> {
             let line_start = start;
             number += breaks;
             start = next;
-            let trimmed_front = raw.trim_start_matches(is_blank);
-            let text = trimmed_front.trim_end_matches(is_blank);
-            if !text.is_empty() {
+            // A line of only whitespace and invisible characters is blank;
+            // the others lose only their whitespace at the edges, so the text
+            // stays the input's own (a trailing U+FE0F of `❤️`, a leading
+            // bidi control); the comparison key drops the invisibles.
+            let blank = raw.chars().all(is_blank);
+            let trimmed_front = raw.trim_start_matches(char::is_whitespace);
+            let text = trimmed_front.trim_end_matches(char::is_whitespace);
+            if !blank {
                 return Some(Line {
                     text,
                     number: line_number,

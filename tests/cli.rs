@@ -1231,3 +1231,16 @@ fn a_bom_or_blank_line_does_not_change_the_format() {
     assert_eq!(jsonl_lines(&stdout(&output)).len(), 2);
 }
 
+// Finding 13 (breaker): the text kept is the input's own: only whitespace
+// is trimmed at a paragraph's edges, not a variation selector or a bidi
+// control.
+#[test]
+fn kept_text_keeps_invisible_characters_at_its_edges() {
+    let dir = temp_dir("edges");
+    let text = "\u{200F}市统计局发布数据,全市经济运行总体平稳,工业生产稳步增长。❤️\n";
+    fs::write(dir.join("in.jsonl"), record("a", text)).unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(out[0]["text"], text.trim_end());
+}
