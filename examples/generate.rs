@@ -30,9 +30,10 @@ mod crawl;
 #[path = "../benches/support/seeds.rs"]
 mod seeds;
 
-/// Generates a synthetic crawl.
+/// Generates a synthetic crawl for benchmarks: seeded, deterministic, any
+/// size (JSONL of `{"id", "url", "text"}`).
 #[derive(Parser, Debug)]
-#[command(about)]
+#[command(name = "generate")]
 struct Args {
     /// Approximate size of the crawl: bytes, or with KB, MB, GB.
     #[arg(long, default_value = "10MB")]

@@ -100,6 +100,11 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 
+    /// The command was given something it cannot do (no inputs, `-` twice,
+    /// an input it cannot read twice): says what and what to do.
+    #[error("{0}")]
+    Usage(String),
+
     /// A [`Sink`](crate::Sink) of the caller's failed with an error of its
     /// own (see [`Error::sink`]).
     #[error("{0}")]

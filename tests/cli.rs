@@ -668,6 +668,12 @@ fn text_in_another_encoding_gets_a_hint() {
     let output = chaff_with_stdin(&dir, &["-o", "-"], &gbk);
     assert_refused(&output, "<stdin>:1: invalid UTF-8 at byte offset 0");
     assert!(stderr(&output).contains("iconv"), "{}", stderr(&output));
+    // --lossy would turn every GBK character into U+FFFD: not offered as a fix.
+    assert!(
+        !stderr(&output).contains("or pass --lossy"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -1243,4 +1249,39 @@ fn kept_text_keeps_invisible_characters_at_its_edges() {
     assert_ok(&output);
     let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
     assert_eq!(out[0]["text"], text.trim_end());
+}
+
+// Friction 10, 11, 13, 15 (new user): what the command says about its
+// inputs is true: no inputs is not a configuration error, an empty
+// standard input is not an empty document, a file given twice is refused,
+// the rate is said to be of wall time.
+#[test]
+fn messages_about_inputs_say_what_happened() {
+    let dir = temp_dir("inputmsg");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    let output = chaff(&dir, &[]);
+    assert_refused(&output, "no inputs");
+    assert!(
+        !stderr(&output).contains("invalid configuration"),
+        "{}",
+        stderr(&output)
+    );
+    let output = chaff_with_stdin(&dir, &["-o", "out.jsonl"], b"");
+    assert_ok(&output);
+    assert!(
+        stderr(&output).contains("standard input is empty"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(dir.join("out.jsonl")).unwrap(), "");
+    let output = chaff(&dir, &["in.jsonl", "./in.jsonl", "-o", "out2.jsonl"]);
+    assert_refused(&output, "same file");
+    assert!(!dir.join("out2.jsonl").exists());
+    let output = chaff(&dir, &["in.jsonl", "-o", "out2.jsonl"]);
+    assert_ok(&output);
+    assert!(
+        stderr(&output).contains("of wall time"),
+        "{}",
+        stderr(&output)
+    );
 }

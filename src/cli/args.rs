@@ -15,7 +15,10 @@ Examples:
 
 Without -o, JSONL goes to standard output when it is a file or a pipe; on a
 terminal chaff shows a sample of what it kept and dropped instead. Outputs
-appear only when complete; chaff never writes over one of its inputs.";
+appear only when complete; chaff never writes over one of its inputs.
+Given no input and nothing on standard input, the `clean` example
+(cargo run --example clean) cleans the bundled sample pages; the chaff
+command asks for inputs.";
 
 /// An input format `--format` can force.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +47,7 @@ impl From<InputFormat> for crate::io::Format {
 /// Turns scraped pages into clean, unique paragraphs: drops boilerplate and
 /// repeated or near-repeated paragraphs, and says why for each one.
 #[derive(Parser, Debug)]
-#[command(version, about, after_help = EXAMPLES, term_width = 100)]
+#[command(name = "chaff", version, about, after_help = EXAMPLES, term_width = 100)]
 pub(crate) struct Args {
     /// Files or directories to clean: `.txt` and `.html`/`.htm` pages,
     /// `.jsonl` records ({"id", "text" or "html", "url"?, …}), WARC/WET

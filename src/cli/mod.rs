@@ -169,9 +169,9 @@ fn hint(error: &Error, args: &Args) -> Option<String> {
             source_name,
             ..
         } => Some(if source_name.as_os_str() == "<stdin>" {
-            format!("convert it to UTF-8 first (… | iconv -f {encoding} -t UTF-8 | chaff), or pass --lossy to replace what is not UTF-8")
+            format!("convert it to UTF-8 first (… | iconv -f {encoding} -t UTF-8 | chaff); --lossy would only replace every {encoding} character with U+FFFD")
         } else {
-            format!("convert it to UTF-8 first (iconv -f {encoding} -t UTF-8 FILE > FILE.utf8), or pass --lossy to replace what is not UTF-8")
+            format!("convert it to UTF-8 first (iconv -f {encoding} -t UTF-8 FILE > FILE.utf8); --lossy would only replace every {encoding} character with U+FFFD")
         }),
         Error::InvalidUtf8 { .. } if !args.lossy => Some(
             "pass --lossy to replace what is not UTF-8 (counted in the summary), or convert the input first".into(),
@@ -277,7 +277,7 @@ fn stdin_is_given() -> bool {
 fn input_paths(args: &Args, samples: Option<&Path>) -> Result<Vec<PathBuf>, Error> {
     if !args.inputs.is_empty() {
         if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-            return Err(Error::Config("`-` (standard input) is given twice".into()));
+            return Err(Error::Usage("`-` (standard input) is given twice".into()));
         }
         return Ok(args.inputs.clone());
     }
@@ -294,7 +294,7 @@ fn input_paths(args: &Args, samples: Option<&Path>) -> Result<Vec<PathBuf>, Erro
             }
             Ok(vec![samples.to_path_buf()])
         }
-        None => Err(Error::Config(
+        None => Err(Error::Usage(
             "no inputs: give files or directories to clean, - for standard input, or pipe data in (chaff --help)"
                 .into(),
         )),
@@ -377,6 +377,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         .map_err(refused)?;
     let typed = input_paths(args, samples).map_err(refused)?;
     let found = input_files(&typed).map_err(refused)?;
+    check_each_once(&found.files).map_err(refused)?;
     if args.site_templates {
         check_read_twice(&found.files).map_err(refused)?;
     }
@@ -628,7 +629,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         report_renamed(&renamed, args.output_dir.as_deref());
         eprint!("{}", record.summary);
         eprintln!(
-            "elapsed: {:.3} s on {} threads, {}/s",
+            "elapsed: {:.3} s on {} threads, {}/s of wall time",
             elapsed.as_secs_f64(),
             rayon::current_num_threads(),
             progress::megabytes(
@@ -637,6 +638,9 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         );
         if skipped > 0 {
             eprintln!("chaff: malformed records skipped: {skipped}");
+        }
+        if record.summary.documents == 0 && files.iter().any(|f| f.as_os_str() == "-") {
+            eprintln!("chaff: standard input is empty: no documents");
         }
         if let Some(path) = &args.audit_html
             && path.as_os_str() != "-"
@@ -698,6 +702,30 @@ fn commit_all(pending: Vec<(String, Pending)>) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses a file given twice (named twice, in two directories given, by
+/// a link or a hard link): it would be cleaned twice, its second reading
+/// all repeats of the first.
+fn check_each_once(files: &[PathBuf]) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<crate::io::atomic::FileId, &PathBuf> =
+        std::collections::HashMap::new();
+    for file in files {
+        if file.as_os_str() == "-" {
+            continue;
+        }
+        let Some(id) = crate::io::atomic::FileId::of(file) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id, file) {
+            return Err(Error::Usage(format!(
+                "{} and {} are the same file: give each input once (it would be cleaned twice, the second time all repeats)",
+                crate::error::shown(first),
+                crate::error::shown(file)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// With `--site-templates` every input is read twice: refuses what can be
 /// read only once (standard input, a pipe, a device, `<(…)`).
 fn check_read_twice(files: &[PathBuf]) -> Result<(), Error> {
@@ -709,7 +737,7 @@ fn check_read_twice(files: &[PathBuf]) -> Result<(), Error> {
             } else {
                 format!("{} (not a regular file)", crate::error::shown(file))
             };
-            return Err(Error::Config(format!(
+            return Err(Error::Usage(format!(
                 "--site-templates reads the inputs twice, and {what} can be read only once; save it to a file first"
             )));
         }

@@ -691,7 +691,7 @@ const SNIFF_BYTES: u64 = 1024;
 /// a WARC/WET stream, `<` an HTML page (a doctype, a comment or any tag),
 /// anything else one page of text. `source` names the stream in errors and
 /// is the id of a single page. Input that is plainly JSONL or WARC is never
-/// taken for a page.
+/// taken for a page; a stream with no bytes at all has no documents.
 ///
 /// ```
 /// use chaff::io::{stream_documents, Utf8Policy};
@@ -725,6 +725,10 @@ pub fn stream_documents<R: Read + Send + 'static>(
     let mut head = Vec::new();
     if let Err(e) = reader.by_ref().take(SNIFF_BYTES).read_to_end(&mut head) {
         return Box::new(std::iter::once(Err(cut(e))));
+    }
+    if head.is_empty() {
+        // Nothing at all (`true | chaff`): no documents, not one empty page.
+        return Box::new(std::iter::empty());
     }
     let format = format.unwrap_or_else(|| format_of_head(&head));
     let reader = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(reader));
