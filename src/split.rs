@@ -194,11 +194,13 @@ fn lines(page: &str) -> impl Iterator<Item = Line<'_>> {
             number += breaks;
             start = next;
             // A line of only whitespace and invisible characters is blank;
-            // the others lose only their whitespace at the edges, so the text
+            // the others lose only their whitespace at the edges (and a
+            // byte-order mark before the text, never content), so the text
             // stays the input's own (a trailing U+FE0F of `❤️`, a leading
             // bidi control); the comparison key drops the invisibles.
             let blank = raw.chars().all(is_blank);
-            let trimmed_front = raw.trim_start_matches(char::is_whitespace);
+            let trimmed_front =
+                raw.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
             let text = trimmed_front.trim_end_matches(char::is_whitespace);
             if !blank {
                 return Some(Line {

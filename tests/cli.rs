@@ -1249,6 +1249,14 @@ fn kept_text_keeps_invisible_characters_at_its_edges() {
     assert_ok(&output);
     let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
     assert_eq!(out[0]["text"], text.trim_end());
+    // A byte-order mark before the text is not content: it goes with the
+    // whitespace around it.
+    let text = "\u{FEFF}  市统计局发布数据,全市经济运行总体平稳,工业生产稳步增长。\n";
+    fs::write(dir.join("in.jsonl"), record("a", text)).unwrap();
+    let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    assert_eq!(out[0]["text"], text[5..].trim_end());
 }
 
 // Friction 10, 11, 13, 15 (new user): what the command says about its
