@@ -1293,3 +1293,26 @@ fn messages_about_inputs_say_what_happened() {
         stderr(&output)
     );
 }
+
+// Friction 3 (new user): a page found in a directory takes its path below
+// that directory as its id, so pages of one name in two folders are told
+// apart; a file given by itself keeps its file name.
+#[test]
+fn pages_in_folders_take_their_relative_path_as_id() {
+    let dir = temp_dir("relids");
+    for site in ["a", "b"] {
+        fs::create_dir_all(dir.join("pages").join(site)).unwrap();
+        fs::write(dir.join("pages").join(site).join("index.txt"), PAGE).unwrap();
+    }
+    let output = chaff(&dir, &["pages", "-o", "out.jsonl", "-r", "rep.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out.jsonl")).unwrap());
+    let ids: Vec<&str> = out.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a/index.txt", "b/index.txt"]);
+    let report = fs::read_to_string(dir.join("rep.jsonl")).unwrap();
+    assert!(report.contains("\"a/index.txt\""), "{report}");
+    let output = chaff(&dir, &["pages/b/index.txt", "-o", "out2.jsonl"]);
+    assert_ok(&output);
+    let out = jsonl_lines(&fs::read_to_string(dir.join("out2.jsonl")).unwrap());
+    assert_eq!(out[0]["id"], "index.txt");
+}

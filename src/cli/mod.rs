@@ -33,8 +33,8 @@ use indicatif::ProgressBar;
 
 use crate::audit::{AuditConfig, AuditSink};
 use crate::io::{
-    AtomicFile, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy, documents_as,
-    input_files, skip_bad_records,
+    AtomicFile, InputFiles, JsonlSink, OutputFile, RecordShape, TxtDirSink, Utf8Policy,
+    found_documents, input_files, skip_bad_records,
 };
 use crate::{Cleaner, Config, Document, Error, Sink};
 use args::Args;
@@ -387,7 +387,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
             eprintln!("chaff: no file to read in {}", join(&typed));
         }
     }
-    let files = found.files;
+    let files = found.files.clone();
     let mut others: Vec<(&'static str, &Path)> = Vec::new();
     for (flag, path, whole) in [
         ("--load-state", &args.load_state, true),
@@ -440,7 +440,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         // Malformed records are printed in the cleaning pass.
         let mut silent = Skips::silent();
         let stream = read_inputs(
-            &files,
+            &found,
             args.format,
             policy,
             args.skip_bad_records,
@@ -470,7 +470,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     let bar = progress::bar(args.quiet, "cleaning");
     let mut skips = Skips::printing(args.quiet, bar.clone());
     let stream = read_inputs(
-        &files,
+        &found,
         args.format,
         policy,
         args.skip_bad_records,
@@ -874,13 +874,13 @@ impl Skips {
 /// The documents of the input files; with `skip`, malformed records go to
 /// `skips` instead of ending the run.
 fn read_inputs<'a>(
-    files: &[PathBuf],
+    found: &InputFiles,
     format: Option<args::InputFormat>,
     policy: Utf8Policy,
     skip: bool,
     skips: &'a mut Skips,
 ) -> Box<dyn Iterator<Item = Result<Document, Error>> + 'a> {
-    let stream = documents_as(files, policy, format.map(Into::into));
+    let stream = found_documents(found, policy, format.map(Into::into));
     if skip {
         Box::new(skip_bad_records(stream, move |e| skips.skip(e)))
     } else {

@@ -40,6 +40,12 @@ pub fn read_txt_file(path: impl AsRef<Path>, policy: Utf8Policy) -> Result<Docum
 pub struct InputFiles {
     /// The files to read, in order (`-` for standard input).
     pub files: Vec<PathBuf>,
+    /// The id of the page each of [`files`](Self::files) holds when it is
+    /// read whole (a `.txt` or `.html` page): its path relative to the
+    /// directory given, `/`-separated (`a/index.txt`, so that pages of the
+    /// same name in two folders are told apart), or its file name for a
+    /// file given by itself.
+    pub ids: Vec<String>,
     /// Files found in directories whose names say no format a directory is
     /// searched for (see [`input_files`]).
     pub skipped: Vec<PathBuf>,
@@ -94,6 +100,7 @@ pub fn searched_for(path: &Path) -> bool {
 /// assert_eq!(inputs.files, [dir.join("a.txt"), dir.join("sub/b.JSONL")]);
 /// assert_eq!(inputs.skipped, [dir.join("sub/c.pdf")]);
 /// assert_eq!(inputs.directories, [dir.clone(), dir.join("sub")]);
+/// assert_eq!(inputs.ids, ["a.txt", "sub/b.JSONL"]);
 /// assert!(chaff::io::input_files([dir.join("missing.txt")]).is_err());
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -106,6 +113,7 @@ pub fn input_files<P: AsRef<Path>>(
         let path = path.as_ref();
         if path.as_os_str() == "-" {
             inputs.files.push(path.to_path_buf());
+            inputs.ids.push("<stdin>".into());
             continue;
         }
         let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -114,6 +122,7 @@ pub fn input_files<P: AsRef<Path>>(
                 fs::File::open(path).map_err(|e| Error::io(path, e))?;
             }
             inputs.files.push(path.to_path_buf());
+            inputs.ids.push(file_id(path));
             continue;
         }
         let walk = walkdir::WalkDir::new(path)
@@ -156,6 +165,7 @@ pub fn input_files<P: AsRef<Path>>(
                 if entry.file_type().is_file() {
                     fs::File::open(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 }
+                inputs.ids.push(relative_id(entry.path(), path));
                 inputs.files.push(entry.into_path());
             } else {
                 inputs.skipped.push(entry.into_path());
@@ -163,6 +173,19 @@ pub fn input_files<P: AsRef<Path>>(
         }
     }
     Ok(inputs)
+}
+
+/// The path of `file` relative to the directory `dir` it was found in,
+/// `/`-separated.
+fn relative_id(file: &Path, dir: &Path) -> String {
+    match file.strip_prefix(dir) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => file_id(file),
+    }
 }
 
 /// Reads JSONL records `{"id": …, "text": …, "url": …}` one line at a
@@ -445,7 +468,12 @@ type DocumentIter = Box<dyn Iterator<Item = Result<Document, Error>> + Send>;
 /// The documents of one file, read as `format` when given, else as its
 /// name says ([`known_format`](super::known_format)), else as its first
 /// bytes say (as standard input is read).
-fn file_documents(path: PathBuf, policy: Utf8Policy, format: Option<Format>) -> DocumentIter {
+fn file_documents(
+    path: PathBuf,
+    id: String,
+    policy: Utf8Policy,
+    format: Option<Format>,
+) -> DocumentIter {
     let mut reader = match open(&path) {
         Ok(reader) => reader,
         Err(e) => return Box::new(std::iter::once(Err(e))),
@@ -460,8 +488,18 @@ fn file_documents(path: PathBuf, policy: Utf8Policy, format: Option<Format>) -> 
     match format {
         Format::Jsonl => Box::new(JsonlReader::new(reader, path, policy)),
         Format::Wet => Box::new(WetReader::new(reader, path, policy)),
-        Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy))),
-        Format::Html => Box::new(std::iter::once(read_html_page(reader, &path))),
+        Format::Txt => Box::new(std::iter::once(read_page(reader, &path, policy).map(
+            |mut page| {
+                page.id = id;
+                page
+            },
+        ))),
+        Format::Html => Box::new(std::iter::once(read_html_page(reader, &path).map(
+            |mut page| {
+                page.id = id;
+                page
+            },
+        ))),
     }
 }
 
@@ -618,20 +656,39 @@ pub fn documents_as<P: AsRef<Path>>(
     policy: Utf8Policy,
     format: Option<Format>,
 ) -> Documents {
-    let items: Vec<Result<PathBuf, Error>> = match input_files(paths) {
-        Ok(inputs) => inputs.files.into_iter().map(Ok).collect(),
-        Err(e) => vec![Err(e)],
-    };
+    match input_files(paths) {
+        Ok(inputs) => found_documents(&inputs, policy, format),
+        Err(e) => Documents {
+            inner: Box::new(std::iter::once(Err(e))),
+        },
+    }
+}
+
+/// [`documents_as`] over the files [`input_files`] found (each read as
+/// itself, a page read whole taking its id from [`InputFiles::ids`]).
+pub fn found_documents(
+    inputs: &InputFiles,
+    policy: Utf8Policy,
+    format: Option<Format>,
+) -> Documents {
+    let items: Vec<(PathBuf, String)> = inputs
+        .files
+        .iter()
+        .cloned()
+        .zip(inputs.ids.iter().cloned())
+        .collect();
     Documents {
-        inner: Box::new(items.into_iter().flat_map(move |item| -> DocumentIter {
-            match item {
-                Err(e) => Box::new(std::iter::once(Err(e))),
-                Ok(path) if path.as_os_str() == "-" => {
-                    stream_documents(std::io::stdin(), "<stdin>", policy, format)
-                }
-                Ok(path) => file_documents(path, policy, format),
-            }
-        })),
+        inner: Box::new(
+            items
+                .into_iter()
+                .flat_map(move |(path, id)| -> DocumentIter {
+                    if path.as_os_str() == "-" {
+                        stream_documents(std::io::stdin(), "<stdin>", policy, format)
+                    } else {
+                        file_documents(path, id, policy, format)
+                    }
+                }),
+        ),
     }
 }
 
