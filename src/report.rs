@@ -463,6 +463,13 @@ pub struct RunRecord {
     /// standard input).
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// The other files the run read or wrote, by the flag that named them
+    /// (`--config`, `--load-state`, `--load-templates`, `--output`,
+    /// `--output-dir`, `--report`, `--summary`, `--save-state`,
+    /// `--save-templates`, …), as given; empty unless the caller that used
+    /// them says so (the `chaff` command does).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
     /// The configuration used.
     pub config: Config,
     /// The counts.
@@ -483,6 +490,7 @@ impl RunRecord {
             format_version: RUN_RECORD_VERSION,
             chaff_version: env!("CARGO_PKG_VERSION").to_owned(),
             inputs: Vec::new(),
+            files: BTreeMap::new(),
             config,
             summary,
             records_skipped: 0,

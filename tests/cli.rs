@@ -1316,3 +1316,43 @@ fn pages_in_folders_take_their_relative_path_as_id() {
     let out = jsonl_lines(&fs::read_to_string(dir.join("out2.jsonl")).unwrap());
     assert_eq!(out[0]["id"], "index.txt");
 }
+
+// Friction 8 (new user): the summary records every file the run read or
+// wrote besides the inputs, by flag.
+#[test]
+fn the_summary_names_the_files_read_and_written() {
+    let dir = temp_dir("summaryfiles");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    let args = [
+        "in.jsonl",
+        "-o",
+        "out.jsonl",
+        "-r",
+        "rep.jsonl",
+        "--summary",
+        "sum.json",
+        "--save-state",
+        "st.idx",
+    ];
+    assert_ok(&chaff(&dir, &args));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("sum.json")).unwrap()).unwrap();
+    assert_eq!(summary["inputs"], serde_json::json!(["in.jsonl"]));
+    assert_eq!(summary["files"]["--output"], "out.jsonl");
+    assert_eq!(summary["files"]["--report"], "rep.jsonl");
+    assert_eq!(summary["files"]["--summary"], "sum.json");
+    assert_eq!(summary["files"]["--save-state"], "st.idx");
+    let args = [
+        "in.jsonl",
+        "-o",
+        "out2.jsonl",
+        "--summary",
+        "sum2.json",
+        "--load-state",
+        "st.idx",
+    ];
+    assert_ok(&chaff(&dir, &args));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("sum2.json")).unwrap()).unwrap();
+    assert_eq!(summary["files"]["--load-state"], "st.idx");
+}

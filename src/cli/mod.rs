@@ -553,6 +553,25 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     record.records_skipped = skipped;
     record.seconds = elapsed.as_secs_f64();
     record.inputs = files.iter().map(|f| f.display().to_string()).collect();
+    let read = [
+        ("--config", &args.config),
+        ("--load-state", &args.load_state),
+        ("--load-templates", &args.load_templates),
+    ];
+    for (flag, path) in read {
+        if let Some(path) = path {
+            record.files.insert(flag.into(), path.display().to_string());
+        }
+    }
+    for location in &locations {
+        let flag = match location.flag {
+            "standard output" => "--output",
+            flag => flag,
+        };
+        record
+            .files
+            .insert(flag.into(), location.path.display().to_string());
+    }
     if let (Some(file), Some(path)) = (opened.summary.as_mut(), &args.summary) {
         serde_json::to_writer_pretty(&mut *file, &record)
             .map_err(|e| failed(Error::output(path, e.into())))?;
