@@ -167,8 +167,8 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Dedup")]
     pub no_near_dedup: bool,
 
-    /// Largest Hamming distance between the SimHashes of near repeats
-    /// [default: 11]
+    /// Largest Hamming distance between the SimHashes of near repeats, 0 to
+    /// 15 (what the index's block tables serve) [default: 11]
     #[arg(long, help_heading = "Dedup", value_name = "BITS")]
     pub max_hamming: Option<u32>,
 
