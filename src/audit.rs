@@ -515,7 +515,7 @@ impl Totals {
             self.kinds[kind].paragraphs += 1;
             self.kinds[kind].bytes += bytes;
             let rule = match &paragraph.verdict {
-                Verdict::Boilerplate { rule } => rule.clone(),
+                Verdict::Boilerplate { rule, .. } => rule.clone(),
                 _ => Cow::Borrowed(KINDS[kind]),
             };
             let key = (kind, rule);
@@ -1218,7 +1218,7 @@ impl<'a> Renderer<'a> {
             verdict => {
                 let kind = KINDS[kind_of(verdict)];
                 let (title, why) = match verdict {
-                    Verdict::Boilerplate { rule } => (
+                    Verdict::Boilerplate { rule, .. } => (
                         format!("dropped: boilerplate rule {}", escape_attr(rule, 400)),
                         format!("boilerplate: {}", escape(rule, 400)),
                     ),
@@ -1606,6 +1606,7 @@ mod tests {
     fn rule(name: &'static str) -> Verdict {
         Verdict::Boilerplate {
             rule: Cow::Borrowed(name),
+            detail: None,
         }
     }
 
@@ -1695,6 +1696,7 @@ mod tests {
                     text,
                     Verdict::Boilerplate {
                         rule: Cow::Owned(text.to_string()),
+                        detail: None,
                     },
                 ),
                 para(

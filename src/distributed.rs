@@ -129,6 +129,10 @@ pub struct StagedParagraph {
     /// The boilerplate rule that drops it, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// What decided the rule, for the structural rules (see
+    /// [`Verdict::Boilerplate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// The hash of its comparison key ([`key_hash`]).
     pub key: u64,
     /// Whether dedup decides it (no rule dropped it and dedup is on).
@@ -418,6 +422,7 @@ pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<
                 joins: paragraph.paragraph.joins,
                 dedup: paragraph.fingerprint.is_some(),
                 rule,
+                detail: paragraph.detail,
                 key: paragraph.key_hash,
             });
         }
@@ -1025,6 +1030,7 @@ pub fn apply(
                 }
                 (Some(rule), _, None) => Verdict::Boilerplate {
                     rule: Cow::Owned(rule),
+                    detail: paragraph.detail,
                 },
                 (None, Some(&(pages, site_pages)), None) => {
                     Verdict::SiteTemplate { pages, site_pages }

@@ -105,6 +105,8 @@ pub(crate) struct AnalyzedParagraph {
     pub(crate) paragraph: Paragraph,
     /// What the boilerplate layers drop it as, if anything.
     pub(crate) class: Option<Class>,
+    /// What decided a structural rule (see [`Verdict::Boilerplate`]).
+    pub(crate) detail: Option<String>,
     /// Its fingerprint, when dedup looks at it.
     pub(crate) fingerprint: Option<Fingerprint>,
     /// Its shingle set, a range of [`Analyzed::sets`] (empty when it takes
@@ -401,6 +403,7 @@ impl Cleaner {
             let verdict = match (analyzed.class, analyzed.fingerprint) {
                 (Some(Class::Rule(rule)), _) => Verdict::Boilerplate {
                     rule: Cow::Borrowed(rule),
+                    detail: analyzed.detail,
                 },
                 (Some(Class::SiteTemplate { pages, site_pages }), _) => {
                     Verdict::SiteTemplate { pages, site_pages }
@@ -606,6 +609,7 @@ pub(crate) fn analyze(
     let key_at = |i: usize| &keys[if i == 0 { 0 } else { key_ends[i - 1] }..key_ends[i]];
     let page_keys: Vec<&str> = (0..paragraphs.len()).map(key_at).collect();
     lap(&mut timings.normalize);
+    let mut details_of_structural: Vec<Option<String>> = Vec::new();
     let classes = match &page {
         None => classify_document(
             &page_keys,
@@ -615,28 +619,41 @@ pub(crate) fn analyze(
             document.url.as_deref(),
         ),
         Some(page) => {
-            let structural = if config.boilerplate.structure {
+            let (structural, details) = if config.boilerplate.structure {
                 structural_classes(page, &paragraphs, &page_keys)
             } else {
-                vec![None; paragraphs.len()]
+                (vec![None; paragraphs.len()], Vec::new())
             };
-            classify_html_document(
+            let classes = classify_html_document(
                 &structural,
                 &page_keys,
                 &config.boilerplate,
                 templates,
                 &document.id,
                 document.url.as_deref(),
-            )
+            );
+            // A paragraph the structural layer dropped keeps what decided it.
+            details_of_structural = details
+                .into_iter()
+                .zip(&structural)
+                .zip(&classes)
+                .map(|((detail, rule), class)| match (rule, class) {
+                    (Some(rule), Some(Class::Rule(class))) if rule == class => detail,
+                    _ => None,
+                })
+                .collect();
+            classes
         }
     };
     lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
     let mut sets = Vec::new();
+    let mut details = details_of_structural.into_iter();
     let paragraphs = paragraphs
         .into_iter()
         .zip(page_keys.iter().zip(classes))
         .map(|(paragraph, (key, class))| {
+            let detail = details.next().flatten();
             let start = sets.len();
             let fingerprint = (dedup_on && class.is_none()).then(|| {
                 let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
@@ -648,6 +665,7 @@ pub(crate) fn analyze(
             AnalyzedParagraph {
                 paragraph,
                 class,
+                detail,
                 key_hash: fingerprint.map_or_else(|| key_hash(key), |fp| fp.exact),
                 fingerprint,
                 set: start..sets.len(),
@@ -699,11 +717,12 @@ fn html_paragraphs(page: &Page, config: &crate::split::SplitConfig) -> Vec<Parag
 /// The structural layer's verdict on each paragraph of an HTML page: that
 /// of the block the paragraph starts in. `text` was the blocks' text, one
 /// block per line, and `keys` are the paragraphs' comparison keys.
+#[allow(clippy::type_complexity)]
 fn structural_classes(
     page: &Page,
     paragraphs: &[Paragraph],
     keys: &[&str],
-) -> Vec<Option<&'static str>> {
+) -> (Vec<Option<&'static str>>, Vec<Option<String>>) {
     // Where each block starts in the text.
     let mut starts = Vec::with_capacity(page.blocks.len());
     let mut at = 0;
@@ -728,11 +747,16 @@ fn structural_classes(
             *key = Cow::Owned(crate::normalize::comparison_key(&block.text));
         }
     }
-    let blocks = structure::classify(page, &block_keys).classes;
-    first_blocks
-        .into_iter()
-        .map(|b| blocks.get(b).copied().flatten())
-        .collect()
+    let structure = structure::classify(page, &block_keys);
+    let classes = first_blocks
+        .iter()
+        .map(|&b| structure.classes.get(b).copied().flatten())
+        .collect();
+    let details = first_blocks
+        .iter()
+        .map(|&b| structure.detail(b).map(str::to_owned))
+        .collect();
+    (classes, details)
 }
 
 /// The joins of a paragraph moved to what remains of it once `sentences`

@@ -22,7 +22,7 @@ use crate::config::Config;
 ///
 /// ```
 /// use chaff::Verdict;
-/// let verdict = Verdict::Boilerplate { rule: "footer".into() };
+/// let verdict = Verdict::Boilerplate { rule: "footer".into(), detail: None };
 /// let json = serde_json::to_string(&verdict)?;
 /// assert_eq!(json, r#"{"reason":"boilerplate","rule":"footer"}"#);
 /// assert_eq!(serde_json::from_str::<Verdict>(&json)?, verdict);
@@ -38,6 +38,14 @@ pub enum Verdict {
         /// The rule's name (see [`crate::boilerplate`]): borrowed from the
         /// rule table when the pipeline decides, owned when read back.
         rule: Cow<'static, str>,
+        /// What decided it, in words, for the structural rules of pages
+        /// read from HTML (see [`crate::boilerplate::structure`]): the
+        /// element whose name or tag made it chrome (`footer in
+        /// div.copyright at html>body>div`), the link density, or the main
+        /// content it lies outside. Absent for the text rules, and read
+        /// back as `None` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
     },
     /// The paragraph is part of its site's template: it occurs on `pages`
     /// of the site's `site_pages` pages (see
@@ -93,7 +101,7 @@ impl Verdict {
     /// `trimmed_sentences`.
     pub fn name(&self) -> &str {
         match self {
-            Verdict::Boilerplate { rule } => rule,
+            Verdict::Boilerplate { rule, .. } => rule,
             _ => self.static_name(),
         }
     }
@@ -101,7 +109,7 @@ impl Verdict {
     /// [`Self::name`] as a summary key: the rule's name shares its storage.
     fn name_key(&self) -> Cow<'static, str> {
         match self {
-            Verdict::Boilerplate { rule } => rule.clone(),
+            Verdict::Boilerplate { rule, .. } => rule.clone(),
             _ => Cow::Borrowed(self.static_name()),
         }
     }

@@ -122,7 +122,7 @@ proptest! {
                 match &paragraph.verdict {
                     Verdict::Kept => {}
                     // Rules that look at neighbours: the neighbours changed.
-                    Verdict::Boilerplate { rule } if ["short_line_run", "chrome_context", "page_tail"].contains(&rule.as_ref()) => {}
+                    Verdict::Boilerplate { rule, .. } if ["short_line_run", "chrome_context", "page_tail"].contains(&rule.as_ref()) => {}
                     other => prop_assert!(false, "{:?} newly dropped: {:?}", paragraph.text, other),
                 }
             }

@@ -72,15 +72,34 @@ const WIDGETS: &[Category] = &[
     Category::Caption,
 ];
 
+/// Comment sections and galleries: the widgets that can hold more text
+/// than the article.
+const OUTGROWING: Categories =
+    Categories((1 << Category::Comment as u8) | (1 << Category::Caption as u8));
+
 /// The layer's verdict on a page.
 #[derive(Debug, Clone, Default)]
 pub struct Structure {
     /// The rule that drops each block, `None` to keep it.
     pub classes: Vec<Option<&'static str>>,
+    /// Why each dropped block was dropped, in words (the deciding element,
+    /// see [`Structure::detail`]); `None` for kept blocks.
+    pub details: Vec<Option<String>>,
     /// The element of the main content region, if the page has text.
     pub main: Option<u32>,
     /// The block taken as the page's title.
     pub title: Option<usize>,
+    /// Whether the class and id names were set aside for the whole page:
+    /// believing them would have dropped nearly all of its running text
+    /// (see [`MIN_KEPT_PROSE`]).
+    pub names_ignored: bool,
+}
+
+impl Structure {
+    /// The detail of block `index`'s verdict, if it was dropped.
+    pub fn detail(&self, index: usize) -> Option<&str> {
+        self.details.get(index).and_then(|d| d.as_deref())
+    }
 }
 
 /// How a block reads, for the region score.
@@ -91,8 +110,29 @@ enum Kind {
     Neutral,
 }
 
+/// The least share of a page's running text (characters of blocks that
+/// read as sentences, ignoring class and id names) the layer keeps when
+/// it believes the page's names. Below it, the names are set aside for the
+/// page and the layer decides from tags, links and text alone: a main
+/// content that the site happened to name like chrome (`copyNormal`, a
+/// `commented` post) must not be dropped whole. Our choice: on the dev
+/// set the layer keeps at least 0.35 of every page's running text when the
+/// names are right.
+pub const MIN_KEPT_PROSE: f32 = 0.2;
+
+/// Pages with less running text than this (characters) are not checked
+/// against [`MIN_KEPT_PROSE`]: a page of a few sentences may well be all
+/// chrome.
+pub const MIN_PROSE_CHECKED: u32 = 200;
+
 /// Classifies the blocks of a page. `keys` are the blocks' comparison keys
 /// (see [`crate::normalize`]), one per block.
+///
+/// An element's class and id names are not believed of an element that
+/// holds most of the page's running text (counted without the names): the
+/// main content is never a container judged chrome by its name. And when
+/// believing the names would still drop all but [`MIN_KEPT_PROSE`] of the
+/// running text, the names are set aside for the whole page.
 ///
 /// ```
 /// use chaff::boilerplate::structure::classify;
@@ -107,15 +147,57 @@ enum Kind {
 /// let keys: Vec<String> = page.blocks.iter().map(|b| chaff::normalize::comparison_key(&b.text)).collect();
 /// let structure = classify(&page, &keys);
 /// assert_eq!(structure.classes, [Some("nav_container"), None, None, Some("widget_container"), Some("nav_container")]);
+/// assert_eq!(structure.detail(3), Some("share in div.share at html>body>div>div"));
 /// ```
 pub fn classify<S: AsRef<str>>(page: &Page, keys: &[S]) -> Structure {
     let blocks = &page.blocks;
     let features: Vec<TextFeatures> = keys.iter().map(|k| TextFeatures::of(k.as_ref())).collect();
+    // Running text as the words alone say it, without the names.
+    let plain: Vec<Kind> = blocks
+        .iter()
+        .zip(&features)
+        .map(|(block, f)| kind(block, f, Categories::NONE))
+        .collect();
+    let plain_prose = prose_per_element(page, &plain);
+    let page_prose: u32 = blocks
+        .iter()
+        .zip(&plain)
+        .filter(|(_, k)| **k == Kind::Text)
+        .map(|(b, _)| b.chars)
+        .sum();
+    // Names are believed of elements that hold at most half of it.
+    let believed: Vec<bool> = plain_prose.iter().map(|p| p * 2 <= page_prose).collect();
+    let structure = classify_with(page, keys, &features, &believed);
+    let kept_prose: u32 = blocks
+        .iter()
+        .zip(&plain)
+        .zip(&structure.classes)
+        .filter(|((_, k), c)| **k == Kind::Text && c.is_none())
+        .map(|((b, _), _)| b.chars)
+        .sum();
+    if page_prose >= MIN_PROSE_CHECKED && (kept_prose as f32) < MIN_KEPT_PROSE * page_prose as f32 {
+        let unnamed = classify_with(page, keys, &features, &vec![false; page.elements.len()]);
+        // (Comment and gallery names still count: see `names_of`.)
+        return Structure {
+            names_ignored: true,
+            ..unnamed
+        };
+    }
+    structure
+}
+
+fn classify_with<S: AsRef<str>>(
+    page: &Page,
+    keys: &[S],
+    features: &[TextFeatures],
+    believed: &[bool],
+) -> Structure {
+    let blocks = &page.blocks;
     let total: u32 = blocks.iter().map(|b| b.chars).sum();
     let kinds: Vec<Kind> = blocks
         .iter()
-        .zip(&features)
-        .map(|(block, f)| kind(block, f, local_categories(page, block, total / 4)))
+        .zip(features)
+        .map(|(block, f)| kind(block, f, local_categories(page, block, total / 4, believed)))
         .collect();
     let prose = prose_per_element(page, &kinds);
     let main = main_region(page, &kinds);
@@ -128,6 +210,7 @@ pub fn classify<S: AsRef<str>>(page: &Page, keys: &[S]) -> Structure {
         (Some(t), Some(m)) if t < m => t..m,
         _ => 0..0,
     };
+    let mut details = vec![None; blocks.len()];
     let classes = blocks
         .iter()
         .enumerate()
@@ -141,17 +224,37 @@ pub fn classify<S: AsRef<str>>(page: &Page, keys: &[S]) -> Structure {
             if Some(i) == title {
                 return None;
             }
-            let below = categories_below(page, block, main, &prose);
-            if below.any(WIDGETS) {
-                return Some("widget_container");
-            }
-            if below.any(NAV) {
-                return Some("nav_container");
+            let below = categories_below(page, block, main, &prose, believed);
+            for (rule, categories) in [("widget_container", WIDGETS), ("nav_container", NAV)] {
+                if below.any(categories) {
+                    details[i] = named_element(page, block, main, &prose, believed, categories)
+                        .map(|(element, category)| {
+                            format!(
+                                "{category} in {} at {}",
+                                page.elements[element as usize].selector(),
+                                page.element_path(element)
+                            )
+                        });
+                    return Some(rule);
+                }
             }
             if block.link_density() > MAX_LINK_DENSITY && kinds[i] != Kind::Text {
+                details[i] = Some(format!(
+                    "link density {:.2} in {}",
+                    block.link_density(),
+                    page.elements[block.element as usize].selector()
+                ));
                 return Some("link_dense");
             }
-            if main.is_some() && !in_main(block) && !(head.contains(&i) && kinds[i] != Kind::Junk) {
+            if let Some(m) = main
+                && !in_main(block)
+                && !(head.contains(&i) && kinds[i] != Kind::Junk)
+            {
+                details[i] = Some(format!(
+                    "main content is {} at {}",
+                    page.elements[m as usize].selector(),
+                    page.element_path(m)
+                ));
                 return Some("outside_main");
             }
             None
@@ -159,8 +262,10 @@ pub fn classify<S: AsRef<str>>(page: &Page, keys: &[S]) -> Structure {
         .collect();
     Structure {
         classes,
+        details,
         main,
         title,
+        names_ignored: false,
     }
 }
 
@@ -240,9 +345,15 @@ fn is_within(page: &Page, element: u32, ancestor: u32) -> bool {
 /// metadata.
 pub const META_MAX_CHARS: u32 = 300;
 
-/// What an element's tag and `class`/`id` say it is.
-fn names_of(element: &crate::html::Element) -> Categories {
+/// What an element's tag and `class`/`id` say it is. Of an element whose
+/// names are not `believed` (it holds most of the page's running text),
+/// only that it is a comment section or a gallery: those can outgrow the
+/// article.
+fn names_of(element: &crate::html::Element, believed: bool) -> Categories {
     let mut names = element.names | element.tags;
+    if !believed {
+        names = Categories(names.0 & OUTGROWING.0);
+    }
     if names.has(Category::Meta) && element.chars > META_MAX_CHARS {
         names = Categories(names.0 & !(1 << Category::Meta as u8));
     }
@@ -274,7 +385,13 @@ fn prose_per_element(page: &Page, kinds: &[Kind]) -> Vec<u32> {
 /// the article, so a content wrapper that a CMS happened to call
 /// `meta_field` or `sidebar-layout` keeps its text. Comment sections and
 /// galleries are the exception: they can outgrow the article.
-fn categories_below(page: &Page, block: &Block, main: Option<u32>, prose: &[u32]) -> Categories {
+fn categories_below(
+    page: &Page,
+    block: &Block,
+    main: Option<u32>,
+    prose: &[u32],
+    believed: &[bool],
+) -> Categories {
     let whole = main.map_or_else(
         || prose.first().copied().unwrap_or(0),
         |m| prose[m as usize],
@@ -286,7 +403,7 @@ fn categories_below(page: &Page, block: &Block, main: Option<u32>, prose: &[u32]
             break;
         }
         let element = &page.elements[index as usize];
-        let names = names_of(element);
+        let names = names_of(element, believed[index as usize]);
         if prose[index as usize] * 2 < whole.max(1) {
             found |= names;
         } else {
@@ -301,10 +418,44 @@ fn categories_below(page: &Page, block: &Block, main: Option<u32>, prose: &[u32]
     found
 }
 
+/// The element nearest the block whose name put it in one of
+/// `categories` (as [`categories_below`] reads the names), and the
+/// category, for the report.
+fn named_element(
+    page: &Page,
+    block: &Block,
+    main: Option<u32>,
+    prose: &[u32],
+    believed: &[bool],
+    categories: &[Category],
+) -> Option<(u32, &'static str)> {
+    let whole = main.map_or_else(
+        || prose.first().copied().unwrap_or(0),
+        |m| prose[m as usize],
+    );
+    let mut at = Some(block.element);
+    while let Some(index) = at {
+        if Some(index) == main {
+            break;
+        }
+        let element = &page.elements[index as usize];
+        let names = names_of(element, believed[index as usize]);
+        let small = prose[index as usize] * 2 < whole.max(1);
+        for category in categories {
+            let counts = small || matches!(category, Category::Comment | Category::Caption);
+            if counts && names.has(*category) {
+                return Some((index, category.name()));
+            }
+        }
+        at = element.parent;
+    }
+    None
+}
+
 /// The categories of the elements around a block up to the first that
 /// holds more than `limit` characters (a page-wide wrapper's name says
 /// nothing about one block).
-fn local_categories(page: &Page, block: &Block, limit: u32) -> Categories {
+fn local_categories(page: &Page, block: &Block, limit: u32, believed: &[bool]) -> Categories {
     let mut found = Categories::NONE;
     let mut at = Some(block.element);
     while let Some(index) = at {
@@ -312,7 +463,7 @@ fn local_categories(page: &Page, block: &Block, limit: u32) -> Categories {
         if element.chars > limit {
             break;
         }
-        found |= names_of(element);
+        found |= names_of(element, believed[index as usize]);
         at = element.parent;
     }
     found
@@ -396,5 +547,93 @@ mod tests {
         let rules = rules(&html);
         assert_eq!(rules[0], ("Budget approved".into(), None));
         assert_eq!(rules.last().unwrap().1, Some("nav_container"), "{rules:?}");
+    }
+
+    /// A page whose menus hold far more characters than its article.
+    fn page_with_big_menus(article_class: &str) -> String {
+        let links: String = (0..120)
+            .map(|i| format!("<li><a href=/s{i}>Section number {i}</a></li>"))
+            .collect();
+        format!(
+            "<title>Budget approved</title><ul class=menu>{links}</ul>\
+             <div class=\"{article_class}\">{ARTICLE}</div>\
+             <div class=footer>© 2024 City News</div>"
+        )
+    }
+
+    #[test]
+    fn the_main_content_is_never_dropped_for_its_name() {
+        // A name that reads as chrome on the element that holds all the
+        // page's running text: the names are not believed of it.
+        for class in ["site-footer-text", "related-story", "sidebar-widget share"] {
+            let rules = rules(&page_with_big_menus(class));
+            let article: Vec<_> = rules
+                .iter()
+                .filter(|(text, _)| text.ends_with('.') && text.len() > 60)
+                .collect();
+            assert_eq!(article.len(), 3, "{class}: {rules:?}");
+            assert!(
+                article.iter().all(|(_, r)| r.is_none()),
+                "{class}: {article:?}"
+            );
+            assert_eq!(rules.last().unwrap().1, Some("nav_container"), "{class}");
+        }
+    }
+
+    #[test]
+    fn names_are_set_aside_when_they_would_drop_nearly_all_the_text() {
+        // Each paragraph in its own element named like chrome: no one
+        // element holds most of the text, but believing the names drops
+        // all of it.
+        let paragraphs: String = ARTICLE
+            .split("</p>")
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("<div class=footer-note>{p}</p></div>"))
+            .collect();
+        let html =
+            format!("<ul class=menu><li><a href=/>Home</a></li></ul><div>{paragraphs}</div>");
+        let page = Page::parse(&html);
+        let keys: Vec<String> = page
+            .blocks
+            .iter()
+            .map(|b| crate::normalize::comparison_key(&b.text))
+            .collect();
+        let structure = classify(&page, &keys);
+        assert!(structure.names_ignored);
+        assert_eq!(
+            structure.classes[1..],
+            [None, None, None],
+            "{:?}",
+            structure.classes
+        );
+    }
+
+    #[test]
+    fn a_structural_drop_names_the_element_that_decided_it() {
+        let html = format!(
+            "<div id=top class=\"site-nav dark\"><a href=/>Home</a> <a href=/n>News</a></div>\
+             <div class=body>{ARTICLE}<p><a href=/x>Read the full council minutes</a> <a href=/y>Budget</a></p></div>\
+             <aside><p>Other stories from around the city this week, briefly.</p></aside>"
+        );
+        let page = Page::parse(&html);
+        let keys: Vec<String> = page
+            .blocks
+            .iter()
+            .map(|b| crate::normalize::comparison_key(&b.text))
+            .collect();
+        let structure = classify(&page, &keys);
+        assert_eq!(structure.classes[0], Some("nav_container"));
+        assert_eq!(
+            structure.detail(0),
+            Some("nav in div#top.site-nav.dark at html>body>div")
+        );
+        assert_eq!(structure.classes[4], Some("link_dense"));
+        assert_eq!(structure.detail(4), Some("link density 1.00 in p"));
+        assert_eq!(structure.classes[5], Some("nav_container"));
+        assert_eq!(
+            structure.detail(5),
+            Some("sidebar in aside at html>body>aside")
+        );
+        assert_eq!(structure.detail(1), None);
     }
 }

@@ -59,7 +59,7 @@ fn clip(text: &str, columns: usize) -> String {
 fn reason(verdict: &Verdict) -> String {
     match verdict {
         Verdict::Kept => "kept".into(),
-        Verdict::Boilerplate { rule } => rule.to_string(),
+        Verdict::Boilerplate { rule, .. } => rule.to_string(),
         Verdict::SiteTemplate { pages, site_pages } => {
             format!("site_template ({pages}/{site_pages} pages)")
         }

@@ -54,6 +54,11 @@ pub struct Element {
     pub depth: u32,
     /// Categories named by this element's own `class` and `id`.
     pub names: Categories,
+    /// The element's `id` and `class` as CSS writes them
+    /// (`#main.article-body`), at most [`LABEL_MAX_BYTES`] bytes; `None`
+    /// when it has neither. The report names the element that decided a
+    /// structural drop with it.
+    pub label: Option<Box<str>>,
     /// Categories named by the element's tag (`nav`, `header`, `footer`,
     /// `aside`, `figcaption`, `article`, `main`, `form`…).
     pub tags: Categories,
@@ -67,7 +72,48 @@ pub struct Element {
     pub elements: u32,
 }
 
+/// The longest [`Element::label`], in bytes (longer labels are cut at a
+/// character boundary and end with `…`).
+pub const LABEL_MAX_BYTES: usize = 80;
+
+/// `#id.class1.class2` of an element, cut to [`LABEL_MAX_BYTES`].
+fn label_of(element: &DomElement) -> Option<Box<str>> {
+    let mut label = String::new();
+    if let Some(id) = element
+        .attr("id")
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+    {
+        label.push('#');
+        label.push_str(id);
+    }
+    if let Some(class) = element.attr("class") {
+        for token in class.split_ascii_whitespace() {
+            label.push('.');
+            label.push_str(token);
+            if label.len() > LABEL_MAX_BYTES {
+                break;
+            }
+        }
+    }
+    if label.len() > LABEL_MAX_BYTES {
+        let mut cut = LABEL_MAX_BYTES - '…'.len_utf8();
+        while !label.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        label.truncate(cut);
+        label.push('…');
+    }
+    (!label.is_empty()).then(|| label.into_boxed_str())
+}
+
 impl Element {
+    /// The element as a CSS selector of its tag, `id` and classes
+    /// (`div#main.article-body`).
+    pub fn selector(&self) -> String {
+        format!("{}{}", &*self.tag, self.label.as_deref().unwrap_or(""))
+    }
+
     /// Characters inside links per character of the subtree, 0 to 1.
     pub fn link_density(&self) -> f32 {
         ratio(self.link_chars, self.chars)
@@ -171,10 +217,17 @@ impl Page {
     /// to the block's element, `html>body>div>div>p` (the elements' class
     /// and id categories are in [`Element::names`]).
     pub fn path(&self, block: &Block) -> String {
+        self.element_path(block.element)
+    }
+
+    /// The tag path of an element (see [`Page::path`]).
+    pub fn element_path(&self, element: u32) -> String {
         let mut tags = Vec::new();
-        let mut at = Some(block.element);
+        let mut at = Some(element);
         while let Some(index) = at {
-            let element = &self.elements[index as usize];
+            let Some(element) = self.elements.get(index as usize) else {
+                break;
+            };
             tags.push(&*element.tag);
             at = element.parent;
         }
@@ -432,6 +485,11 @@ impl Walker {
             parent: parent.map(|p| p.element),
             depth: self.stack.len() as u32 + 1,
             names,
+            label: if names.is_empty() && !is_block_level(tag) {
+                None
+            } else {
+                label_of(element)
+            },
             tags,
             chars: 0,
             link_chars: 0,

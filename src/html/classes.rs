@@ -9,8 +9,16 @@
 //! token is looked up in [`VOCABULARY`], a table of words and the
 //! [`Category`] they name. A token also matches a word of [`AFFIXES`] it
 //! starts or ends with (`sharebox`, `topnav`, `commentlist`), so that
-//! compounds written as one word are found; other words match whole
-//! tokens only (`ad` is not `add` or `head`, `side` is not `inside`).
+//! compounds written as one word are found, unless what remains is an
+//! ending that makes it another word ([`OTHER_WORD_ENDINGS`]: `commented`
+//! and `commentary` are not comments, `navy` is not navigation); other
+//! words match whole tokens only (`ad` is not `add` or `head`, `side` is
+//! not `inside`, `copy` in `copyNormal` or `body-copy` is the article's
+//! copy, not a copyright line). Two tokens that make a word together
+//! are looked up as that word (`copy-right`, `side_bar`, `read-more`).
+//! CSS utility classes are not names: `relative` is a position, not a
+//! related list, and a short word or a position with a size after it
+//! (`pl-4`, `bottom-0`) is spacing or placement.
 //!
 //! The vocabulary follows the class and id lists of trafilatura
 //! (`xpaths.py`), Readability (`unlikelyCandidates`, `positive`,
@@ -57,6 +65,35 @@ pub enum Category {
     Content,
     /// The article's title (`title`, `headline`, `biaoti` 标题).
     Title,
+}
+
+impl Category {
+    /// The category's name in lowercase (`nav`, `footer`, `share`…), as
+    /// the report writes it.
+    ///
+    /// ```
+    /// assert_eq!(chaff::html::classes::Category::Footer.name(), "footer");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Nav => "nav",
+            Category::Breadcrumb => "breadcrumb",
+            Category::Header => "header",
+            Category::Footer => "footer",
+            Category::Sidebar => "sidebar",
+            Category::Share => "share",
+            Category::Related => "related",
+            Category::Comment => "comment",
+            Category::Ad => "ad",
+            Category::Login => "login",
+            Category::Meta => "meta",
+            Category::Pagination => "pagination",
+            Category::Caption => "caption",
+            Category::Hidden => "hidden",
+            Category::Content => "content",
+            Category::Title => "title",
+        }
+    }
 }
 
 /// A set of [`Category`] values, one bit each.
@@ -122,7 +159,7 @@ pub const VOCABULARY: &[(&str, Category)] = {
         ("logo", Header), ("topnav", Nav),
         // footers
         ("footer", Footer), ("foot", Footer), ("bottom", Footer), ("copyright", Footer),
-        ("copy", Footer), ("dibu", Footer), ("yejiao", Footer), ("banquan", Footer),
+        ("dibu", Footer), ("yejiao", Footer), ("banquan", Footer),
         ("colophon", Footer), ("siteinfo", Footer), ("disclaimer", Footer), ("statement", Footer),
         ("shengming", Footer), ("icp", Footer), ("beian", Footer),
         // side columns
@@ -135,7 +172,7 @@ pub const VOCABULARY: &[(&str, Category)] = {
         ("shareto", Share), ("follow", Share), ("weixin", Share), ("weibo", Share),
         ("qrcode", Share), ("erweima", Share), ("print", Share), ("dayin", Share),
         // related lists
-        ("related", Related), ("relate", Related), ("relative", Related), ("recommend", Related),
+        ("related", Related), ("relate", Related), ("recommend", Related),
         ("recommended", Related), ("recommendation", Related), ("recommendations", Related),
         ("xiangguan", Related), ("tuijian", Related), ("hot", Related), ("hotnews", Related),
         ("popular", Related), ("remen", Related), ("rank", Related), ("ranking", Related),
@@ -147,7 +184,7 @@ pub const VOCABULARY: &[(&str, Category)] = {
         // comments
         ("comment", Comment), ("comments", Comment), ("reply", Comment), ("replies", Comment),
         ("discuss", Comment), ("discussion", Comment), ("pinglun", Comment), ("disqus", Comment),
-        ("respond", Comment), ("pl", Comment), ("gentie", Comment), ("liuyan", Comment),
+        ("respond", Comment), ("pl", Comment), ("cmt", Comment), ("gentie", Comment), ("liuyan", Comment),
         // ads
         ("ad", Ad), ("ads", Ad), ("adv", Ad), ("advert", Ad), ("adverts", Ad),
         ("advertisement", Ad), ("advertising", Ad), ("adsbygoogle", Ad), ("adsense", Ad),
@@ -158,6 +195,7 @@ pub const VOCABULARY: &[(&str, Category)] = {
         ("denglu", Login), ("zhuce", Login), ("subscribe", Login), ("subscription", Login),
         ("newsletter", Login), ("paywall", Login), ("modal", Login), ("popup", Login),
         ("consent", Login), ("cookie", Login), ("cookies", Login), ("gdpr", Login),
+        ("dialog", Login), ("confirm", Login), ("toast", Login),
         // metadata
         ("meta", Meta), ("byline", Meta), ("author", Meta), ("authors", Meta), ("date", Meta),
         ("time", Meta), ("timestamp", Meta), ("pubdate", Meta), ("source", Meta),
@@ -250,29 +288,70 @@ pub const AFFIXES: &[&str] = &[
 /// ```
 pub fn categories_of(value: &str) -> Categories {
     let mut found = Categories::NONE;
+    let mut tokens: Vec<String> = Vec::new();
+    for class in value.split(|c: char| c.is_whitespace()) {
+        tokens.clear();
+        tokenize(class, &mut tokens);
+        for (i, token) in tokens.iter().enumerate() {
+            let next = tokens.get(i + 1);
+            // `pl-4`, `bottom-0`: a CSS utility (padding, position) with
+            // its size, not a name.
+            if next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                && (token.len() <= 2 || CSS_POSITIONS.contains(&token.as_str()))
+            {
+                continue;
+            }
+            found |= token_categories(token);
+            // A word written as two tokens (`copy-right`, `side_bar`).
+            if let Some(next) = next {
+                let joined = format!("{token}{next}");
+                if let Some(categories) = LOOKUP.get(joined.as_str()) {
+                    found |= *categories;
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Words of the vocabulary that CSS utility classes also use for a
+/// position, with a size after them (`bottom-0`, Tailwind's inset
+/// utilities).
+const CSS_POSITIONS: &[&str] = &["bottom", "top", "side"];
+
+/// The lowercase tokens of one class or id: cut at every character that
+/// is not an ASCII letter or digit and at lower-to-upper case changes.
+fn tokenize(class: &str, tokens: &mut Vec<String>) {
     let mut token = String::new();
     let mut previous_lower = false;
-    let mut flush = |token: &mut String| {
-        if !token.is_empty() {
-            found |= token_categories(token);
-            token.clear();
-        }
-    };
-    for c in value.chars() {
+    for c in class.chars() {
         if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower {
-                flush(&mut token);
+            if c.is_ascii_uppercase() && previous_lower && !token.is_empty() {
+                tokens.push(std::mem::take(&mut token));
             }
             previous_lower = c.is_ascii_lowercase();
             token.push(c.to_ascii_lowercase());
         } else {
             previous_lower = false;
-            flush(&mut token);
+            if !token.is_empty() {
+                tokens.push(std::mem::take(&mut token));
+            }
         }
     }
-    flush(&mut token);
-    found
+    if !token.is_empty() {
+        tokens.push(token);
+    }
 }
+
+/// Endings that make a compound of an [`AFFIXES`] word another word:
+/// `commented` (a post that has comments), `commentary` (an opinion
+/// article), `shared`, `navy`, `logined` (a state, not a login box),
+/// `shareholders`. A token that is an affix word and one of these is not
+/// matched by the affix.
+pub const OTHER_WORD_ENDINGS: &[&str] = &[
+    "d", "ed", "y", "ary", "aries", "ies", "ity", "al", "ally", "ism", "ist", "ists", "ive",
+    "able", "ment", "ments", "ness", "holder", "holders", "hold",
+];
 
 fn token_categories(token: &str) -> Categories {
     if let Some(categories) = LOOKUP.get(token) {
@@ -288,10 +367,14 @@ fn token_categories(token: &str) -> Categories {
     }
     let mut found = Categories::NONE;
     for word in AFFIXES {
-        if token.len() > word.len()
-            && (token.starts_with(word) || token.ends_with(word))
-            && !token.starts_with("sharehold")
-        {
+        if token.len() <= word.len() {
+            continue;
+        }
+        let compound = match token.strip_prefix(word) {
+            Some(rest) => !OTHER_WORD_ENDINGS.contains(&rest),
+            None => token.ends_with(word),
+        };
+        if compound {
             found |= LOOKUP.get(word).copied().unwrap_or_default();
         }
     }
@@ -338,7 +421,50 @@ mod tests {
         }
         assert!(categories_of("inside update resource jumptargets").is_empty());
         assert!(!categories_of("shareholders").has(Category::Share));
+        assert!(!categories_of("shareholder-meeting").has(Category::Share));
         assert!(categories_of("ad-slot").has(Category::Ad));
         assert!(!categories_of("canvas").has(Category::Nav));
+    }
+
+    /// A class word is a word: an affix word followed by an ending that
+    /// makes another word, or a word that means the article's text in
+    /// another trade (`copy`), names nothing.
+    #[test]
+    fn words_that_only_start_like_a_class_word_name_nothing() {
+        for value in [
+            "copyNormal",
+            "body-copy",
+            "copy_text",
+            "post hentry commented",
+            "commentary-body",
+            "navy12",
+            "ac-logined",
+            "shared-component",
+            "post__content relative flex",
+            "pl-4 mt-2",
+            "absolute bottom-0",
+        ] {
+            let found = categories_of(value);
+            for category in [
+                Category::Footer,
+                Category::Comment,
+                Category::Nav,
+                Category::Login,
+                Category::Share,
+                Category::Related,
+            ] {
+                assert!(!found.has(category), "{value}: {category:?}");
+            }
+        }
+        // Compounds and words written as two still match.
+        assert!(categories_of("copy-right").has(Category::Footer));
+        assert!(categories_of("copyRight").has(Category::Footer));
+        assert!(categories_of("side_bar").has(Category::Sidebar));
+        assert!(categories_of("commentlist").has(Category::Comment));
+        assert!(categories_of("commenter-name").has(Category::Comment));
+        assert!(categories_of("sharebox").has(Category::Share));
+        assert!(categories_of("navbar").has(Category::Nav));
+        // Two classes do not make one word.
+        assert!(!categories_of("copy right").has(Category::Footer));
     }
 }
