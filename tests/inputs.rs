@@ -156,3 +156,60 @@ fn the_document_stream_can_be_read_on_another_thread() {
         .unwrap();
     assert_eq!(ids, ["a.txt"]);
 }
+
+#[test]
+fn saved_pages_in_a_directory_are_read_as_html_whatever_their_name() {
+    let dir = temp_dir("saved-pages");
+    let page = "<!DOCTYPE html><html><head><title>t</title><script>var x = 1;</script></head>\
+                <body><p>市政府召开常务会议，研究部署今年的重点工作。</p></body></html>";
+    for name in ["a.shtml", "b.php", "c.aspx", "d", "e.txt", "f.JSP"] {
+        std::fs::write(dir.join(name), page).unwrap();
+    }
+    // Not HTML: a file with no ending that is notes, and a server page
+    // ending that is not a page.
+    std::fs::write(dir.join("NOTES"), "Notes about the crawl.").unwrap();
+    std::fs::write(dir.join("g.php"), "<?php echo 1; ?>").unwrap();
+    let found = chaff::io::input_files([&dir]).unwrap();
+    let names: Vec<String> = found
+        .files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.shtml", "b.php", "c.aspx", "d", "e.txt", "f.JSP"]);
+    let skipped: Vec<String> = found
+        .skipped
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(skipped, ["NOTES", "g.php"]);
+    // Every one, the `.txt` included, is read as HTML: no script source,
+    // no markup.
+    for document in documents(&found.files, Utf8Policy::Strict) {
+        let document = document.unwrap();
+        assert_eq!(
+            document.kind,
+            chaff::document::Kind::Html,
+            "{}",
+            document.id
+        );
+        let mut cleaner = Cleaner::new(Config::default()).unwrap();
+        let clean = cleaner.clean_batch(vec![document]);
+        let kept: Vec<&str> = clean[0].kept().collect();
+        assert_eq!(
+            kept,
+            ["市政府召开常务会议，研究部署今年的重点工作。"],
+            "{}",
+            clean[0].id
+        );
+    }
+    // `--format txt` still reads the `.txt` file as text.
+    let forced = chaff::io::documents_as(
+        [dir.join("e.txt")],
+        Utf8Policy::Strict,
+        Some(chaff::io::Format::Txt),
+    )
+    .next()
+    .unwrap()
+    .unwrap();
+    assert_eq!(forced.kind, chaff::document::Kind::Text);
+}

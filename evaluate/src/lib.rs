@@ -153,11 +153,18 @@ fn bigrams(key: &[char]) -> HashMap<(char, char), u32> {
 }
 
 /// A page name without its directory and `.txt`/`.jsonl`.
+/// The page name of an output id: its file name less a compression suffix
+/// (`.gz`, `.zst`) and a page format suffix (`.txt`, `.jsonl`, `.html`,
+/// `.htm`), so that `pages/a.html.gz` and `a.txt` name the same page.
 fn stem(name: &str) -> String {
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let name = name
-        .strip_suffix(".txt")
-        .or_else(|| name.strip_suffix(".jsonl"))
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(name);
+    let name = [".txt", ".jsonl", ".html", ".htm"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
         .unwrap_or(name);
     name.to_owned()
 }
@@ -305,8 +312,22 @@ impl Gold {
         }
     }
 
+    /// How many of the output records' ids name a gold page (see
+    /// [`Gold::score`]): 0 means the output and the gold do not share ids,
+    /// and every page would score 0.
+    pub fn matching(&self, output: &[(String, Vec<String>)]) -> usize {
+        output
+            .iter()
+            .filter(|(id, _)| {
+                let id = stem(id);
+                self.pages.iter().any(|(name, _)| *name == id)
+            })
+            .count()
+    }
+
     /// Scores output records `(page id, kept paragraphs)`; ids may carry
-    /// `.txt`; records for pages without gold are ignored.
+    /// a directory, `.txt`, `.html` (and `.gz`); records for pages without
+    /// gold are ignored.
     pub fn score(&self, output: &[(String, Vec<String>)]) -> Scores {
         let mut by_page: HashMap<String, Vec<&str>> = HashMap::new();
         for (id, paragraphs) in output {
@@ -476,5 +497,18 @@ impl std::fmt::Display for Scores {
             o.dup_leak,
             o.unmatched
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn ids_of_html_and_text_pages_name_the_same_gold_page() {
+        for id in ["a.txt", "a.html", "dir/a.htm", "a.html.gz", "a.jsonl", "a"] {
+            assert_eq!(stem(id), "a", "{id}");
+        }
+        assert_eq!(stem("a.b.html"), "a.b");
     }
 }

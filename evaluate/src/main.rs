@@ -19,9 +19,10 @@ use clap::Parser;
 struct Args {
     /// Pages to clean and score (default: the bundled sample pages).
     inputs: Vec<PathBuf>,
-    /// Directory of gold `*.jsonl` files.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/gold"))]
-    gold: PathBuf,
+    /// Directory of gold `*.jsonl` files [default: tests/fixtures/gold of
+    /// the chaff checkout this program was built from].
+    #[arg(long)]
+    gold: Option<PathBuf>,
     /// Score this clean JSONL ({"id", "paragraphs"} per page) instead of running chaff.
     #[arg(long, conflicts_with = "inputs")]
     scored: Option<PathBuf>,
@@ -41,7 +42,13 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), Error> {
-    let gold = Gold::load(&args.gold)?;
+    let gold_dir = args.gold.clone().unwrap_or_else(|| {
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/gold"
+        ))
+    });
+    let gold = Gold::load(&gold_dir)?;
     let output: Vec<(String, Vec<String>)> = if let Some(path) = &args.scored {
         load_output(path)?
     } else {
@@ -61,6 +68,14 @@ fn run(args: Args) -> Result<(), Error> {
             .map(|d| (d.id.to_string(), d.kept().map(str::to_owned).collect()))
             .collect()
     };
+    if !output.is_empty() && gold.matching(&output) == 0 {
+        eprintln!(
+            "evaluate: warning: no output id names a page of the gold in {} (first id: {:?}); \
+             ids are matched by file name less .txt/.html/.jsonl, so every page scores 0",
+            gold_dir.display(),
+            output[0].0
+        );
+    }
     let scores = gold.score(&output);
     if args.json {
         println!(

@@ -238,7 +238,10 @@ fn classify_with<S: AsRef<str>>(
                     return Some(rule);
                 }
             }
-            if block.link_density() > MAX_LINK_DENSITY && kinds[i] != Kind::Text {
+            if block.link_density() > MAX_LINK_DENSITY
+                && kinds[i] != Kind::Text
+                && !(in_main(block) && is_linked_sentence(block, &features[i]))
+            {
                 details[i] = Some(format!(
                     "link density {:.2} in {}",
                     block.link_density(),
@@ -288,6 +291,33 @@ fn kind(block: &Block, f: &TextFeatures, local: Categories) -> Kind {
         return Kind::Junk;
     }
     Kind::Neutral
+}
+
+/// The fewest words (or ideographs, for CJK) of a sentence that
+/// [`is_linked_sentence`] keeps: a headline or a menu entry is shorter,
+/// and does not end with a full stop. Our choice.
+pub const LINKED_SENTENCE_MIN_WORDS: usize = 8;
+
+/// The most link text a [`is_linked_sentence`] may have: a quarter of
+/// it is the sentence's own words ("Read: <a>…</a>" and "Photos by
+/// <a>…</a>" are credits and calls to action, not prose). Our choice.
+pub const LINKED_SENTENCE_MAX_DENSITY: f32 = 0.75;
+
+/// A sentence of the article's prose that is mostly one link ("… was
+/// <a>re-opened earlier this year following his eviction</a>."): not a
+/// list item or heading, a quarter of its text outside links, at least
+/// [`LINKED_SENTENCE_MIN_WORDS`] words (twice as many ideographs), and it
+/// ends as a sentence does. `link_dense` does not drop it in the main
+/// content.
+fn is_linked_sentence(block: &Block, f: &TextFeatures) -> bool {
+    let text = block
+        .text
+        .trim_end_matches(['"', '\'', '”', '’', ')', '）', '」', '』']);
+    block.list_depth == 0
+        && block.heading == 0
+        && block.link_density() <= LINKED_SENTENCE_MAX_DENSITY
+        && text.ends_with(['.', '!', '?', '。', '！', '？'])
+        && (f.words >= LINKED_SENTENCE_MIN_WORDS || f.ideographs >= 2 * LINKED_SENTENCE_MIN_WORDS)
 }
 
 /// The element whose subtree holds the most net text.
@@ -635,5 +665,19 @@ mod tests {
             Some("sidebar in aside at html>body>aside")
         );
         assert_eq!(structure.detail(1), None);
+    }
+
+    #[test]
+    fn a_sentence_that_is_mostly_one_link_is_not_link_dense() {
+        let html = format!(
+            "<div class=body>{ARTICLE}<p>The investigation had been shelved in 2017 but was \
+             <a href=/x>re-opened earlier this year following his eviction from the embassy</a>.</p>\
+             <p><a href=/y>More from the council</a> <a href=/z>budget</a></p>\
+             <ul><li>Read <a href=/w>the council's full statement on the new budget and the bus routes</a>.</li></ul></div>"
+        );
+        let rules = rules(&html);
+        assert_eq!(rules[3].1, None, "{rules:?}");
+        assert_eq!(rules[4].1, Some("link_dense"), "{rules:?}");
+        assert_eq!(rules[5].1, Some("link_dense"), "{rules:?}"); // a list item
     }
 }

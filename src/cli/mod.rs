@@ -932,7 +932,7 @@ fn report_skipped_files(skipped: &[PathBuf], dangling: &[PathBuf]) {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if !skipped.is_empty() {
         eprintln!(
-            "chaff: skipped {} file{} whose name is not one a directory is searched for (.txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, .warc, .wet; plain, .gz or .zst; a .json file is read when named): {}",
+            "chaff: skipped {} file{} whose name is not one a directory is searched for (.txt, .text, .html, .htm, .xhtml, .shtml, .jsonl, .ndjson, .warc, .wet; plain, .gz or .zst; server pages such as .php, .asp, .jsp and files with no ending when they start with <!doctype html or <html; a .json file is read when named): {}",
             skipped.len(),
             plural(skipped.len()),
             some_of(skipped)

@@ -78,7 +78,7 @@ pub fn format_of(path: &Path) -> (Format, Compression) {
 
 /// The format a file name says, when it is one chaff reads (`.txt`,
 /// `.text`, `.jsonl`, `.ndjson`, `.json`, `.warc`, `.wet`, `.html`, `.htm`,
-/// `.xhtml`, in any case,
+/// `.xhtml`, `.shtml`, in any case,
 /// plain or `.gz`/`.zst`): what a directory is searched for.
 ///
 /// ```
@@ -100,7 +100,7 @@ fn stem_format(stem: &str) -> Option<Format> {
         "txt" | "text" => Some(Format::Txt),
         "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
         "warc" | "wet" => Some(Format::Wet),
-        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "html" | "htm" | "xhtml" | "shtml" | "shtm" => Some(Format::Html),
         _ => None,
     }
 }

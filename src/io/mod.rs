@@ -31,8 +31,9 @@ pub use atomic::{AtomicFile, OutputFile};
 pub use compression::{Compression, Format, StreamCut, format_of, known_format, sniff, stream_cut};
 pub use decode::{Utf8Policy, decode, looks_like};
 pub use read::{
-    Documents, InputFiles, JsonlReader, documents, documents_as, found_documents, html_document,
-    input_files, open, read_txt_file, searched_for, skip_bad_records, stream_documents,
+    Documents, InputFiles, JsonlReader, SERVER_PAGE_ENDINGS, documents, documents_as,
+    found_documents, html_document, input_files, is_saved_html, open, read_txt_file, searched_for,
+    skip_bad_records, stream_documents,
 };
 pub use wet::{MAX_RECORD_BYTES, WetReader};
 pub use write::{

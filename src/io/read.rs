@@ -81,8 +81,9 @@ pub fn searched_for(path: &Path) -> bool {
 /// The files a list of input paths stands for, checked before anything is
 /// read: a file is itself (whatever its name), `-` is standard input, a
 /// directory gives every file below it that a search reads
-/// ([`searched_for`]: `.txt`, `.text`, `.html`, `.htm`, `.xhtml`, `.jsonl`,
-/// `.ndjson`, `.warc`, `.wet`, in any case, plain or `.gz`/`.zst`), in
+/// ([`searched_for`]: `.txt`, `.text`, `.html`, `.htm`, `.xhtml`, `.shtml`,
+/// `.jsonl`, `.ndjson`, `.warc`, `.wet`, in any case, plain or
+/// `.gz`/`.zst`; and saved pages, [`is_saved_html`]), in
 /// order of their paths by name, following symbolic links and passing
 /// over hidden entries (names that start with `.`); the other files are
 /// listed in [`InputFiles::skipped`], links that lead nowhere in
@@ -161,7 +162,7 @@ pub fn input_files<P: AsRef<Path>>(
                 inputs.directories.push(entry.into_path());
                 continue;
             }
-            if searched_for(entry.path()) {
+            if searched_for(entry.path()) || is_saved_html(entry.path()) {
                 if entry.file_type().is_file() {
                     fs::File::open(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 }
@@ -456,6 +457,59 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
+/// Endings of pages a server generated (`.asp`, `.aspx`, `.php`, `.jsp`,
+/// `.cfm`…): saved from the web, they hold HTML, but the name does not say
+/// so; a directory's files with these names or with no ending are read
+/// when their first bytes show HTML (see [`is_saved_html`]).
+pub const SERVER_PAGE_ENDINGS: &[&str] = &[
+    "asp", "aspx", "php", "jsp", "jspx", "cfm", "cgi", "do", "action",
+];
+
+/// Whether a file that a directory holds is a saved web page whose name
+/// does not say HTML: its name ends with a [`SERVER_PAGE_ENDINGS`] ending
+/// or has none, and its first bytes (decompressed) are `<!doctype html` or
+/// `<html`, in any case, after a byte-order mark and whitespace.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("chaff-doc-saved-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("index.php"), "<!DOCTYPE html><p>正文。</p>")?;
+/// std::fs::write(dir.join("README"), "Notes.")?;
+/// assert!(chaff::io::is_saved_html(&dir.join("index.php")));
+/// assert!(!chaff::io::is_saved_html(&dir.join("README")));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn is_saved_html(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    let server_page = match name.rsplit_once('.') {
+        None => true,
+        Some((_, ending)) => SERVER_PAGE_ENDINGS.contains(&ending),
+    };
+    server_page && open(path).is_ok_and(|mut reader| reader.fill_buf().is_ok_and(starts_as_html))
+}
+
+/// Whether the first bytes of a stream are an HTML document's:
+/// `<!doctype html` or `<html`, in any case, after a byte-order mark and
+/// whitespace.
+fn starts_as_html(head: &[u8]) -> bool {
+    let text = head.strip_prefix(BOM).unwrap_or(head);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let text = &text[start..text.len().min(start + 14)];
+    let lower = text.to_ascii_lowercase();
+    lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html")
+}
+
 /// Opens a file, decompressed when its first bytes say gzip or zstd.
 pub fn open(path: impl AsRef<Path>) -> Result<Box<dyn BufRead + Send>, Error> {
     let path = path.as_ref();
@@ -479,6 +533,12 @@ fn file_documents(
         Err(e) => return Box::new(std::iter::once(Err(e))),
     };
     let format = match format.or_else(|| known_format(&path)) {
+        // A `.txt` file that is an HTML document (a page saved with the
+        // wrong name) is read as HTML: as text it would be markup.
+        // `--format txt` (`format`) still reads it as text.
+        Some(Format::Txt) if format.is_none() && reader.fill_buf().is_ok_and(starts_as_html) => {
+            Format::Html
+        }
         Some(format) => format,
         None => match sniff_format(reader.as_mut()) {
             Ok(format) => format,
