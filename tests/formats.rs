@@ -326,3 +326,43 @@ fn a_corrupt_gzip_stream_is_an_io_error_naming_the_file() {
         Ok(_) => panic!("corrupt gzip read without error: {results:?}"),
     }
 }
+
+#[test]
+fn warc_responses_carry_their_http_status_and_are_sniffed_without_a_content_type() {
+    let page = "<!DOCTYPE html><html><body><p>市政府召开常务会议，研究部署今年的重点工作。</p></body></html>";
+    let mut warc = Vec::new();
+    let not_found =
+        format!("HTTP/1.1 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{page}");
+    warc.extend(record(
+        "response",
+        "urn:404",
+        "http://a.cn/x",
+        not_found.as_bytes(),
+    ));
+    let untyped = format!("HTTP/1.1 200 OK\r\nServer: test\r\n\r\n{page}");
+    warc.extend(record(
+        "response",
+        "urn:untyped",
+        "http://a.cn/y",
+        untyped.as_bytes(),
+    ));
+    let image = "HTTP/1.1 200 OK\r\n\r\n\u{89}PNG";
+    warc.extend(record(
+        "response",
+        "urn:image",
+        "http://a.cn/z.png",
+        image.as_bytes(),
+    ));
+    let documents: Vec<Document> = WetReader::new(&warc[..], "t.warc", Utf8Policy::Strict)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["urn:404", "urn:untyped"]);
+    assert_eq!(documents[0].extra["http_status"], 404);
+    assert_eq!(documents[1].extra["http_status"], 200);
+    assert!(
+        documents
+            .iter()
+            .all(|d| d.kind == chaff::document::Kind::Html)
+    );
+}

@@ -18,6 +18,8 @@ pub const MAX_PAYLOAD_BYTES: usize = 64 << 20;
 /// An HTTP response split into the parts the reader needs.
 #[derive(Debug)]
 pub struct HttpResponse<'a> {
+    /// The status code of the status line (`200`, `404`…), if it has one.
+    pub status: Option<u16>,
     /// The value of the `Content-Type` header, if any.
     pub content_type: Option<String>,
     /// The payload, decoded from its transfer and content encodings.
@@ -35,6 +37,7 @@ pub fn parse_response(block: &[u8]) -> Option<HttpResponse<'_>> {
     let mut chunked = false;
     let mut encoding = String::new();
     let mut first = true;
+    let mut status = None;
     loop {
         let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
         let line = block[at..end]
@@ -45,7 +48,12 @@ pub fn parse_response(block: &[u8]) -> Option<HttpResponse<'_>> {
             break;
         }
         if std::mem::take(&mut first) {
-            continue; // the status line
+            // The status line: `HTTP/1.1 404 Not Found`.
+            status = String::from_utf8_lossy(line)
+                .split_ascii_whitespace()
+                .nth(1)
+                .and_then(|code| code.parse().ok());
+            continue;
         }
         let Some(colon) = memchr::memchr(b':', line) else {
             continue;
@@ -77,6 +85,7 @@ pub fn parse_response(block: &[u8]) -> Option<HttpResponse<'_>> {
         payload = Cow::Owned(decoded);
     }
     Some(HttpResponse {
+        status,
         content_type,
         payload,
     })

@@ -499,7 +499,7 @@ pub fn is_saved_html(path: &Path) -> bool {
 /// Whether the first bytes of a stream are an HTML document's:
 /// `<!doctype html` or `<html`, in any case, after a byte-order mark and
 /// whitespace.
-fn starts_as_html(head: &[u8]) -> bool {
+pub(crate) fn starts_as_html(head: &[u8]) -> bool {
     let text = head.strip_prefix(BOM).unwrap_or(head);
     let start = text
         .iter()

@@ -21,8 +21,13 @@
 //! payload taken out of the HTTP response ([`super::http`]: chunked and
 //! gzip payloads decoded) and decoded by the charset its headers or its
 //! `<meta>` declare ([`super::read::html_document`]). Each has the record's
-//! `WARC-Target-URI` as URL, its `WARC-Record-ID` as id and its `WARC-Date`
-//! as the extra field `date`. Records of other types (`warcinfo`,
+//! `WARC-Target-URI` as URL, its `WARC-Record-ID` as id (without the
+//! angle brackets: `urn:uuid:…`; `PATH:LINE` for a record without one) and
+//! its `WARC-Date` as the extra field `date`; a `response` record's HTTP
+//! status code is the extra field `http_status` (a 404 page or a redirect
+//! is a document like any other: filter on it), and a `response` without
+//! an HTTP `Content-Type` is read as HTML when its payload starts as HTML
+//! (`<!doctype html` or `<html`). Records of other types (`warcinfo`,
 //! `request`, `metadata`, responses of images and PDFs) are passed over. A
 //! byte-order mark before the first record is accepted. A compressed
 //! stream that ends early ends the reading: the record it cut (or, between
@@ -284,10 +289,18 @@ impl<R: Read> WetReader<R> {
             }
             extra
         };
+        let mut status = None;
         let html = if kind.eq_ignore_ascii_case("response") {
             super::http::parse_response(body)
-                .filter(|r| r.content_type.as_deref().is_some_and(is_html_type))
-                .map(|r| (r.payload, r.content_type))
+                .filter(|r| match r.content_type.as_deref() {
+                    Some(content_type) => is_html_type(content_type),
+                    // No Content-Type: the payload's first bytes say.
+                    None => super::read::starts_as_html(&r.payload),
+                })
+                .map(|r| {
+                    status = r.status;
+                    (r.payload, r.content_type)
+                })
         } else if resource && is_html_type(&content_type) {
             Some((std::borrow::Cow::Borrowed(body), Some(content_type.clone())))
         } else {
@@ -304,6 +317,9 @@ impl<R: Read> WetReader<R> {
             )?;
             page.url = header("WARC-Target-URI");
             page.extra = extra();
+            if let Some(status) = status {
+                page.extra.insert("http_status".into(), status.into());
+            }
             return Ok(Some(page));
         }
         if !kind.eq_ignore_ascii_case("conversion") && !text_resource {
