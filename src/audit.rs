@@ -142,26 +142,33 @@ impl Default for AuditConfig {
 /// table of contents of [`MAX_PAGES_SHOWN`] pages.
 pub const MIN_MAX_BYTES: usize = 1_000_000;
 
-/// The most pages a report may select (`sample_pages + 2 * top_pages`).
+/// The most pages a report may select (`sample_pages + 4 * top_pages`:
+/// the sample, and the four lists of [`AuditConfig::top_pages`]).
 pub const MAX_PAGES_SHOWN: usize = 1_000;
 
 impl AuditConfig {
     /// Checks the limits: [`Self::max_bytes`] at least [`MIN_MAX_BYTES`],
     /// at most [`MAX_PAGES_SHOWN`] pages selected, and at least 64 bytes of
-    /// paragraph and one site.
+    /// paragraph and one site. The errors name the `chaff` flags too.
+    ///
+    /// ```
+    /// let config = chaff::audit::AuditConfig { sample_pages: 5000, ..Default::default() };
+    /// let error = config.validate().unwrap_err().to_string();
+    /// assert!(error.contains("--audit-sample"), "{error}");
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         let slots = self
             .sample_pages
-            .saturating_add(self.top_pages.saturating_mul(2));
+            .saturating_add(self.top_pages.saturating_mul(4));
         if self.max_bytes < MIN_MAX_BYTES {
             return Err(Error::Config(format!(
-                "audit: max_bytes is {}, at least {MIN_MAX_BYTES} is needed",
+                "audit: max_bytes (--audit-max-mb) is {} bytes, at least {MIN_MAX_BYTES} bytes (1 MB) is needed",
                 self.max_bytes
             )));
         }
         if slots > MAX_PAGES_SHOWN {
             return Err(Error::Config(format!(
-                "audit: sample_pages + 2 × top_pages is {slots}, at most {MAX_PAGES_SHOWN}"
+                "audit: sample_pages (--audit-sample) + 4 × top_pages (--audit-top) is {slots} pages, at most {MAX_PAGES_SHOWN} may be selected"
             )));
         }
         if self.max_paragraph_bytes < 64 {
@@ -177,7 +184,7 @@ impl AuditConfig {
     }
 
     fn slots(&self) -> usize {
-        (self.sample_pages + 2 * self.top_pages).max(1)
+        (self.sample_pages + 4 * self.top_pages).max(1)
     }
 }
 
@@ -206,6 +213,15 @@ struct Audit {
     most_drops: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
     /// The pages with the most dropped bytes, smallest on top.
     most_bytes: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+    /// The pages with the longest paragraph dropped as boilerplate or site
+    /// template (its bytes), smallest on top.
+    longest: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+    /// Pages with nothing kept selected so far (the first `top_pages`).
+    empty_selected: usize,
+    /// The kept paragraphs' text, for the near duplicates that repeat them.
+    origins: Origins,
+    /// Site-template paragraphs learned before the run, when told.
+    templates_learned: Option<usize>,
 }
 
 /// An [`AuditSink`] beside another sink: each document is shown to the
@@ -302,8 +318,18 @@ impl<W> AuditSink<W> {
                 sample: BinaryHeap::new(),
                 most_drops: BinaryHeap::new(),
                 most_bytes: BinaryHeap::new(),
+                longest: BinaryHeap::new(),
+                empty_selected: 0,
+                origins: Origins::default(),
+                templates_learned: None,
             },
         })
+    }
+
+    /// Tells the report how many site-template paragraphs were learned
+    /// before the run (shown in its summary, with the thresholds).
+    pub fn set_templates_learned(&mut self, paragraphs: usize) {
+        self.audit.templates_learned = Some(paragraphs);
     }
 
     /// This audit sink beside `sink` (see [`Tee`]).
@@ -335,9 +361,12 @@ impl Audit {
             .site_of(&document.id, document.url.as_deref());
         // A site named by a huge id is counted by its first bytes.
         site.truncate(site.floor_char_boundary(MAX_SITE_BYTES));
-        self.sites
-            .add(&site, &page, document, self.config.max_sites);
+        self.sites.add(&site, &page, self.config.max_sites);
 
+        // Near duplicates show the text they repeat, kept here (bounded)
+        // from every page, since the page it is on may not be shown.
+        self.origins
+            .add(document, index, self.config.max_bytes, ORIGIN_BYTES);
         let hash = xxh3_64_with_seed(document.id.as_bytes(), self.config.seed);
         let mut flags = 0;
         if enters_bottom(&self.sample, (hash, index), self.config.sample_pages) {
@@ -350,6 +379,18 @@ impl Audit {
         let bytes = (page.dropped_bytes, Reverse(index));
         if page.dropped_bytes > 0 && enters_top(&self.most_bytes, bytes, self.config.top_pages) {
             flags |= IN_MOST_BYTES;
+        }
+        let longest = page
+            .longest_dropped
+            .map(|(_, bytes)| (bytes, Reverse(index)));
+        if let Some(longest) = longest
+            && enters_top(&self.longest, longest, self.config.top_pages)
+        {
+            flags |= IN_LONGEST;
+        }
+        if page.paragraphs == page.dropped && self.empty_selected < self.config.top_pages {
+            self.empty_selected += 1;
+            flags |= IN_EMPTY;
         }
         if flags == 0 {
             return;
@@ -364,6 +405,7 @@ impl Audit {
                 flags,
                 cap,
                 self.config.max_paragraph_bytes,
+                &self.origins,
             ),
         );
         if flags & IN_SAMPLE != 0 {
@@ -388,6 +430,16 @@ impl Audit {
                 && let Some(Reverse((_, Reverse(out)))) = self.most_bytes.pop()
             {
                 self.release(out, IN_MOST_BYTES);
+            }
+        }
+        if let Some(longest) = longest
+            && flags & IN_LONGEST != 0
+        {
+            self.longest.push(Reverse(longest));
+            if self.longest.len() > self.config.top_pages
+                && let Some(Reverse((_, Reverse(out)))) = self.longest.pop()
+            {
+                self.release(out, IN_LONGEST);
             }
         }
     }
@@ -420,6 +472,12 @@ fn enters_top(
 const IN_SAMPLE: u8 = 1;
 const IN_MOST_DROPS: u8 = 2;
 const IN_MOST_BYTES: u8 = 4;
+const IN_LONGEST: u8 = 8;
+const IN_EMPTY: u8 = 16;
+
+/// Longest text of a kept paragraph kept for the near duplicates that
+/// repeat it, in bytes.
+const ORIGIN_BYTES: usize = 400;
 
 /// The reasons a paragraph is dropped, in the order the report lists them.
 const KINDS: [&str; 5] = [
@@ -428,6 +486,126 @@ const KINDS: [&str; 5] = [
     "exact_duplicate",
     "near_duplicate",
     "trimmed_sentences",
+];
+
+/// What each reason means.
+const REASONS: &[(&str, &str)] = &[
+    (
+        "boilerplate",
+        "page furniture (menus, footers, share bars…), by one of the rules below",
+    ),
+    (
+        "site template",
+        "a paragraph that recurs on many pages of its site (see Site templates above)",
+    ),
+    (
+        "exact duplicate",
+        "the same text, once normalized, as an earlier paragraph (first occurrence wins)",
+    ),
+    (
+        "near duplicate",
+        "a paragraph whose SimHash is within the Hamming distance threshold of an earlier one's and whose shingles' Jaccard similarity is high enough",
+    ),
+    (
+        "trimmed sentences",
+        "sentences of a kept paragraph that repeat sentences seen before, cut out",
+    ),
+];
+
+/// What each boilerplate rule drops (from the docs of the rule tables in
+/// `boilerplate` and `boilerplate::structure`).
+const RULE_GLOSSARY: &[(&str, &str)] = &[
+    (
+        "attachment",
+        "an attachment or download line (附件, a .pdf or .docx name)",
+    ),
+    (
+        "author_credit",
+        "a short author or editor credit line (记者 张三, 文/图 …)",
+    ),
+    (
+        "bracketed_widget",
+        "a short bracketed widget label such as (打印) or (关闭)",
+    ),
+    (
+        "breadcrumb",
+        "a breadcrumb trail (当前位置:, You are here:, Home > …)",
+    ),
+    ("browser_notice", "a notice about the browser or JavaScript"),
+    (
+        "chrome_context",
+        "a short unpunctuated line with page furniture on both sides (after jusText's context pass)",
+    ),
+    (
+        "chrome_vocabulary",
+        "a line made only of menu and widget words (打印 关闭 收藏, Back to top)",
+    ),
+    ("cookie_notice", "a cookie banner"),
+    (
+        "digit_row",
+        "a row mostly of digits and symbols, without a sentence ending (phone, postcode, registration numbers)",
+    ),
+    ("font_widget", "a font-size widget (字体:[ 大 中 小 ])"),
+    (
+        "footer",
+        "a footer line (版权所有, ICP备, Copyright, address or phone rows)",
+    ),
+    (
+        "form_control",
+        "HTML: a form's control or label (select, option, button, label, textarea)",
+    ),
+    (
+        "hidden",
+        "HTML: a block the page hides (hidden, aria-hidden, display:none)",
+    ),
+    (
+        "link_dense",
+        "HTML: mostly link text (more than half its characters inside <a>) and not a long sentence",
+    ),
+    (
+        "link_density",
+        "text: more than 80% of its characters in URLs, e-mail addresses or domains",
+    ),
+    ("login_bar", "a login, register or accessibility-mode bar"),
+    ("login_prompt", "a prompt to log in"),
+    (
+        "menu_row",
+        "a row of three or more short unpunctuated tokens (a menu)",
+    ),
+    (
+        "metadata_row",
+        "a metadata row (发布时间:, 来源:, Published:, Tags:)",
+    ),
+    (
+        "nav_container",
+        "HTML: inside <nav>, <header>, <footer>, <aside> or an element named as navigation, breadcrumb, header, footer, sidebar or pagination, below the main content",
+    ),
+    (
+        "outside_main",
+        "HTML: outside the page's main content region (the element holding the most running text) and not its title",
+    ),
+    (
+        "page_jump",
+        "a newspaper page jump ((下转第2版)) or an end mark ((完))",
+    ),
+    (
+        "page_tail",
+        "after the page's last good paragraph, a short line with no sentence ending and few stop words",
+    ),
+    ("photo_credit", "a photo credit (摄, Photo by …)"),
+    ("share_widget", "a share bar (分享到, Share on, 微信扫一扫)"),
+    (
+        "short_line_run",
+        "three or more short unpunctuated lines in a row (a link list)",
+    ),
+    (
+        "social_links",
+        "links to the site's social accounts (官方微博, Follow us)",
+    ),
+    (
+        "widget_container",
+        "HTML: inside an element named as share buttons, related or recommended lists, comments, ads, login or subscription boxes, metadata or captions",
+    ),
 ];
 
 /// Longest site name counted, in bytes.
@@ -444,24 +622,46 @@ const MAX_RULES: usize = 1_000;
 struct PageCounts {
     paragraphs: u64,
     dropped: u64,
+    /// Text bytes: the paragraphs' text as split (for HTML, without the
+    /// markup), trimmed sentences included.
+    text_in: u64,
     dropped_bytes: u64,
     bytes_out: u64,
+    /// Paragraphs dropped as site template.
+    templates: u64,
+    /// The longest paragraph dropped as boilerplate or site template: its
+    /// position and bytes.
+    longest_dropped: Option<(usize, u64)>,
 }
 
 impl PageCounts {
     fn of(document: &CleanDocument) -> Self {
         let mut counts = PageCounts::default();
-        for paragraph in &document.paragraphs {
+        for (i, paragraph) in document.paragraphs.iter().enumerate() {
             counts.paragraphs += 1;
             let len = paragraph.text.len() as u64;
+            counts.text_in += len;
             if paragraph.verdict.is_output(&paragraph.text) {
                 counts.bytes_out += len;
             } else {
                 counts.dropped += 1;
                 counts.dropped_bytes += len;
             }
-            if let Verdict::TrimmedSentences { sentences } = &paragraph.verdict {
-                counts.dropped_bytes += sentences.iter().map(|s| s.text.len() as u64).sum::<u64>();
+            match &paragraph.verdict {
+                Verdict::TrimmedSentences { sentences } => {
+                    let trimmed = sentences.iter().map(|s| s.text.len() as u64).sum::<u64>();
+                    counts.dropped_bytes += trimmed;
+                    counts.text_in += trimmed;
+                }
+                Verdict::Boilerplate { .. } | Verdict::SiteTemplate { .. } => {
+                    if matches!(paragraph.verdict, Verdict::SiteTemplate { .. }) {
+                        counts.templates += 1;
+                    }
+                    if len > 0 && counts.longest_dropped.is_none_or(|(_, l)| len > l) {
+                        counts.longest_dropped = Some((i, len));
+                    }
+                }
+                _ => {}
             }
         }
         counts
@@ -480,8 +680,12 @@ struct Count {
 struct Totals {
     paragraphs_in: u64,
     paragraphs_out: u64,
+    /// Bytes as read (for HTML, with the markup).
     bytes_in: u64,
+    /// Text bytes (see [`PageCounts::text_in`]).
+    text_in: u64,
     bytes_out: u64,
+    pages_empty: u64,
     replaced_invalid_utf8: u64,
     sentences_trimmed: u64,
     /// Per reason kind, in [`KINDS`] order.
@@ -496,7 +700,11 @@ impl Totals {
         self.paragraphs_in += page.paragraphs;
         self.paragraphs_out += page.paragraphs - page.dropped;
         self.bytes_in += document.bytes_in as u64;
+        self.text_in += page.text_in;
         self.bytes_out += page.bytes_out;
+        if page.paragraphs == page.dropped {
+            self.pages_empty += 1;
+        }
         self.replaced_invalid_utf8 += document.replaced_invalid_utf8 as u64;
         for paragraph in &document.paragraphs {
             let (kind, bytes) = match &paragraph.verdict {
@@ -550,16 +758,18 @@ struct SiteCounts {
     error: u64,
     paragraphs: u64,
     dropped: u64,
-    bytes_in: u64,
+    templates: u64,
+    text_in: u64,
     dropped_bytes: u64,
 }
 
 impl SiteCounts {
-    fn add(&mut self, page: &PageCounts, document: &CleanDocument) {
+    fn add(&mut self, page: &PageCounts) {
         self.pages += 1;
         self.paragraphs += page.paragraphs;
         self.dropped += page.dropped;
-        self.bytes_in += document.bytes_in as u64;
+        self.templates += page.templates;
+        self.text_in += page.text_in;
         self.dropped_bytes += page.dropped_bytes;
     }
 }
@@ -580,9 +790,9 @@ struct Sites {
 }
 
 impl Sites {
-    fn add(&mut self, site: &str, page: &PageCounts, document: &CleanDocument, capacity: usize) {
+    fn add(&mut self, site: &str, page: &PageCounts, capacity: usize) {
         if let Some(counts) = self.counts.get_mut(site) {
-            counts.add(page, document);
+            counts.add(page);
             return;
         }
         if self.counts.len() >= 2 * capacity {
@@ -592,7 +802,7 @@ impl Sites {
             error: self.floor,
             ..SiteCounts::default()
         };
-        counts.add(page, document);
+        counts.add(page);
         self.counts.insert(site.to_owned(), counts);
     }
 
@@ -613,6 +823,75 @@ impl Sites {
     }
 }
 
+/// The text of kept paragraphs, cut to a few hundred bytes, by page id
+/// and paragraph, for the near duplicates that repeat them: at most about
+/// `budget` bytes, the oldest forgotten first (first in, first out, so
+/// deterministic). A later page with the same id replaces an earlier one's
+/// paragraphs, as a duplicate repeats the latest.
+#[derive(Debug, Default)]
+struct Origins {
+    texts: HashMap<(Arc<str>, u32), (u64, Box<str>)>,
+    order: std::collections::VecDeque<(Arc<str>, u32, u64)>,
+    bytes: usize,
+}
+
+/// What a kept text costs in memory besides its bytes.
+const ORIGIN_OVERHEAD: usize = 64;
+
+impl Origins {
+    fn add(&mut self, document: &CleanDocument, index: u64, budget: usize, max: usize) {
+        for (i, paragraph) in document.paragraphs.iter().enumerate() {
+            if !paragraph.verdict.is_output(&paragraph.text) {
+                continue;
+            }
+            let Ok(i) = u32::try_from(i) else { break };
+            let text: Box<str> = cut(&paragraph.text, max).into();
+            self.bytes += text.len() + ORIGIN_OVERHEAD;
+            if let Some((_, old)) = self
+                .texts
+                .insert((Arc::clone(&document.id), i), (index, text))
+            {
+                self.bytes -= old.len() + ORIGIN_OVERHEAD;
+            }
+            self.order.push_back((Arc::clone(&document.id), i, index));
+        }
+        while self.bytes > budget {
+            let Some((id, i, at)) = self.order.pop_front() else {
+                break;
+            };
+            let key = (id, i);
+            if self.texts.get(&key).is_some_and(|(page, _)| *page == at)
+                && let Some((_, old)) = self.texts.remove(&key)
+            {
+                self.bytes -= old.len() + ORIGIN_OVERHEAD;
+            }
+        }
+    }
+
+    fn get(&self, origin: &Origin) -> Option<&str> {
+        self.texts
+            .get(&(Arc::clone(&origin.id), origin.paragraph))
+            .map(|(_, text)| text.as_ref())
+    }
+}
+
+/// A paragraph kept for showing.
+#[derive(Debug)]
+struct ShownParagraph {
+    /// Its position among its page's paragraphs.
+    at: usize,
+    decision: ParagraphDecision,
+    /// Its full text length in bytes.
+    full: usize,
+    /// For a near duplicate: the start of the text it repeats, when known.
+    origin: Option<Box<str>>,
+}
+
+/// Most runs of paragraphs with the same label kept per page, and most
+/// labels: beyond, paragraphs are counted as "other".
+const MAX_RUNS: usize = 4_096;
+const MAX_LABELS: usize = 64;
+
 /// A selected page, cut to its share of the report.
 #[derive(Debug)]
 struct Stored {
@@ -622,9 +901,65 @@ struct Stored {
     bytes_in: usize,
     replaced_invalid_utf8: usize,
     counts: PageCounts,
-    /// The paragraphs kept for showing, each with its full text length.
-    paragraphs: Vec<(ParagraphDecision, usize)>,
+    /// The paragraphs kept for showing (all of them when they fit; else
+    /// the kept ones first, their neighbours, the longest dropped one and
+    /// the first of each run, see [`choose`]), in order.
+    paragraphs: Vec<ShownParagraph>,
+    /// What became of every paragraph, as runs of one label: (first
+    /// paragraph, index in `labels`), to say what the paragraphs not shown
+    /// were.
+    runs: Vec<(usize, u8)>,
+    labels: Vec<Cow<'static, str>>,
     flags: u8,
+}
+
+/// A paragraph's label in the notes on paragraphs not shown.
+fn label_of(paragraph: &ParagraphDecision) -> Cow<'static, str> {
+    match &paragraph.verdict {
+        Verdict::Boilerplate { rule } => rule.clone(),
+        verdict if verdict.is_output(&paragraph.text) => Cow::Borrowed("kept"),
+        verdict => Cow::Borrowed(KINDS[kind_of(verdict)]),
+    }
+}
+
+/// Which paragraphs to show within `budget` bytes: all when they fit; else
+/// by priority (0: kept paragraphs and `must`; 1: dropped paragraphs next
+/// to a kept one; 2: the first of each run of drops with the same label;
+/// 3: the rest), in input order within a priority, each taken if it still
+/// fits. Gives the positions chosen, in order.
+fn choose(
+    sizes: &[usize],
+    kept: &[bool],
+    same_as_previous: &[bool],
+    must: Option<usize>,
+    budget: usize,
+) -> Vec<usize> {
+    if sizes.iter().sum::<usize>() <= budget {
+        return (0..sizes.len()).collect();
+    }
+    let n = sizes.len();
+    let priority = |i: usize| -> u8 {
+        if kept[i] || must == Some(i) {
+            0
+        } else if (i > 0 && kept[i - 1]) || (i + 1 < n && kept[i + 1]) {
+            1
+        } else if !same_as_previous[i] {
+            2
+        } else {
+            3
+        }
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (priority(i), i));
+    let mut taken = vec![false; n];
+    let mut size = 0;
+    for i in order {
+        if size + sizes[i] <= budget || must == Some(i) {
+            size += sizes[i];
+            taken[i] = true;
+        }
+    }
+    (0..n).filter(|&i| taken[i]).collect()
 }
 
 impl Stored {
@@ -635,37 +970,74 @@ impl Stored {
         flags: u8,
         cap: usize,
         max_paragraph: usize,
+        origins: &Origins,
     ) -> Self {
-        let mut paragraphs = Vec::new();
-        let mut size = 0;
-        for paragraph in &document.paragraphs {
-            if size >= cap {
-                break;
-            }
-            let full = paragraph.text.len();
-            let mut kept = ParagraphDecision {
-                line: paragraph.line,
-                byte_offset: paragraph.byte_offset,
-                text: cut(&paragraph.text, max_paragraph).to_owned(),
-                joins: Vec::new(),
-                verdict: paragraph.verdict.clone(),
-            };
-            kept.joins = paragraph
-                .joins
-                .iter()
-                .copied()
-                .filter(|&join| join < kept.text.len())
-                .collect();
-            if let Verdict::TrimmedSentences { sentences } = &mut kept.verdict {
-                for sentence in sentences.iter_mut() {
-                    let len = cut(&sentence.text, max_paragraph).len();
-                    sentence.text.truncate(len);
+        let mut labels: Vec<Cow<'static, str>> = Vec::new();
+        let mut runs: Vec<(usize, u8)> = Vec::new();
+        let mut kept = Vec::with_capacity(document.paragraphs.len());
+        let mut same = Vec::with_capacity(document.paragraphs.len());
+        let mut sizes = Vec::with_capacity(document.paragraphs.len());
+        for (i, paragraph) in document.paragraphs.iter().enumerate() {
+            let label = label_of(paragraph);
+            let index = match labels.iter().position(|l| *l == label) {
+                Some(index) => index,
+                None if labels.len() < MAX_LABELS => {
+                    labels.push(label);
+                    labels.len() - 1
+                }
+                None => MAX_LABELS,
+            } as u8;
+            same.push(runs.last().is_some_and(|&(_, l)| l == index));
+            if !same[i] {
+                if runs.len() + 1 < MAX_RUNS {
+                    runs.push((i, index));
+                } else if runs.last().is_some_and(|&(_, l)| l != MAX_LABELS as u8) {
+                    runs.push((i, MAX_LABELS as u8));
                 }
             }
+            kept.push(paragraph.verdict.is_output(&paragraph.text));
             // Markup costs about this much per paragraph.
-            size += kept.text.len() + 200;
-            paragraphs.push((kept, full));
+            sizes.push(paragraph.text.len().min(max_paragraph) + 200);
         }
+        let must = counts.longest_dropped.map(|(at, _)| at);
+        let chosen = choose(&sizes, &kept, &same, must, cap);
+        let paragraphs = chosen
+            .into_iter()
+            .map(|at| {
+                let paragraph = &document.paragraphs[at];
+                let mut decision = ParagraphDecision {
+                    line: paragraph.line,
+                    byte_offset: paragraph.byte_offset,
+                    text: cut(&paragraph.text, max_paragraph).to_owned(),
+                    joins: Vec::new(),
+                    verdict: paragraph.verdict.clone(),
+                };
+                decision.joins = paragraph
+                    .joins
+                    .iter()
+                    .copied()
+                    .filter(|&join| join < decision.text.len())
+                    .collect();
+                if let Verdict::TrimmedSentences { sentences } = &mut decision.verdict {
+                    for sentence in sentences.iter_mut() {
+                        let len = cut(&sentence.text, max_paragraph).len();
+                        sentence.text.truncate(len);
+                    }
+                }
+                let origin = match &paragraph.verdict {
+                    Verdict::NearDuplicate { duplicate_of, .. } => {
+                        origins.get(duplicate_of).map(Box::from)
+                    }
+                    _ => None,
+                };
+                ShownParagraph {
+                    at,
+                    decision,
+                    full: paragraph.text.len(),
+                    origin,
+                }
+            })
+            .collect();
         Stored {
             id: Arc::clone(&document.id),
             // A URL longer than a link may be is shown cut, as text.
@@ -678,8 +1050,45 @@ impl Stored {
             replaced_invalid_utf8: document.replaced_invalid_utf8,
             counts,
             paragraphs,
+            runs,
+            labels,
             flags,
         }
+    }
+
+    /// What the paragraphs `range` (not shown) were: counts per label,
+    /// the most frequent first, at most four named.
+    fn gap_summary(&self, range: std::ops::Range<usize>) -> String {
+        let mut counts: Vec<(usize, u64)> = Vec::new();
+        for (k, &(start, label)) in self.runs.iter().enumerate() {
+            let end = self
+                .runs
+                .get(k + 1)
+                .map_or(self.counts.paragraphs as usize, |&(next, _)| next);
+            let (from, to) = (start.max(range.start), end.min(range.end));
+            if from >= to {
+                continue;
+            }
+            let label = label as usize;
+            match counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += (to - from) as u64,
+                None => counts.push((label, (to - from) as u64)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut parts: Vec<String> = counts
+            .iter()
+            .take(4)
+            .map(|&(label, n)| {
+                let name = self.labels.get(label).map_or("other", |l| l.as_ref());
+                format!("{} {}", number(n), escape(&chars_cut(name, 40), 400))
+            })
+            .collect();
+        let rest: u64 = counts.iter().skip(4).map(|&(_, n)| n).sum();
+        if rest > 0 {
+            parts.push(format!("{} other", number(rest)));
+        }
+        parts.join(", ")
     }
 }
 
@@ -700,6 +1109,11 @@ struct Renderer<'a> {
     /// Rank of each page in the two top lists, 1-based.
     drops_rank: HashMap<u64, usize>,
     bytes_rank: HashMap<u64, usize>,
+    longest_rank: HashMap<u64, usize>,
+    /// Pages with the longest paragraph dropped as boilerplate, longest
+    /// first.
+    longest: Vec<u64>,
+    templates_learned: Option<usize>,
     /// Selected pages by id, in input order.
     by_id: HashMap<&'a str, Vec<u64>>,
 }
@@ -707,6 +1121,9 @@ struct Renderer<'a> {
 /// Room kept at the end of a page for the note that it was cut and the
 /// closing tags.
 const PAGE_TAIL: usize = 600;
+
+/// The paragraphs shown of each page written so far (by position).
+type Shown = HashMap<u64, std::collections::HashSet<usize>>;
 
 impl<'a> Renderer<'a> {
     fn new(sink: &'a Audit, record: &'a RunRecord) -> Self {
@@ -733,6 +1150,14 @@ impl<'a> Renderer<'a> {
             stored: &sink.stored,
             drops_rank: rank(&sink.most_drops),
             bytes_rank: rank(&sink.most_bytes),
+            longest_rank: rank(&sink.longest),
+            longest: {
+                let mut entries: Vec<(u64, Reverse<u64>)> =
+                    sink.longest.iter().map(|Reverse(entry)| *entry).collect();
+                entries.sort_by(|a, b| b.cmp(a));
+                entries.into_iter().map(|(_, Reverse(i))| i).collect()
+            },
+            templates_learned: sink.templates_learned,
             by_id,
         }
     }
@@ -751,13 +1176,13 @@ impl<'a> Renderer<'a> {
             .stored
             .iter()
             .map(|(&index, stored)| {
-                self.page(index, stored, available, &mut HashMap::new())
+                self.page(index, stored, available, &mut Shown::new())
                     .map_or(0, |html| html.len() + PAGE_TAIL)
             })
             .collect();
         let shares = water_fill(&sizes, available);
         out.write_all(head.as_bytes())?;
-        let mut shown = HashMap::new();
+        let mut shown = Shown::new();
         for ((&index, stored), share) in self.stored.iter().zip(shares) {
             match self.page(index, stored, share, &mut shown) {
                 Some(html) => out.write_all(html.as_bytes())?,
@@ -786,9 +1211,24 @@ impl<'a> Renderer<'a> {
         ));
         h.push_str(CSS);
         h.push_str("</style>\n</head>\n<body>\n");
-        h.push_str(
-            "<input type=\"checkbox\" id=\"only-dropped\"><label for=\"only-dropped\">show dropped paragraphs only</label>\n<main>\n",
-        );
+        // The filters: inputs before <main> (CSS's `~` reaches only later
+        // siblings), their labels in a bar that takes its own room.
+        h.push_str("<input type=\"checkbox\" id=\"only-dropped\" class=\"f\">\n<input type=\"radio\" name=\"reason\" id=\"r-all\" class=\"f\" checked=\"checked\">\n");
+        for kind in KINDS {
+            let _ = writeln!(
+                h,
+                "<input type=\"radio\" name=\"reason\" id=\"r-{kind}\" class=\"f\">"
+            );
+        }
+        h.push_str("<div class=\"bar\"><a href=\"#top\">top</a> · <a href=\"#contents\">pages</a> · <label for=\"only-dropped\">dropped only</label> · show: <label for=\"r-all\">all reasons</label>");
+        for kind in KINDS {
+            let _ = write!(
+                h,
+                " <label for=\"r-{kind}\"><span class=\"key {kind}\"></span>{}</label>",
+                kind.replace('_', " ")
+            );
+        }
+        h.push_str("</div>\n<main id=\"top\">\n");
         let t = self.totals;
         let dropped = t.paragraphs_in - t.paragraphs_out;
         let _ = write!(
@@ -814,15 +1254,20 @@ impl<'a> Renderer<'a> {
         );
         let _ = write!(
             h,
-            "<tr><th>bytes</th><td>{}</td><td>{}</td><td>{} ({})</td></tr>\n</table>\n",
-            number(t.bytes_in),
+            "<tr><th>text bytes</th><td>{}</td><td>{}</td><td>{} ({})</td></tr>\n<tr><th>pages</th><td>{}</td><td>{}</td><td>{} with nothing kept ({})</td></tr>\n</table>\n",
+            number(t.text_in),
             number(t.bytes_out),
-            number(t.bytes_in.saturating_sub(t.bytes_out)),
-            percent(t.bytes_in.saturating_sub(t.bytes_out), t.bytes_in)
+            number(t.text_in.saturating_sub(t.bytes_out)),
+            percent(t.text_in.saturating_sub(t.bytes_out), t.text_in),
+            number(self.pages),
+            number(self.pages - t.pages_empty),
+            number(t.pages_empty),
+            percent(t.pages_empty, self.pages),
         );
         let _ = writeln!(
             h,
-            "<p class=\"small\">Bytes in are the pages' text; bytes out the kept paragraphs' (line breaks and blanks between paragraphs are not counted out).{}{}</p>",
+            "<p class=\"small\">Text bytes are the UTF-8 bytes of the paragraphs as split (for HTML, the text of its blocks, without markup; trimmed sentences included); dropped = in − out = the sum of the drops per reason. The input as read was {} bytes (with markup, line breaks and blank lines).{}{}</p>",
+            number(t.bytes_in),
             if t.replaced_invalid_utf8 > 0 {
                 format!(
                     " Invalid UTF-8 sequences replaced: {}.",
@@ -847,7 +1292,10 @@ impl<'a> Renderer<'a> {
         self.rules(&mut h);
         self.sites_table(&mut h);
         h.push_str("</div>\n");
+        self.templates(&mut h);
+        self.longest(&mut h);
         self.selection(&mut h);
+        self.glossary(&mut h);
         h.push_str("</section>\n");
         self.contents(&mut h);
         h
@@ -988,7 +1436,7 @@ impl<'a> Renderer<'a> {
                 String::new()
             }
         );
-        h.push_str("<table class=\"sites\">\n<tr><th>site</th><th>pages</th><th>paragraphs</th><th>dropped</th><th>bytes in</th><th>bytes dropped</th></tr>\n");
+        h.push_str("<table class=\"sites\">\n<tr><th>site</th><th>pages</th><th>paragraphs</th><th>dropped</th><th>site template</th><th>text bytes in</th><th>text bytes dropped</th></tr>\n");
         for (site, c) in sites.iter().take(ROWS) {
             let approx = if c.error > 0 {
                 format!(" (+ up to {})", number(c.error))
@@ -997,13 +1445,14 @@ impl<'a> Renderer<'a> {
             };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}{approx}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}{approx}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&chars_cut(site, 80), 600),
                 number(c.pages),
                 number(c.paragraphs),
                 number(c.dropped),
                 percent(c.dropped, c.paragraphs),
-                number(c.bytes_in),
+                number(c.templates),
+                number(c.text_in),
                 number(c.dropped_bytes)
             );
         }
@@ -1015,13 +1464,12 @@ impl<'a> Renderer<'a> {
         let c = self.config;
         let _ = writeln!(
             h,
-            "<h3>The pages below</h3>\n<p>A sample of {} pages (the smallest xxh3 of the id with seed {}), the {} pages with the most dropped paragraphs and the {} with the most dropped bytes, in input order; at most {} bytes in all, paragraphs cut after {} bytes.</p>",
+            "<h3>The pages below</h3>\n<p>A sample of {} pages (the smallest xxh3 of the id with seed {}), the {top} pages with the most dropped paragraphs, the {top} with the most dropped text bytes, the {top} with the longest paragraphs dropped as boilerplate or site template, and the first {top} with nothing kept, in input order (#N is a page's position in the input, from 1); at most {} bytes in all, paragraphs cut after {} bytes. A page too large for its share shows its kept paragraphs first, then the drops next to them, then the first of each run of drops; the paragraphs left out are summed up where they stood (⋯).</p>",
             number(c.sample_pages as u64),
             c.seed,
-            number(c.top_pages as u64),
-            number(c.top_pages as u64),
             number(c.max_bytes as u64),
             number(c.max_paragraph_bytes as u64),
+            top = number(c.top_pages as u64),
         );
         h.push_str("<p class=\"legend\">Kept paragraphs are plain. Dropped ones are struck through and coloured by reason: ");
         for kind in KINDS {
@@ -1036,13 +1484,111 @@ impl<'a> Renderer<'a> {
         let _ = writeln!(
             h,
             "<details><summary>Configuration of the run</summary><pre>{}</pre></details>",
-            escape(&config, 200_000)
+            escape_lines(&config, 200_000)
         );
+    }
+
+    /// Site templates: how many were learned, with what thresholds, and
+    /// how many paragraphs they dropped.
+    fn templates(&self, h: &mut String) {
+        let dropped = self.totals.kinds[1].paragraphs;
+        if self.templates_learned.is_none() && dropped == 0 {
+            return;
+        }
+        let t = &self.config.sites;
+        let _ = write!(
+            h,
+            "<p>Site templates: {} paragraphs dropped as site template.",
+            number(dropped)
+        );
+        if let Some(learned) = self.templates_learned {
+            let _ = write!(
+                h,
+                " {} template {} learned before the run: a paragraph on at least {} pages of its site and on at least {:.0}% of them (min_pages, min_share).",
+                number(learned as u64),
+                plural(learned as u64, "paragraph", "paragraphs"),
+                t.min_pages,
+                100.0 * t.min_share
+            );
+            if self.sites.forgotten == 0
+                && self.sites.counts.len() as u64 == self.pages
+                && self.pages > 1
+            {
+                h.push_str(" <span class=\"bad\">Every site has a single page, so no template can be learned: pages without a URL are grouped by their id up to its separator (see the Sites table).</span>");
+            }
+        }
+        h.push_str("</p>\n");
+    }
+
+    /// The paragraphs dropped as boilerplate or site template with the
+    /// most text, one per page: where content losses show first.
+    fn longest(&self, h: &mut String) {
+        if self.longest.is_empty() {
+            return;
+        }
+        h.push_str("<h3 id=\"longest\">Longest paragraphs dropped as boilerplate</h3>\n<p class=\"small\">The longest paragraph dropped as boilerplate or site template on each page, the longest first (one per page, over all pages): long text is seldom boilerplate, so check these first. Their pages are below.</p>\n<table class=\"longest\">\n<tr><th>paragraph</th><th>text bytes</th><th>rule</th><th>text</th></tr>\n");
+        for &index in &self.longest {
+            let Some(stored) = self.stored.get(&index) else {
+                continue;
+            };
+            let Some((at, bytes)) = stored.counts.longest_dropped else {
+                continue;
+            };
+            let paragraph = stored.paragraphs.iter().find(|p| p.at == at);
+            let (rule, text) = match paragraph {
+                Some(p) => (
+                    match &p.decision.verdict {
+                        Verdict::Boilerplate { rule } => escape(rule, 400),
+                        _ => "site template".to_owned(),
+                    },
+                    escape(&chars_cut(&p.decision.text, 160), 2_000),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td><a href=\"#d{index}-p{at}\">#{} {} ¶{at}</a></td><td>{}</td><td>{rule}</td><td class=\"ex\">{text}</td></tr>",
+                index + 1,
+                escape(&chars_cut(&stored.id, 40), 400),
+                number(bytes),
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    /// What each reason and rule means, for the rules of this run.
+    fn glossary(&self, h: &mut String) {
+        let mut rules: Vec<&str> = self
+            .totals
+            .rules
+            .keys()
+            .filter(|(kind, _)| *kind == 0)
+            .map(|(_, rule)| rule.as_ref())
+            .collect();
+        rules.sort_unstable();
+        h.push_str("<details id=\"rules\"><summary>What the reasons and rules mean</summary>\n<dl class=\"glossary\">\n");
+        for (name, meaning) in REASONS.iter().chain(
+            RULE_GLOSSARY
+                .iter()
+                .filter(|(name, _)| rules.binary_search(name).is_ok()),
+        ) {
+            let _ = writeln!(h, "<dt>{name}</dt><dd>{}</dd>", escape(meaning, 2_000));
+        }
+        for rule in rules {
+            if !RULE_GLOSSARY.iter().any(|(name, _)| *name == rule) {
+                let _ = writeln!(
+                    h,
+                    "<dt>{}</dt><dd>a rule this report does not know (read back from another version's report?)</dd>",
+                    escape(rule, 400)
+                );
+            }
+        }
+        h.push_str("</dl>\n<p class=\"small\">The rules' tables and sources are in the crate docs of <code>chaff::boilerplate</code> and <code>chaff::html</code>.</p></details>\n");
     }
 
     /// The list of pages shown.
     fn contents(&self, h: &mut String) {
-        h.push_str("<nav id=\"contents\" aria-label=\"Pages shown\">\n<h2>Pages shown</h2>\n<table class=\"contents\">\n<tr><th>page</th><th>id</th><th>paragraphs</th><th>dropped</th><th>bytes dropped</th><th>why shown</th></tr>\n");
+        h.push_str("<nav id=\"contents\" aria-label=\"Pages shown\">\n<h2>Pages shown</h2>\n<table class=\"contents\">\n<tr><th>page</th><th>id</th><th>paragraphs</th><th>dropped</th><th>text bytes dropped</th><th>why shown</th></tr>\n");
         for (&index, stored) in self.stored {
             let _ = writeln!(
                 h,
@@ -1069,6 +1615,12 @@ impl<'a> Renderer<'a> {
         if let Some(rank) = self.bytes_rank.get(&index) {
             why.push(format!("most dropped bytes #{rank}"));
         }
+        if let Some(rank) = self.longest_rank.get(&index) {
+            why.push(format!("longest dropped paragraph #{rank}"));
+        }
+        if stored.flags & IN_EMPTY != 0 {
+            why.push("nothing kept".to_owned());
+        }
         why.join(", ")
     }
 
@@ -1079,12 +1631,12 @@ impl<'a> Renderer<'a> {
         index: u64,
         stored: &Stored,
         budget: usize,
-        shown: &mut HashMap<u64, usize>,
+        shown: &mut Shown,
     ) -> Option<String> {
         let mut h = String::new();
         let _ = write!(
             h,
-            "<section class=\"page\" id=\"d{index}\" aria-labelledby=\"d{index}-h\">\n<h2 id=\"d{index}-h\"><span class=\"ord\">#{}</span> {}</h2>\n<p class=\"meta\">",
+            "<section class=\"page\" id=\"d{index}\" aria-labelledby=\"d{index}-h\">\n<h2 id=\"d{index}-h\"><span class=\"ord\">#{}</span> {}</h2>\n<p class=\"meta\"><a class=\"back\" href=\"#contents\">↑ pages</a> ",
             index + 1,
             escape(&chars_cut(&stored.id, 200), 2_000),
         );
@@ -1095,12 +1647,13 @@ impl<'a> Renderer<'a> {
         let c = &stored.counts;
         let _ = write!(
             h,
-            "site {} · {} paragraphs, {} dropped ({}) · {} of {} bytes dropped · shown as: {}",
+            "site {} · {} paragraphs, {} dropped ({}) · {} of {} text bytes dropped ({} bytes as read) · shown as: {}",
             escape(&chars_cut(&stored.site, 80), 600),
             number(c.paragraphs),
             number(c.dropped),
             percent(c.dropped, c.paragraphs),
             number(c.dropped_bytes),
+            number(c.text_in),
             number(stored.bytes_in as u64),
             self.why_shown(index, stored),
         );
@@ -1115,40 +1668,111 @@ impl<'a> Renderer<'a> {
         if h.len() + PAGE_TAIL > budget {
             return None;
         }
-        let mut paragraph = String::new();
+        // Every paragraph kept for it, as if all were shown; if they do not
+        // fit, the kept text, its neighbours and the first of each run of
+        // drops come first (see `choose`), the rest summed up in notes.
+        let all: std::collections::HashSet<usize> =
+            stored.paragraphs.iter().map(|p| p.at).collect();
+        shown.insert(index, all);
+        let rendered: Vec<String> = stored
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let mut html = String::new();
+                self.paragraph(index, p, shown, &mut html);
+                html
+            })
+            .collect();
+        const GAP_NOTE: usize = 400;
+        let sizes: Vec<usize> = rendered.iter().map(|r| r.len() + GAP_NOTE).collect();
+        let kept: Vec<bool> = stored
+            .paragraphs
+            .iter()
+            .map(|p| p.decision.verdict.is_output(&p.decision.text))
+            .collect();
+        let same: Vec<bool> = stored
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                k > 0
+                    && stored.paragraphs[k - 1].at + 1 == p.at
+                    && label_of(&stored.paragraphs[k - 1].decision) == label_of(&p.decision)
+            })
+            .collect();
+        let chosen =
+            if h.len() + rendered.iter().map(String::len).sum::<usize>() + PAGE_TAIL <= budget {
+                (0..rendered.len()).collect()
+            } else {
+                let room = budget.saturating_sub(h.len() + PAGE_TAIL + GAP_NOTE);
+                choose(&sizes, &kept, &same, None, room)
+            };
+        let visible: std::collections::HashSet<usize> =
+            chosen.iter().map(|&k| stored.paragraphs[k].at).collect();
+        shown.insert(index, visible);
+        let mut next = 0;
         let mut count = 0;
-        for (i, (decision, full)) in stored.paragraphs.iter().enumerate() {
-            paragraph.clear();
-            self.paragraph(index, i, decision, *full, shown, &mut paragraph);
-            if h.len() + paragraph.len() + PAGE_TAIL > budget {
+        for k in chosen {
+            let p = &stored.paragraphs[k];
+            let mut html = String::new();
+            self.paragraph(index, p, shown, &mut html);
+            let gap = (next < p.at).then(|| self.gap(stored, next..p.at));
+            let extra = gap.as_ref().map_or(0, String::len);
+            if h.len() + extra + html.len() + PAGE_TAIL > budget {
                 break;
             }
-            h.push_str(&paragraph);
+            if let Some(gap) = gap {
+                h.push_str(&gap);
+            }
+            h.push_str(&html);
+            next = p.at + 1;
             count += 1;
         }
-        shown.insert(index, count);
-        let hidden = c.paragraphs.saturating_sub(count as u64);
-        if hidden > 0 {
+        let total = c.paragraphs as usize;
+        if next < total {
+            h.push_str(&self.gap(stored, next..total));
+        }
+        if count < stored.paragraphs.len() || stored.paragraphs.len() < total {
             let _ = writeln!(
                 h,
-                "<p class=\"note\">This page is cut here to keep the report under its size limit: {} more paragraphs not shown.</p>",
-                number(hidden)
+                "<p class=\"note\">This page is cut to keep the report under its size limit: {} of its {} paragraphs are shown.</p>",
+                number(count as u64),
+                number(total as u64)
             );
         }
         h.push_str("</section>\n");
         Some(h)
     }
 
+    /// The note for paragraphs `range` of a page, not shown.
+    fn gap(&self, stored: &Stored, range: std::ops::Range<usize>) -> String {
+        let n = range.len() as u64;
+        let span = if n == 1 {
+            format!("¶{}", range.start)
+        } else {
+            format!("¶{}–¶{}", range.start, range.end - 1)
+        };
+        format!(
+            "<p class=\"gap\">⋯ {span} not shown ({} {}: {})</p>\n",
+            number(n),
+            plural(n, "paragraph", "paragraphs"),
+            stored.gap_summary(range)
+        )
+    }
+
     /// One paragraph.
     fn paragraph(
         &self,
         page: u64,
-        i: usize,
-        p: &ParagraphDecision,
-        full: usize,
-        shown: &HashMap<u64, usize>,
+        shown_paragraph: &ShownParagraph,
+        shown: &Shown,
         h: &mut String,
     ) {
+        let (i, p, full) = (
+            shown_paragraph.at,
+            &shown_paragraph.decision,
+            shown_paragraph.full,
+        );
         let cut_note = |h: &mut String| {
             if full > p.text.len() {
                 let _ = write!(
@@ -1178,8 +1802,9 @@ impl<'a> Renderer<'a> {
                 };
                 let _ = write!(
                     h,
-                    "<p class=\"p {dropped} trimmed_sentences\" id=\"d{page}-p{i}\" title=\"kept less {} repeated sentences\">{n}<span class=\"t\">",
-                    sentences.len()
+                    "<p class=\"p {dropped} trimmed_sentences\" id=\"d{page}-p{i}\" title=\"kept less {} repeated {}\">{n}<span class=\"t\">",
+                    sentences.len(),
+                    plural(sentences.len() as u64, "sentence", "sentences")
                 );
                 // The sentences were taken out at their offsets in the
                 // paragraph as read; put them back in between the pieces of
@@ -1206,8 +1831,9 @@ impl<'a> Renderer<'a> {
                 cut_note(h);
                 let _ = write!(
                     h,
-                    "<span class=\"why\">{} repeated sentences trimmed:",
-                    sentences.len()
+                    "<span class=\"why\">{} repeated {} trimmed:",
+                    sentences.len(),
+                    plural(sentences.len() as u64, "sentence", "sentences")
                 );
                 for sentence in sentences {
                     h.push(' ');
@@ -1234,7 +1860,7 @@ impl<'a> Renderer<'a> {
                             escape_attr(&self.origin_text(duplicate_of), 400)
                         ),
                         format!(
-                            "exact duplicate of {}",
+                            "exact duplicate of {} (the same text, once normalized)",
                             self.origin_link(duplicate_of, (page, i), Some(&p.text), shown)
                         ),
                     ),
@@ -1248,8 +1874,24 @@ impl<'a> Renderer<'a> {
                             escape_attr(&self.origin_text(duplicate_of), 400)
                         ),
                         format!(
-                            "near duplicate of {} · Hamming {hamming} · similarity {similarity:.2}",
-                            self.origin_link(duplicate_of, (page, i), None, shown)
+                            "near duplicate of {} · Hamming {hamming} · similarity {similarity:.2}{}",
+                            self.origin_link(duplicate_of, (page, i), None, shown),
+                            match &shown_paragraph.origin {
+                                Some(text) => format!(
+                                    "<span class=\"orig\">repeats: <q>{}</q>{}</span>",
+                                    escape(text, usize::MAX),
+                                    if text.len()
+                                        >= ORIGIN_BYTES.min(self.config.max_paragraph_bytes) - 4
+                                    {
+                                        "…"
+                                    } else {
+                                        ""
+                                    }
+                                ),
+                                None =>
+                                    " · (the text it repeats is no longer in the report's memory)"
+                                        .to_owned(),
+                            }
                         ),
                     ),
                     _ => (String::new(), String::new()),
@@ -1280,7 +1922,7 @@ impl<'a> Renderer<'a> {
         origin: &Origin,
         at: (u64, usize),
         text: Option<&str>,
-        shown: &HashMap<u64, usize>,
+        shown: &Shown,
     ) -> String {
         let id = escape(&chars_cut(&origin.id, 80), 800);
         let p = origin.paragraph as usize;
@@ -1309,8 +1951,8 @@ impl<'a> Renderer<'a> {
                 candidates.iter().rev().copied().find(|i| {
                     self.stored
                         .get(i)
-                        .and_then(|stored| stored.paragraphs.get(p))
-                        .is_some_and(|(paragraph, _)| paragraph.text == text)
+                        .and_then(|stored| stored.paragraphs.iter().find(|s| s.at == p))
+                        .is_some_and(|paragraph| paragraph.decision.text == text)
                 })
             });
             match same_text {
@@ -1318,11 +1960,7 @@ impl<'a> Renderer<'a> {
                 None => (latest, true),
             }
         };
-        let visible = if index == at.0 {
-            true
-        } else {
-            shown.get(&index).is_some_and(|&n| p < n)
-        };
+        let visible = shown.get(&index).is_some_and(|set| set.contains(&p));
         let link = if visible {
             format!("<a href=\"#d{index}-p{p}\">#{} {id} ¶{p}</a>", index + 1)
         } else {
@@ -1450,6 +2088,23 @@ pub fn escape(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` escaped as [`escape`] does, but with its line breaks kept as
+/// line breaks (for a `<pre>` of the report's own text).
+fn escape_lines(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if out.len() >= max {
+            out.push('…');
+            break;
+        }
+        out.push_str(&escape(line, max - out.len()));
+    }
+    out
+}
+
 /// `text` escaped for an attribute value in double quotes, at most about
 /// `max` bytes: as [`escape`], but controls and invisible characters become
 /// `\u{…}` text (an attribute holds no markup).
@@ -1508,6 +2163,11 @@ fn number(n: u64) -> String {
     out
 }
 
+/// `one` when `n` is 1, else `many`.
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
 fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         "0%".to_owned()
@@ -1520,15 +2180,28 @@ const CSS: &str = r#"
 :root { --boilerplate: #b35900; --site_template: #7b3fb0; --exact_duplicate: #c0392b; --near_duplicate: #b8336a; --trimmed_sentences: #1f6fa8; --other: #777; }
 body { font: 15px/1.55 system-ui, "Noto Sans CJK SC", "Noto Sans", sans-serif; margin: 0; color: #1d1d1d; background: #fdfdfb; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
-#only-dropped { position: fixed; top: .7rem; right: 1.1rem; z-index: 2; margin: 0; }
-label[for=only-dropped] { position: fixed; top: .4rem; right: .6rem; z-index: 1; font-size: .85rem; background: #fdfdfb; padding: .15rem 2rem .15rem .5rem; border: 1px solid #ccc; border-radius: 4px; box-shadow: 0 1px 3px #0002; }
+.f { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
+.bar { position: sticky; top: 0; z-index: 2; background: #f3f3f0; border-bottom: 1px solid #ccc; padding: .3rem 1rem; font-size: .85rem; text-align: center; }
+.bar label { cursor: pointer; padding: .05rem .35rem; border: 1px solid #ccc; border-radius: 4px; background: #fff; white-space: nowrap; }
+.bar a { color: #1f4f8a; }
+#only-dropped:checked ~ .bar label[for=only-dropped], #r-all:checked ~ .bar label[for=r-all],
+#r-boilerplate:checked ~ .bar label[for=r-boilerplate], #r-site_template:checked ~ .bar label[for=r-site_template],
+#r-exact_duplicate:checked ~ .bar label[for=r-exact_duplicate], #r-near_duplicate:checked ~ .bar label[for=r-near_duplicate],
+#r-trimmed_sentences:checked ~ .bar label[for=r-trimmed_sentences] { background: #333; color: #fff; border-color: #333; }
+.f:focus-visible ~ .bar { outline: 2px solid #f0b400; }
 #only-dropped:checked ~ main .p.k { display: none; }
+#r-boilerplate:checked ~ main .p:not(.boilerplate), #r-site_template:checked ~ main .p:not(.site_template),
+#r-exact_duplicate:checked ~ main .p:not(.exact_duplicate), #r-near_duplicate:checked ~ main .p:not(.near_duplicate),
+#r-trimmed_sentences:checked ~ main .p:not(.trimmed_sentences) { display: none; }
 h1 { margin: .2rem 0; } h2 { border-bottom: 1px solid #ddd; margin-top: 2.2rem; font-size: 1.25rem; overflow-wrap: anywhere; }
 h3 { margin-bottom: .3rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
 th, td { padding: .15rem .6rem; text-align: right; border-bottom: 1px solid #eee; }
+th { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; overflow-wrap: anywhere; }
-.contents td:nth-child(2), .contents td:last-child { text-align: left; }
+.contents td:nth-child(2), .contents td:last-child, .contents th:nth-child(2), .contents th:last-child { text-align: left; }
+.longest td:nth-child(3), .longest td:last-child, .longest th:nth-child(3), .longest th:last-child { text-align: left; }
+.longest td.ex { font-size: .8rem; color: #555; overflow-wrap: anywhere; }
 .small, .meta, figcaption { font-size: .85rem; color: #555; }
 .meta { overflow-wrap: anywhere; }
 .chart text { font-size: 12px; fill: #333; }
@@ -1557,6 +2230,11 @@ del.s { color: var(--trimmed_sentences); text-decoration: line-through; }
 .bad { background: #fd8; }
 .note { font-size: .85rem; color: #8a4b00; font-style: italic; }
 .ext { font-style: italic; }
+.gap { margin: .25rem 0; padding: .1rem .5rem .1rem 2.6rem; font-size: .8rem; color: #666; background: repeating-linear-gradient(135deg, #f3f3f0 0 6px, #fdfdfb 6px 12px); }
+.orig { display: block; font-size: .8rem; color: #444; margin-top: .15rem; }
+.orig q { background: #fbeef3; }
+.back { font-size: .8rem; margin-right: .5em; }
+.glossary dt { font-family: monospace; margin-top: .3rem; } .glossary dd { margin-left: 1.5rem; font-size: .9rem; }
 .url { overflow-wrap: anywhere; }
 pre { font-size: .8rem; max-height: 20rem; overflow: auto; background: #f3f3f0; padding: .5rem; }
 :target { outline: 2px solid #f0b400; }
@@ -1665,6 +2343,11 @@ mod tests {
         "pre",
         "input",
         "label",
+        "dl",
+        "dt",
+        "dd",
+        "q",
+        "code",
     ];
     const ATTRIBUTES: &[&str] = &[
         "class",
@@ -1684,6 +2367,8 @@ mod tests {
         "text-anchor",
         "type",
         "for",
+        "name",
+        "checked",
     ];
 
     #[test]
@@ -1888,8 +2573,8 @@ mod tests {
         assert_eq!(html.matches("<section class=\"page\"").count(), 4);
         // Pages that share an id are told apart by the repeated text, and
         // a link that may be wrong says so.
-        assert!(html.contains("exact duplicate of <a href=\"#d0-p0\">#1  ¶0</a><"));
-        assert!(html.contains("exact duplicate of <a href=\"#d2-p0\">#3  ¶0</a><"));
+        assert!(html.contains("exact duplicate of <a href=\"#d0-p0\">#1  ¶0</a> (the same text"));
+        assert!(html.contains("exact duplicate of <a href=\"#d2-p0\">#3  ¶0</a> (the same text"));
         assert!(html.contains(
             "exact duplicate of <a href=\"#d2-p0\">#3  ¶0</a> (or another of the 2 pages of this report with that id)"
         ));
@@ -1932,7 +2617,7 @@ mod tests {
         assert_eq!(first, html(&documents, &config));
         assert_eq!(
             first.matches("<section class=\"page\"").count(),
-            10 + 3 + 3 - overlap(&first)
+            10 + 3 + 3 + 3 - overlap(&first)
         );
         let dropped: usize = (0..500).map(|i| i % 7).sum();
         assert!(first.contains(&format!(
@@ -1997,7 +2682,7 @@ mod tests {
         assert!(out.len() <= MIN_MAX_BYTES, "{} bytes", out.len());
         assert!(out.ends_with("</html>\n"));
         assert!(out.contains("more bytes not shown"));
-        assert!(out.contains("more paragraphs not shown"));
+        assert!(out.contains("paragraphs are shown."));
         let default = html(&documents, &AuditConfig::default());
         assert!(default.len() <= 20_000_000);
     }
@@ -2032,6 +2717,219 @@ mod tests {
         let html = String::from_utf8(sink.into_inner()).unwrap();
         assert!(html.contains("<td>big</td><td>5\u{202F}000</td>"));
         assert!(html.contains("lossy counting"));
+    }
+
+    /// Pages `p0`, `p1`, … each with one kept paragraph and a menu line.
+    fn plain_pages(n: usize) -> Vec<CleanDocument> {
+        (0..n)
+            .map(|k| {
+                doc(
+                    &format!("p{k}"),
+                    None,
+                    vec![
+                        para(&format!("第{k}篇正文，内容完整。"), Verdict::Kept),
+                        para("首页", rule("chrome_vocabulary")),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    fn small_lists() -> AuditConfig {
+        AuditConfig {
+            sample_pages: 1,
+            top_pages: 1,
+            ..AuditConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_near_duplicate_shows_the_text_it_repeats_when_its_page_is_not_shown() {
+        let mut documents = plain_pages(40);
+        documents[3].paragraphs[0].text = "The original paragraph <b>about</b> rivers.".into();
+        documents.push(doc(
+            "late",
+            None,
+            vec![para(
+                "The original paragraph about rivers!",
+                Verdict::NearDuplicate {
+                    duplicate_of: Origin {
+                        id: Arc::from("p3"),
+                        paragraph: 0,
+                    },
+                    hamming: 3,
+                    similarity: 0.9,
+                },
+            )],
+        ));
+        let html = html(&documents, &small_lists());
+        assert!(!html.contains("id=\"d3\""), "page p3 is not shown");
+        assert!(html.contains("id=\"d40\""), "the duplicate's page is shown");
+        assert!(
+            html.contains(
+                "repeats: <q>The original paragraph &lt;b&gt;about&lt;/b&gt; rivers.</q>"
+            ),
+            "{}",
+            body(&html)
+        );
+    }
+
+    #[test]
+    fn the_longest_paragraphs_dropped_as_boilerplate_are_listed_and_their_pages_shown() {
+        let mut documents = plain_pages(60);
+        let long = "An article paragraph that a structural rule dropped. ".repeat(12);
+        // Few drops and few bytes elsewhere: only its length selects it.
+        documents[37].paragraphs[1] = para(&long, rule("widget_container"));
+        for page in &mut documents {
+            for _ in 0..3 {
+                page.paragraphs
+                    .push(para("更多", rule("chrome_vocabulary")));
+            }
+        }
+        documents[5]
+            .paragraphs
+            .extend((0..40).map(|_| para("x", rule("menu_row"))));
+        let html = html(&documents, &small_lists());
+        assert!(html.contains("Longest paragraphs dropped as boilerplate"));
+        assert!(
+            html.contains("<a href=\"#d37-p1\">#38 p37 ¶1</a>"),
+            "{}",
+            body(&html)
+        );
+        assert!(html.contains("id=\"d37-p1\""));
+        assert!(html.contains("longest dropped paragraph #1"));
+    }
+
+    #[test]
+    fn text_bytes_add_up_and_bytes_as_read_are_labelled() {
+        let mut documents = plain_pages(3);
+        // As if read from HTML: far more bytes in than text.
+        for page in &mut documents {
+            page.bytes_in = 10_000;
+        }
+        let html = html(&documents, &AuditConfig::default());
+        let text: u64 = documents
+            .iter()
+            .flat_map(|d| &d.paragraphs)
+            .map(|p| p.text.len() as u64)
+            .sum();
+        let dropped: u64 = 3 * "首页".len() as u64;
+        assert!(html.contains(&format!(
+            "<tr><th>text bytes</th><td>{}</td><td>{}</td><td>{} (",
+            number(text),
+            number(text - dropped),
+            number(dropped)
+        )));
+        assert!(
+            html.contains(&format!("<td>{}</td></tr>", number(dropped))),
+            "per reason"
+        );
+        assert!(html.contains("The input as read was 30\u{202F}000 bytes"));
+        assert!(!html.contains("Bytes in are the pages' text"));
+    }
+
+    #[test]
+    fn the_configuration_reads_as_indented_json() {
+        let html = html(&plain_pages(1), &AuditConfig::default());
+        let start = html.find("<pre>").unwrap();
+        let pre = &html[start..start + html[start..].find("</pre>").unwrap()];
+        assert!(!pre.contains("U+000A"), "{pre}");
+        assert!(pre.contains("{\n  &quot;"), "{pre}");
+    }
+
+    #[test]
+    fn pages_with_nothing_kept_are_counted_and_shown() {
+        let mut documents = plain_pages(50);
+        documents[44].paragraphs[0].verdict = rule("page_tail");
+        let html = html(&documents, &small_lists());
+        assert!(
+            html.contains("1 with nothing kept (2.0%)"),
+            "{}",
+            body(&html)
+        );
+        assert!(html.contains("id=\"d44\""));
+        assert!(html.contains("nothing kept"));
+    }
+
+    #[test]
+    fn site_templates_are_counted_per_site_with_the_thresholds() {
+        let mut documents = plain_pages(2);
+        documents[1].paragraphs[1].verdict = Verdict::SiteTemplate {
+            pages: 2,
+            site_pages: 2,
+        };
+        let mut sink = AuditSink::new(Vec::new(), "x", AuditConfig::default()).unwrap();
+        sink.set_templates_learned(7);
+        for document in &documents {
+            sink.observe(document);
+        }
+        sink.finish(&record()).unwrap();
+        let html = String::from_utf8(sink.into_inner()).unwrap();
+        assert!(html.contains("<th>site template</th>"));
+        assert!(html.contains("7 template paragraphs learned before the run: a paragraph on at least 5 pages of its site and on at least 25% of them"));
+        assert!(html.contains("Every site has a single page"));
+    }
+
+    #[test]
+    fn a_page_cut_to_a_small_share_shows_its_kept_text_not_only_its_menus() {
+        let mut paragraphs: Vec<ParagraphDecision> = (0..3_000)
+            .map(|k| para(&format!("菜单项目{k}"), rule("nav_container")))
+            .collect();
+        paragraphs.push(para("这是正文的第一段，讲述了真实的内容。", Verdict::Kept));
+        paragraphs.extend((0..3_000).map(|k| para(&format!("页脚{k}"), rule("footer"))));
+        let documents = vec![doc("big", None, paragraphs)];
+        let config = AuditConfig {
+            max_bytes: MIN_MAX_BYTES,
+            ..AuditConfig::default()
+        };
+        let html = html(&documents, &config);
+        assert!(html.len() <= MIN_MAX_BYTES);
+        assert!(html.contains("这是正文的第一段"), "the kept text is shown");
+        assert!(html.contains("id=\"d0-p2999\""), "with the drop before it");
+        assert!(
+            html.contains("nav_container</p>") || html.contains("nav_container)"),
+            "the gap says what was left out"
+        );
+        assert!(html.contains("class=\"gap\""));
+    }
+
+    #[test]
+    fn rules_are_explained_and_reasons_can_be_filtered_without_script() {
+        let html = html(&plain_pages(2), &AuditConfig::default());
+        assert!(
+            html.contains(
+                "<dt>chrome_vocabulary</dt><dd>a line made only of menu and widget words"
+            )
+        );
+        assert!(html.contains("<input type=\"radio\" name=\"reason\" id=\"r-boilerplate\""));
+        assert!(html.contains("#r-boilerplate:checked ~ main .p:not(.boilerplate)"));
+        assert!(html.contains("<a class=\"back\" href=\"#contents\">"));
+        assert!(!html.to_ascii_lowercase().contains("<script"));
+    }
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        let documents = vec![doc(
+            "a",
+            None,
+            vec![para(
+                "保留的句子。",
+                Verdict::TrimmedSentences {
+                    sentences: vec![TrimmedSentence {
+                        text: "重复的句子。".into(),
+                        offset: 0,
+                        duplicate_of: Origin {
+                            id: Arc::from("z"),
+                            paragraph: 0,
+                        },
+                        similarity: 1.0,
+                    }],
+                },
+            )],
+        )];
+        let html = html(&documents, &AuditConfig::default());
+        assert!(html.contains("1 repeated sentence trimmed"));
+        assert!(html.contains("kept less 1 repeated sentence\""));
     }
 
     #[test]

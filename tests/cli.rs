@@ -775,7 +775,26 @@ fn audit_html_is_an_output_checked_with_the_others() {
             "0.5",
         ],
     );
-    assert_refused(&too_small, "max_bytes");
+    assert_refused(&too_small, "--audit-max-mb");
+    // A compressed report is refused: a browser does not open it.
+    for name in ["a.html.gz", "a.html.zst"] {
+        let compressed = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--audit-html", name]);
+        assert_refused(&compressed, "never compressed");
+        assert!(!dir.join(name).exists());
+    }
+    let too_many = chaff(
+        &dir,
+        &[
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--audit-html",
+            "a.html",
+            "--audit-sample",
+            "5000",
+        ],
+    );
+    assert_refused(&too_many, "--audit-sample");
     let without = chaff(
         &dir,
         &["in.jsonl", "-o", "out.jsonl", "--audit-sample", "3"],
@@ -804,7 +823,7 @@ fn audit_html_is_an_output_checked_with_the_others() {
     // Every page drops its share widget: the sample of 4 and the 2 + 2 top
     // pages (the first pages, ties going to the earlier page) overlap.
     let pages = html.matches("<section class=\"page\"").count();
-    assert!((4..=8).contains(&pages), "{pages} pages");
+    assert!((4..=12).contains(&pages), "{pages} pages");
     assert_eq!(
         html.matches("<del class=\"t\">分享到:</del>").count(),
         pages,

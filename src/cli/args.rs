@@ -111,7 +111,7 @@ pub(crate) struct Args {
     /// Write an HTML page showing what was cleaned: the summary, then a
     /// sample of pages with every paragraph, dropped ones struck through
     /// with their reason (open it in a browser; self-contained, no
-    /// network).
+    /// network). Always plain HTML: a .gz or .zst name is refused.
     #[arg(long, help_heading = "Output", value_name = "FILE")]
     pub audit_html: Option<PathBuf>,
 
@@ -220,8 +220,10 @@ pub(crate) struct Args {
     )]
     pub audit_seed: Option<u64>,
 
-    /// Pages with the most dropped paragraphs, and as many with the most
-    /// dropped bytes, shown beside the sample [default: 20]
+    /// Pages in each of four lists shown beside the sample: most dropped
+    /// paragraphs, most dropped bytes, longest paragraph dropped as
+    /// boilerplate, nothing kept; --audit-sample + 4 × --audit-top is at
+    /// most 1000 [default: 20]
     #[arg(
         long,
         help_heading = "Audit",
@@ -230,8 +232,8 @@ pub(crate) struct Args {
     )]
     pub audit_top: Option<usize>,
 
-    /// Largest size of the audit page in MB; longer pages are cut, with a
-    /// note [default: 20]
+    /// Largest size of the audit page in MB, 1 to 2000; longer pages are
+    /// cut, with a note [default: 20]
     #[arg(
         long,
         help_heading = "Audit",

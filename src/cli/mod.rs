@@ -237,6 +237,17 @@ fn audit_config_from(args: &Args, config: &Config) -> Result<AuditConfig, Error>
     if let Some(n) = args.audit_top {
         audit.top_pages = n;
     }
+    // A compressed report is no page a browser opens: refused rather than
+    // compressed by its name as the other outputs are.
+    if let Some(path) = &args.audit_html
+        && let Some(ext) = path.extension().and_then(|e| e.to_str())
+        && ["gz", "zst", "zstd", "bz2", "xz"].contains(&ext.to_ascii_lowercase().as_str())
+    {
+        return Err(Error::Config(format!(
+            "--audit-html {}: the audit report is plain HTML for a browser and is never compressed; name it .html",
+            path.display()
+        )));
+    }
     if let Some(mb) = args.audit_max_mb {
         if !(mb.is_finite() && mb > 0.0 && mb <= 2_000.0) {
             return Err(Error::Config(format!(
@@ -461,6 +472,7 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     } else {
         templates
     };
+    let templates_learned = templates.as_ref().map(|t| t.len());
     if let Some(templates) = templates {
         if !args.quiet {
             eprintln!("chaff: site templates: {} paragraphs", templates.len());
@@ -483,14 +495,18 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
     let report_name = args.report.clone().unwrap_or_default();
     let report = opened.report.take();
     let mut audit = match (opened.audit.take(), audit_config) {
-        (Some(file), Some(audit_config)) => Some(
-            AuditSink::new(
+        (Some(file), Some(audit_config)) => {
+            let mut sink = AuditSink::new(
                 file,
                 args.audit_html.clone().unwrap_or_default(),
                 audit_config,
             )
-            .map_err(refused)?,
-        ),
+            .map_err(refused)?;
+            if let Some(n) = templates_learned {
+                sink.set_templates_learned(n);
+            }
+            Some(sink)
+        }
         _ => None,
     };
     let mut shown = Vec::new();
