@@ -88,6 +88,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::boilerplate::templates::TemplateConfig;
 use crate::error::Error;
+use crate::normalize::comparison_key;
 use crate::report::{CleanDocument, Origin, ParagraphDecision, RunRecord, Verdict};
 use crate::sink::Sink;
 
@@ -142,6 +143,9 @@ impl Default for AuditConfig {
 /// table of contents of [`MAX_PAGES_SHOWN`] pages.
 pub const MIN_MAX_BYTES: usize = 1_000_000;
 
+/// The largest [`AuditConfig::max_bytes`] (2000 MB).
+pub const MAX_MAX_BYTES: usize = 2_000_000_000;
+
 /// The most pages a report may select (`sample_pages + 4 * top_pages`:
 /// the sample, and the four lists of [`AuditConfig::top_pages`]).
 pub const MAX_PAGES_SHOWN: usize = 1_000;
@@ -163,6 +167,12 @@ impl AuditConfig {
         if self.max_bytes < MIN_MAX_BYTES {
             return Err(Error::Config(format!(
                 "audit: max_bytes (--audit-max-mb) is {} bytes, at least {MIN_MAX_BYTES} bytes (1 MB) is needed",
+                self.max_bytes
+            )));
+        }
+        if self.max_bytes > MAX_MAX_BYTES {
+            return Err(Error::Config(format!(
+                "audit: max_bytes (--audit-max-mb) is {} bytes, at most {MAX_MAX_BYTES} bytes (2000 MB)",
                 self.max_bytes
             )));
         }
@@ -868,10 +878,11 @@ impl Origins {
         }
     }
 
-    fn get(&self, origin: &Origin) -> Option<&str> {
+    /// The page (input position) and text of the paragraph `origin` names.
+    fn get(&self, origin: &Origin) -> Option<(u64, &str)> {
         self.texts
             .get(&(Arc::clone(&origin.id), origin.paragraph))
-            .map(|(_, text)| text.as_ref())
+            .map(|(index, text)| (*index, text.as_ref()))
     }
 }
 
@@ -883,8 +894,9 @@ struct ShownParagraph {
     decision: ParagraphDecision,
     /// Its full text length in bytes.
     full: usize,
-    /// For a near duplicate: the start of the text it repeats, when known.
-    origin: Option<Box<str>>,
+    /// For a duplicate: the page (input position) of the paragraph it
+    /// repeats and the start of that paragraph's text, when known.
+    origin: Option<(u64, Box<str>)>,
 }
 
 /// Most runs of paragraphs with the same label kept per page, and most
@@ -1025,9 +1037,15 @@ impl Stored {
                     }
                 }
                 let origin = match &paragraph.verdict {
-                    Verdict::NearDuplicate { duplicate_of, .. } => {
-                        origins.get(duplicate_of).map(Box::from)
-                    }
+                    Verdict::NearDuplicate { duplicate_of, .. } => origins
+                        .get(duplicate_of)
+                        .map(|(index, text)| (index, Box::from(text))),
+                    // An exact duplicate's origin is trusted when its text
+                    // is the same (ids may repeat).
+                    Verdict::ExactDuplicate { duplicate_of } => origins
+                        .get(duplicate_of)
+                        .filter(|(_, text)| same_text(text, &paragraph.text))
+                        .map(|(index, _)| (index, Box::from(""))),
                     _ => None,
                 };
                 ShownParagraph {
@@ -1092,6 +1110,22 @@ impl Stored {
     }
 }
 
+/// Whether `kept` (a paragraph's text, maybe cut to [`ORIGIN_BYTES`] or
+/// to the longest paragraph shown) reads as the start of `text` once both
+/// are normalized as the exact-duplicate test normalizes them.
+fn same_text(kept: &str, text: &str) -> bool {
+    let (k, t) = (comparison_key(kept), comparison_key(text));
+    if k == t {
+        return true;
+    }
+    // A cut text: the same start, less its last characters (the cut may
+    // split what normalization joins).
+    kept.len() >= ORIGIN_BYTES - 4 && {
+        let start = &k[..k.floor_char_boundary(k.len().saturating_sub(16))];
+        !start.is_empty() && t.starts_with(start)
+    }
+}
+
 /// The longest prefix of `text` of at most `max` bytes that ends on a
 /// character boundary.
 fn cut(text: &str, max: usize) -> &str {
@@ -1121,6 +1155,10 @@ struct Renderer<'a> {
 /// Room kept at the end of a page for the note that it was cut and the
 /// closing tags.
 const PAGE_TAIL: usize = 600;
+
+/// The smallest share of the report a page is given, in bytes, when not
+/// every page fits (its heading and a few paragraphs).
+const MIN_PAGE_SHARE: usize = PAGE_TAIL + 2_400;
 
 /// The paragraphs shown of each page written so far (by position).
 type Shown = HashMap<u64, std::collections::HashSet<usize>>;
@@ -1180,7 +1218,19 @@ impl<'a> Renderer<'a> {
                     .map_or(0, |html| html.len() + PAGE_TAIL)
             })
             .collect();
-        let shares = water_fill(&sizes, available);
+        // Pages in input order while each can have at least a small share
+        // (its heading and a few paragraphs); the others are left out, so
+        // that many tiny shares never leave every page out.
+        let mut need = 0usize;
+        let included = sizes
+            .iter()
+            .take_while(|&&size| {
+                need += size.min(MIN_PAGE_SHARE);
+                need <= available
+            })
+            .count();
+        let mut shares = water_fill(&sizes[..included], available);
+        shares.resize(sizes.len(), 0);
         out.write_all(head.as_bytes())?;
         let mut shown = Shown::new();
         for ((&index, stored), share) in self.stored.iter().zip(shares) {
@@ -1233,14 +1283,9 @@ impl<'a> Renderer<'a> {
         let dropped = t.paragraphs_in - t.paragraphs_out;
         let _ = write!(
             h,
-            "<h1>chaff audit</h1>\n<p class=\"lede\">{} pages cleaned by chaff {}{}; {} of them shown below.</p>\n",
+            "<h1>chaff audit</h1>\n<p class=\"lede\">{} pages cleaned by chaff {}; {} of them shown below.</p>\n",
             number(self.pages),
             escape(&self.record.chaff_version, 100),
-            if self.record.seconds > 0.0 {
-                format!(" in {:.1} s", self.record.seconds)
-            } else {
-                String::new()
-            },
             number(self.stored.len() as u64),
         );
         h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"totals\">\n<tr><th></th><th>in</th><th>out</th><th>dropped</th></tr>\n");
@@ -1337,7 +1382,9 @@ impl<'a> Renderer<'a> {
                 "<text x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"16\"><title>{title}: {n}</title></rect><text x=\"{cx:.1}\" y=\"{ty}\">{n}</text>",
                 x = label_w - 6.0,
                 ty = y + 12.5,
-                label = escape(&chars_cut(name, 28), 400),
+                // Inside SVG an HTML element such as escape's <span> would
+                // end the <svg>: plain text only.
+                label = escape_attr(&chars_cut(name, 28), 400),
                 bx = label_w,
                 title = escape_attr(name, 400),
                 n = number(*count),
@@ -1427,10 +1474,11 @@ impl<'a> Renderer<'a> {
             sites.len().min(ROWS),
             if self.sites.forgotten > 0 {
                 format!(
-                    " More sites were seen than the {} counted one by one: {} sites with at most {} pages each were forgotten to keep the largest (lossy counting), and a count marked + may miss up to that many pages its site had before it was counted again.",
+                    " More sites were seen than the {} counted one by one: {} sites with at most {} {} each were forgotten to keep the largest (lossy counting), and a count marked + may miss up to that many pages its site had before it was counted again.",
                     number(2 * self.config.max_sites as u64),
                     number(self.sites.forgotten),
-                    number(self.sites.floor)
+                    number(self.sites.floor),
+                    plural(self.sites.floor, "page", "pages")
                 )
             } else {
                 String::new()
@@ -1837,12 +1885,19 @@ impl<'a> Renderer<'a> {
                 );
                 for sentence in sentences {
                     h.push(' ');
-                    h.push_str(&self.origin_link(&sentence.duplicate_of, (page, i), None, shown));
+                    h.push_str(&self.origin_link(
+                        &sentence.duplicate_of,
+                        (page, i),
+                        None,
+                        None,
+                        shown,
+                    ));
                 }
                 h.push_str("</span></p>\n");
             }
             verdict => {
                 let kind = KINDS[kind_of(verdict)];
+                let known = shown_paragraph.origin.as_ref().map(|(index, _)| *index);
                 let (title, why) = match verdict {
                     Verdict::Boilerplate { rule, .. } => (
                         format!("dropped: boilerplate rule {}", escape_attr(rule, 400)),
@@ -1861,7 +1916,7 @@ impl<'a> Renderer<'a> {
                         ),
                         format!(
                             "exact duplicate of {} (the same text, once normalized)",
-                            self.origin_link(duplicate_of, (page, i), Some(&p.text), shown)
+                            self.origin_link(duplicate_of, (page, i), Some(&p.text), known, shown)
                         ),
                     ),
                     Verdict::NearDuplicate {
@@ -1875,9 +1930,9 @@ impl<'a> Renderer<'a> {
                         ),
                         format!(
                             "near duplicate of {} · Hamming {hamming} · similarity {similarity:.2}{}",
-                            self.origin_link(duplicate_of, (page, i), None, shown),
+                            self.origin_link(duplicate_of, (page, i), None, known, shown),
                             match &shown_paragraph.origin {
-                                Some(text) => format!(
+                                Some((_, text)) => format!(
                                     "<span class=\"orig\">repeats: <q>{}</q>{}</span>",
                                     escape(text, usize::MAX),
                                     if text.len()
@@ -1922,10 +1977,29 @@ impl<'a> Renderer<'a> {
         origin: &Origin,
         at: (u64, usize),
         text: Option<&str>,
+        known: Option<u64>,
         shown: &Shown,
     ) -> String {
         let id = escape(&chars_cut(&origin.id, 80), 800);
         let p = origin.paragraph as usize;
+        let not_shown = |index: Option<u64>| {
+            let at = index.map_or(String::new(), |i| format!(", page #{}", i + 1));
+            format!("<span class=\"ext\">“{id}” ¶{p}{at} (page not in this report)</span>")
+        };
+        // The page is known (its text was kept for near duplicates).
+        if let Some(index) = known {
+            if !self.stored.contains_key(&index) {
+                return not_shown(Some(index));
+            }
+            return if shown.get(&index).is_some_and(|set| set.contains(&p)) {
+                format!("<a href=\"#d{index}-p{p}\">#{} {id} ¶{p}</a>", index + 1)
+            } else {
+                format!(
+                    "<a href=\"#d{index}\">#{} {id}</a> ¶{p} (paragraph not shown: page cut)",
+                    index + 1
+                )
+            };
+        }
         // The selected pages with that id before the duplicate (the
         // repeated paragraph is always earlier in the input).
         let candidates: Vec<u64> = self
@@ -1940,22 +2014,27 @@ impl<'a> Renderer<'a> {
             })
             .unwrap_or_default();
         let Some(&latest) = candidates.last() else {
-            return format!("<span class=\"ext\">“{id}” ¶{p} (page not in this report)</span>");
+            return not_shown(None);
+        };
+        let same_text = |i: &u64| {
+            self.stored
+                .get(i)
+                .and_then(|stored| stored.paragraphs.iter().find(|s| s.at == p))
+                .is_some_and(|paragraph| {
+                    text.is_some_and(|t| same_text(&paragraph.decision.text, t))
+                })
         };
         // Ids may repeat: with several candidates, the one whose paragraph
         // has the same text, else the latest, said to be uncertain.
         let (index, uncertain) = if candidates.len() == 1 {
+            // An exact duplicate of another text: the page with that id
+            // shown is not the one it repeats.
+            if text.is_some() && !same_text(&latest) {
+                return not_shown(None);
+            }
             (latest, false)
         } else {
-            let same_text = text.and_then(|text| {
-                candidates.iter().rev().copied().find(|i| {
-                    self.stored
-                        .get(i)
-                        .and_then(|stored| stored.paragraphs.iter().find(|s| s.at == p))
-                        .is_some_and(|paragraph| paragraph.decision.text == text)
-                })
-            });
-            match same_text {
+            match text.and_then(|_| candidates.iter().rev().copied().find(same_text)) {
                 Some(index) => (index, false),
                 None => (latest, true),
             }
@@ -1987,7 +2066,9 @@ fn text_with_joins(h: &mut String, text: &str, range: std::ops::Range<usize>, jo
     };
     let mut at = range.start;
     for &join in joins {
-        if join <= range.start || join >= range.end || !text.is_char_boundary(join) {
+        // Joins read back from a report may be in any order: each after
+        // the last one written.
+        if join <= at || join >= range.end || !text.is_char_boundary(join) {
             continue;
         }
         h.push_str(&escape(&text[at..join], usize::MAX));
@@ -2038,12 +2119,14 @@ fn shown_as_code(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061C}'
+            '\u{00AD}'
+                | '\u{061C}'
                 | '\u{200B}'..='\u{200F}'
                 | '\u{2028}'..='\u{202E}'
                 | '\u{2060}'..='\u{2069}'
                 | '\u{FEFF}'
                 | '\u{FDD0}'..='\u{FDEF}'
+                | '\u{E0000}'..='\u{E007F}'
         )
         || (c as u32 & 0xFFFE) == 0xFFFE
 }
@@ -2933,6 +3016,111 @@ mod tests {
     }
 
     #[test]
+    fn many_small_shares_still_show_pages() {
+        let documents = plain_pages(1_000);
+        let config = AuditConfig {
+            max_bytes: MIN_MAX_BYTES,
+            sample_pages: 1_000,
+            top_pages: 0,
+            ..AuditConfig::default()
+        };
+        let html = html(&documents, &config);
+        assert!(html.len() <= MIN_MAX_BYTES);
+        let pages = html.matches("<section class=\"page\"").count();
+        assert!(pages >= 100, "{pages} pages shown");
+    }
+
+    #[test]
+    fn the_report_does_not_depend_on_the_time_taken() {
+        let documents = plain_pages(3);
+        let mut slow = record();
+        slow.seconds = 12.5;
+        let a = write_audit(Vec::new(), &documents, &record(), &AuditConfig::default()).unwrap();
+        let b = write_audit(Vec::new(), &documents, &slow, &AuditConfig::default()).unwrap();
+        assert!(a == b, "same input, same bytes");
+    }
+
+    #[test]
+    fn a_duplicate_of_a_page_not_shown_does_not_link_to_another_page_with_its_id() {
+        let origin = Origin {
+            id: Arc::from("same"),
+            paragraph: 0,
+        };
+        let mut documents = vec![
+            doc(
+                "same",
+                None,
+                vec![para("Alpha is a unique first paragraph.", Verdict::Kept)],
+            ),
+            doc(
+                "same",
+                None,
+                vec![para("The repeated paragraph.", Verdict::Kept)],
+            ),
+        ];
+        documents.extend(plain_pages(60));
+        documents.push(doc(
+            "zzz",
+            None,
+            vec![para(
+                "The repeated paragraph.",
+                Verdict::ExactDuplicate {
+                    duplicate_of: origin,
+                },
+            )],
+        ));
+        // Only the first page and the duplicate's are selected.
+        let mut config = small_lists();
+        for seed in 0..200 {
+            config.seed = seed;
+            let html = html(&documents, &config);
+            if html.contains("id=\"d0\"") && !html.contains("id=\"d1\"") {
+                assert!(
+                    html.contains("“same” ¶0, page #2 (page not in this report)"),
+                    "{}",
+                    body(&html)
+                );
+                assert!(!html.contains("exact duplicate of <a href=\"#d0"));
+                return;
+            }
+        }
+        panic!("no seed selects page #1 without page #2");
+    }
+
+    #[test]
+    fn unsorted_joins_and_hostile_rule_names_do_not_break_the_page() {
+        let mut joined = para("abcdefghij", Verdict::Kept);
+        joined.joins = vec![6, 2, 6, 100];
+        let documents = vec![doc(
+            "a",
+            None,
+            vec![
+                joined,
+                para(
+                    "x",
+                    Verdict::Boilerplate {
+                        rule: Cow::Owned("ru\0le\u{FFFD}<script>x</script>".into()),
+                    },
+                ),
+            ],
+        )];
+        let html = html(&documents, &AuditConfig::default());
+        assert!(html.contains("abcdef<span class=\"j\""));
+        let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+        assert!(!svg.contains("<span"), "{svg}");
+        assert!(svg.contains("ru\\u{0000}le"), "{svg}");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_as_code_points() {
+        let escaped = escape("safe\u{00AD}\u{E0041}\u{E0042}.html", 1_000);
+        assert!(
+            escaped.contains("U+00AD") && escaped.contains("U+E0041"),
+            "{escaped}"
+        );
+    }
+
+    #[test]
     fn limits_are_checked() {
         for config in [
             AuditConfig {
@@ -2949,6 +3137,10 @@ mod tests {
             },
             AuditConfig {
                 max_paragraph_bytes: 0,
+                ..AuditConfig::default()
+            },
+            AuditConfig {
+                max_bytes: usize::MAX / 2 + 1,
                 ..AuditConfig::default()
             },
         ] {

@@ -62,7 +62,7 @@
 //! | [`report`] | [`Verdict`], [`CleanDocument`], report entries, [`Summary`], [`RunRecord`] | `config` |
 //! | [`sink`] | [`Sink`], its blanket impls, closure sinks | `error`, `report` |
 //! | [`io`] | reading, decoding, WARC/WET, HTTP payloads, compression, atomic files, writing sinks | `document`, `error`, `report`, `sink`; `html::charset` (to decode HTML bytes with the transport's charset) |
-//! | [`audit`] | [`audit::AuditSink`]: the HTML audit report of a run, written through any `Write` | `error`, `report`, `sink`, and the site rule's configuration (`boilerplate::templates::TemplateConfig`) |
+//! | [`audit`] | [`audit::AuditSink`]: the HTML audit report of a run, written through any `Write` | `error`, `normalize` (to check what an exact duplicate repeats), `report`, `sink`, and the site rule's configuration (`boilerplate::templates::TemplateConfig`) |
 //! | [`pipeline`] | the [`Cleaner`]: batching, the run, saving state and templates to paths | all of the above |
 //! | [`distributed`] | the pipeline as engine-free stages (map, templates, exact, near candidates, verify, components, resolve, apply) for Spark and other engines, byte-identical to the [`Cleaner`] | the stages, `config`, `document`, `error`, `report`, `pipeline` (its per-document stages); not `io` |
 //! | `cli` (feature `cli`) | the `chaff` command line: arguments, checks of inputs and outputs, progress, terminal preview | all of the above |

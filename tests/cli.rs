@@ -776,6 +776,13 @@ fn audit_html_is_an_output_checked_with_the_others() {
         ],
     );
     assert_refused(&too_small, "--audit-max-mb");
+    // A name that is no file's is refused before the run, not after it.
+    for name in ["report.html/", "in.jsonl/", "x.html/."] {
+        let not_a_file = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--audit-html", name]);
+        assert_refused(&not_a_file, "name a file");
+        assert_eq!(not_a_file.status.code(), Some(2));
+        assert!(!dir.join("out.jsonl").exists());
+    }
     // A compressed report is refused: a browser does not open it.
     for name in ["a.html.gz", "a.html.zst"] {
         let compressed = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--audit-html", name]);

@@ -248,10 +248,29 @@ fn audit_config_from(args: &Args, config: &Config) -> Result<AuditConfig, Error>
             path.display()
         )));
     }
+    // A name that cannot be a file (it ends in / or /.) is refused before
+    // the run, not when the report is renamed into place after it.
+    if let Some(path) = &args.audit_html
+        && path.as_os_str() != "-"
+        && {
+            let raw = path.to_string_lossy();
+            raw.ends_with('/') || raw.ends_with("/.") || path.file_name().is_none()
+        }
+    {
+        return Err(Error::Config(format!(
+            "--audit-html {}: name a file, not a directory",
+            path.display()
+        )));
+    }
     if let Some(mb) = args.audit_max_mb {
         if !(mb.is_finite() && mb > 0.0 && mb <= 2_000.0) {
             return Err(Error::Config(format!(
-                "--audit-max-mb {mb}: give a size in MB between 1 and 2000"
+                "--audit-max-mb {}: give a size in MB between 1 and 2000",
+                if mb.abs() < 1e6 {
+                    format!("{mb}")
+                } else {
+                    format!("{mb:e}")
+                }
             )));
         }
         audit.max_bytes = (mb * 1e6) as usize;

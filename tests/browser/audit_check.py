@@ -18,6 +18,8 @@ Checks:
     paragraphs (a <del> whose computed text-decoration is line-through) as
     the run dropped (--summary: the RunRecord; every page of the run must
     be in the report for that count to hold, as with the sample pages);
+  * the filter by reason works without script: after a click on the
+    "boilerplate" label, only boilerplate paragraphs are displayed;
   * with --hostile: no element that loads or runs anything (img, iframe,
     object, embed, link, base, form, a meta refresh), and every link is a
     fragment of the report or an http(s) URL.
@@ -207,10 +209,29 @@ PROBE = r"""
     scripts: document.scripts.length,
     active: document.querySelectorAll('img,iframe,object,embed,link,base,form,frame,frameset,video,audio,source,meta[http-equiv=refresh],[src],[srcdoc],[onerror],[onload],[onclick],[style]').length,
     svgs: document.querySelectorAll('svg').length,
-    badLinks: links.filter(h => !(h.startsWith('#') || h.startsWith('http://') || h.startsWith('https://'))),
+    badLinks: links.filter(h => !(h.startsWith('#') || /^https?:\/\//i.test(h))),
     pwned: typeof window.__pwned !== 'undefined',
     height: document.documentElement.scrollHeight,
   });
+})()
+"""
+
+# A click on the "boilerplate" filter (a label of a radio input: CSS only)
+# leaves only boilerplate paragraphs displayed; then back to all.
+FILTER = r"""
+(() => {
+  const label = document.querySelector('label[for=r-boilerplate]');
+  if (!label) return JSON.stringify({missing: true});
+  label.click();
+  const shown = [...document.querySelectorAll('section.page .p')].filter(p => getComputedStyle(p).display !== 'none');
+  const result = {
+    missing: false,
+    shown: shown.length,
+    others: shown.filter(p => !p.classList.contains('boilerplate')).length,
+    boilerplate: document.querySelectorAll('section.page .p.boilerplate').length,
+  };
+  document.querySelector('label[for=r-all]').click();
+  return JSON.stringify(result);
 })()
 """
 
@@ -261,6 +282,15 @@ def main():
         shot = base64.b64decode(
             browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"]
         )
+        filtered = json.loads(
+            browser.send("Runtime.evaluate", {"expression": FILTER, "returnByValue": True}, session=session)[
+                "result"
+            ]["value"]
+        )
+        if filtered["missing"]:
+            failures.append("no filter by reason")
+        elif filtered["others"] or filtered["shown"] != filtered["boilerplate"]:
+            failures.append(f"filter by reason: {filtered}")
         page_shot = None
         if args.page_screenshot:
             # Scrolled to, as a reader would (pages off screen are laid out
