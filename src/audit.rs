@@ -10,18 +10,27 @@
 //!
 //! # What the report holds
 //!
-//! * A summary over **every** page of the run: pages, paragraphs and bytes
-//!   in and out, drops per reason and per boilerplate rule (with a bar chart
-//!   in inline SVG), per site, and the run record (chaff's version, the
-//!   configuration, the time taken).
+//! * A summary over **every** page of the run: pages (and those with
+//!   nothing kept), paragraphs and text bytes in and out (the paragraphs'
+//!   text, without HTML markup, so that dropped = in − out = the sum per
+//!   reason; the bytes as read are given beside), drops per reason and per
+//!   boilerplate rule (with a bar chart in inline SVG), per site (with
+//!   site-template drops), the site templates learned
+//!   ([`AuditSink::set_templates_learned`]), the longest paragraphs dropped
+//!   as boilerplate, what each rule means, and the configuration. No time:
+//!   the report's bytes depend only on the input and the settings.
 //! * Then a bounded selection of pages, in input order, each with all its
 //!   paragraphs: kept ones plain; dropped ones struck through (`<del>`),
 //!   coloured by reason, with the rule or reason written beside them in
 //!   small type (and in a `title` for hover). A duplicate links to the
 //!   paragraph it repeats when that page is in the report, and says so when
-//!   it is not; near duplicates show the Hamming distance and the Jaccard
-//!   similarity, site-template paragraphs the page counts, and a ⏎ marks
-//!   each repaired scraper break ([`ParagraphDecision::joins`]).
+//!   it is not; near duplicates show the start of the text they repeat
+//!   (kept for every page's kept paragraphs, up to 400 bytes each and
+//!   [`AuditConfig::max_bytes`] in all, oldest forgotten first), the
+//!   Hamming distance and the Jaccard similarity; site-template paragraphs
+//!   show the page counts, and a ⏎ marks each repaired scraper break
+//!   ([`ParagraphDecision::joins`]). CSS-only filters (a checkbox and radio
+//!   inputs, no script) hide kept paragraphs or show one reason.
 //!
 //! # Bounded whatever the crawl
 //!
@@ -32,8 +41,12 @@
 //!   uniform, deterministic, independent of the input order and of the
 //!   crawl's size, and changes with [`AuditConfig::seed`]);
 //! * the [`AuditConfig::top_pages`] pages with the **most dropped
-//!   paragraphs**, and the as many with the **most dropped bytes**, kept
-//!   with bounded heaps while the run streams (ties go to the earlier page).
+//!   paragraphs**, as many with the **most dropped bytes**, as many with
+//!   the **longest paragraph dropped as boilerplate** or site template (one
+//!   per page: long text is seldom boilerplate, so that is where content
+//!   losses show), kept with bounded heaps while the run streams (ties go
+//!   to the earlier page), and the first as many pages with **nothing
+//!   kept**.
 //!
 //! Memory holds at most those pages, each cut to its share of the size
 //! limit, plus per-site counts for at most twice [`AuditConfig::max_sites`]
@@ -44,7 +57,10 @@
 //! miss). The
 //! file never exceeds [`AuditConfig::max_bytes`]: a paragraph longer than
 //! [`AuditConfig::max_paragraph_bytes`] is cut, and a page that does not fit
-//! its share is cut at a paragraph boundary, each with a visible note.
+//! its share shows its kept paragraphs first, then the drops next to them,
+//! then the first of each run of drops, the others summed up where they
+//! stood (counts per rule); when the shares would be too small for every
+//! page, the later pages are left out, with a note.
 //!
 //! # Safe to open
 //!
@@ -1355,10 +1371,15 @@ impl<'a> Renderer<'a> {
             .map(|((kind, rule), count)| (*kind, rule.as_ref(), count.paragraphs))
             .collect();
         bars.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(b.1)));
-        const BARS: usize = 16;
-        let rest: u64 = bars.iter().skip(BARS).map(|b| b.2).sum::<u64>()
+        // One bar left over is shown as itself, not as "other rules".
+        let shown = if bars.len() == 17 && self.totals.rules_overflow.paragraphs == 0 {
+            17
+        } else {
+            16
+        };
+        let rest: u64 = bars.iter().skip(shown).map(|b| b.2).sum::<u64>()
             + self.totals.rules_overflow.paragraphs;
-        bars.truncate(BARS);
+        bars.truncate(shown);
         if rest > 0 {
             bars.push((5, "other rules", rest));
         }
@@ -2988,6 +3009,18 @@ mod tests {
         assert!(html.contains("#r-boilerplate:checked ~ main .p:not(.boilerplate)"));
         assert!(html.contains("<a class=\"back\" href=\"#contents\">"));
         assert!(!html.to_ascii_lowercase().contains("<script"));
+    }
+
+    #[test]
+    fn a_single_leftover_rule_gets_its_own_bar() {
+        const NAMES: [&str; 17] = [
+            "r00", "r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09", "r10", "r11",
+            "r12", "r13", "r14", "r15", "r16",
+        ];
+        let paragraphs = NAMES.iter().map(|name| para("x", rule(name))).collect();
+        let html = html(&[doc("a", None, paragraphs)], &AuditConfig::default());
+        assert!(!html.contains(">other rules</text>"));
+        assert!(html.contains(">r16</text>"));
     }
 
     #[test]
