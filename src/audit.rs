@@ -944,7 +944,7 @@ struct Stored {
 /// A paragraph's label in the notes on paragraphs not shown.
 fn label_of(paragraph: &ParagraphDecision) -> Cow<'static, str> {
     match &paragraph.verdict {
-        Verdict::Boilerplate { rule } => rule.clone(),
+        Verdict::Boilerplate { rule, .. } => rule.clone(),
         verdict if verdict.is_output(&paragraph.text) => Cow::Borrowed("kept"),
         verdict => Cow::Borrowed(KINDS[kind_of(verdict)]),
     }
@@ -1607,7 +1607,7 @@ impl<'a> Renderer<'a> {
             let (rule, text) = match paragraph {
                 Some(p) => (
                     match &p.decision.verdict {
-                        Verdict::Boilerplate { rule } => escape(rule, 400),
+                        Verdict::Boilerplate { rule, .. } => escape(rule, 400),
                         _ => "site template".to_owned(),
                     },
                     escape(&chars_cut(&p.decision.text, 160), 2_000),
@@ -1920,10 +1920,25 @@ impl<'a> Renderer<'a> {
                 let kind = KINDS[kind_of(verdict)];
                 let known = shown_paragraph.origin.as_ref().map(|(index, _)| *index);
                 let (title, why) = match verdict {
-                    Verdict::Boilerplate { rule, .. } => (
-                        format!("dropped: boilerplate rule {}", escape_attr(rule, 400)),
-                        format!("boilerplate: {}", escape(rule, 400)),
-                    ),
+                    Verdict::Boilerplate { rule, detail } => match detail {
+                        // What decided a structural drop, when known.
+                        Some(detail) => (
+                            format!(
+                                "dropped: boilerplate rule {} ({})",
+                                escape_attr(rule, 400),
+                                escape_attr(detail, 400)
+                            ),
+                            format!(
+                                "boilerplate: {} · {}",
+                                escape(rule, 400),
+                                escape(detail, 400)
+                            ),
+                        ),
+                        None => (
+                            format!("dropped: boilerplate rule {}", escape_attr(rule, 400)),
+                            format!("boilerplate: {}", escape(rule, 400)),
+                        ),
+                    },
                     Verdict::SiteTemplate { pages, site_pages } => (
                         format!(
                             "dropped: site template, on {pages} of {site_pages} pages of its site"
@@ -3133,6 +3148,7 @@ mod tests {
                     "x",
                     Verdict::Boilerplate {
                         rule: Cow::Owned("ru\0le\u{FFFD}<script>x</script>".into()),
+                        detail: Some("nav in div#<b>x</b>".into()),
                     },
                 ),
             ],
@@ -3142,6 +3158,7 @@ mod tests {
         let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
         assert!(!svg.contains("<span"), "{svg}");
         assert!(svg.contains("ru\\u{0000}le"), "{svg}");
+        assert!(html.contains(" · nav in div#&lt;b&gt;x&lt;/b&gt;</span>"));
     }
 
     #[test]
