@@ -294,11 +294,11 @@ fn kind(block: &Block, f: &TextFeatures, local: Categories) -> Kind {
 }
 
 /// The fewest words (or ideographs, for CJK) of a sentence that
-/// [`is_linked_sentence`] keeps: a headline or a menu entry is shorter,
+/// `is_linked_sentence` keeps: a headline or a menu entry is shorter,
 /// and does not end with a full stop. Our choice.
 pub const LINKED_SENTENCE_MIN_WORDS: usize = 8;
 
-/// The most link text a [`is_linked_sentence`] may have: a quarter of
+/// The most link text a sentence kept by `is_linked_sentence` may have: a quarter of
 /// it is the sentence's own words ("Read: <a>…</a>" and "Photos by
 /// <a>…</a>" are credits and calls to action, not prose). Our choice.
 pub const LINKED_SENTENCE_MAX_DENSITY: f32 = 0.75;
