@@ -1,0 +1,1141 @@
+//! The page model: where on a page the main text is.
+//!
+//! Rules drop the lines they recognise; the page model decides the rest
+//! from the evidence of every line ([`LineEvidence`]) and its place on the
+//! page, in four passes:
+//!
+//! 1. **Context-free classes**, after jusText (Pomikálek 2011, `classify_paragraphs`):
+//!    a line is *good* (long, with the function words and punctuation of
+//!    prose), *near-good* (some of that evidence, or a short complete
+//!    sentence), *short*, or *bad* (a rule dropped it; or it is mostly links,
+//!    digits or menu separators; or it is a teaser cut short with `...`; or
+//!    it is long but has none of the marks of prose).
+//! 2. **The main text region**: the run of lines with the largest sum of
+//!    line values, found by the maximum-subarray scan (Kadane). This is
+//!    Finn, Kushmerick & Smyth's body-text extraction (2001), where text
+//!    counts for and markup against, with lines for tokens: a good line
+//!    counts its length (capped at jusText's `length_high`, 200 Latin
+//!    characters, so that one long legal notice does not outweigh an
+//!    article), a near-good one half of it, a short line [`Marks::short_cost`]
+//!    and a bad line [`Marks::bad_cost`] against. Related lists, comments and
+//!    footers far from the article fall outside it (`outside_main_text`).
+//! 3. **The title**: the heading-like line closest before the region that
+//!    stands next to a dateline or byline (the layout of nearly every news
+//!    and portal page), else the heading-like line just above the region.
+//! 4. **Context inside the region**, after jusText's
+//!    `revise_paragraph_classification`: a short line between good lines is
+//!    good, between bad lines bad; a near-good line is bad only between bad
+//!    lines. Before that, runs of short lines are decided by what surrounds
+//!    them: a list introduced by a line ending in a colon (`常见的诱因主要包括:`,
+//!    `The plan covers:`) or made of marked items, and followed by text, is
+//!    the article's; a run of three or more headline-like lines is a
+//!    `headline_list`. A heading directly above a good paragraph is kept.
+//!
+//! Captions, credits, bylines and datelines sit inside articles: they are
+//! dropped by their rules but do not make their neighbours chrome.
+//!
+//! A line dropped for its place (outside the region, or by context) that
+//! repeats a kept line is left to the duplicate stage, which names the line
+//! it repeats.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::lines::{Ending, LineEvidence, LineHints, PageLanguage};
+
+/// The trade between keeping all of the text and keeping only text
+/// (trafilatura's `favor_precision` / `favor_recall`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Favor {
+    /// Drop borderline lines: a tighter region, short lines kept only
+    /// between good ones, a title only when a dateline marks it.
+    Precision,
+    /// The default trade.
+    #[default]
+    Balanced,
+    /// Keep borderline lines: a wider region, and short lines kept unless
+    /// both sides are chrome.
+    Recall,
+}
+
+/// The costs and thresholds a [`Favor`] sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marks {
+    /// What a bad line costs the region, in Latin-equivalent characters.
+    pub bad_cost: f32,
+    /// What a short line costs the region.
+    pub short_cost: f32,
+    /// A short line between a good and a bad neighbour is kept.
+    pub keep_mixed_short: bool,
+    /// A title is taken without a dateline next to it.
+    pub title_without_dateline: bool,
+    /// Regions other than the best are kept when their sum is at least
+    /// this share of the best's.
+    pub secondary_share: f32,
+}
+
+impl Marks {
+    /// The marks of a favor.
+    pub fn of(favor: Favor) -> Marks {
+        match favor {
+            Favor::Precision => Marks {
+                bad_cost: 60.0,
+                short_cost: 15.0,
+                keep_mixed_short: false,
+                title_without_dateline: false,
+                secondary_share: 0.75,
+            },
+            Favor::Balanced => Marks {
+                bad_cost: 45.0,
+                short_cost: 10.0,
+                keep_mixed_short: false,
+                title_without_dateline: true,
+                secondary_share: 0.5,
+            },
+            Favor::Recall => Marks {
+                bad_cost: 30.0,
+                short_cost: 5.0,
+                keep_mixed_short: true,
+                title_without_dateline: true,
+                secondary_share: 0.25,
+            },
+        }
+    }
+}
+
+/// jusText's `length_low` (70) and `length_high` (200), in Latin-equivalent
+/// characters ([`LineEvidence::text_length`]).
+pub const LENGTH_LOW: f32 = 70.0;
+/// See [`LENGTH_LOW`].
+pub const LENGTH_HIGH: f32 = 200.0;
+
+/// Function-character density marks for Chinese (share of ideographs).
+/// From the dev set's Chinese lines of 25 ideographs or more: content has
+/// a 5th percentile of 0.057 and a first quartile of 0.125; long
+/// boilerplate lines a first quartile of 0.038.
+pub const CJK_FUNCTION_LOW: f32 = 0.05;
+/// See [`CJK_FUNCTION_LOW`].
+pub const CJK_FUNCTION_HIGH: f32 = 0.10;
+/// Stop-word density marks for the spaced scripts. jusText's are 0.30 and
+/// 0.32 with stop lists of a few hundred words; trafilatura lowers them to
+/// 0.20 and 0.25 with its union list. Ours are a hundred words or fewer per
+/// language, so we take trafilatura's.
+pub const STOP_LOW: f32 = 0.20;
+/// See [`STOP_LOW`].
+pub const STOP_HIGH: f32 = 0.25;
+/// Sentence ends and clause marks per ideograph (Chinese) or per word
+/// (others) from which a line is punctuated like prose: a mark every 33
+/// ideographs or 20 words. Content lines of the dev set have a 5th
+/// percentile of 0.034 marks per ideograph.
+pub const CJK_PUNCTUATION: f32 = 0.03;
+/// Two marks every 33 ideographs: the first quartile of the dev set's
+/// Chinese content lines (0.069).
+pub const CJK_PUNCTUATION_HIGH: f32 = 0.06;
+/// See [`CJK_PUNCTUATION`].
+pub const WORD_PUNCTUATION: f32 = 0.05;
+/// jusText's `max_link_density` for a good block, applied to hints.
+pub const MAX_LINK_DENSITY: f32 = 0.2;
+/// From link-like tokens in the text (URLs, e-mails), which are rarer than
+/// anchors: features' `MAX_LINK_SHARE`.
+pub const MAX_LINK_SHARE: f32 = 0.8;
+/// Lines that end an article: the header of a related list or of the
+/// comments (boilerpipe's `TerminatingBlocksFinder`). The region does not
+/// run across them, and no region after the best one starts below one.
+const TERMINATORS: &[&str] = &["related_label", "comments_label"];
+/// What a terminator costs the region: three good paragraphs.
+pub const TERMINATOR_COST: f32 = 3.0 * LENGTH_HIGH;
+/// A run of this many headline-like lines, unlabelled, is a headline list
+/// (a title, a kicker, a subtitle and an interview header between two
+/// articles of a newspaper page are four).
+pub const HEADLINE_LIST_MIN: usize = 5;
+/// The verdicts that come from a line's place on the page, not from its
+/// own text: a line with one of them that repeats a kept line is left to
+/// the duplicate stage.
+const CONTEXT_VERDICTS: &[&str] = &[
+    "outside_main_text",
+    "chrome_context",
+    "short_line_run",
+    "headline_list",
+];
+/// How many short lines in a row cost only [`Marks::short_cost`] each.
+pub const FREE_SHORT_RUN: usize = 3;
+/// How many lines above the region are looked at for headings that open it.
+pub const OPENING_WINDOW: usize = 4;
+/// How far before the region (in lines) the title is looked for.
+pub const TITLE_WINDOW: usize = 30;
+
+/// Rules whose drops are part of an article: they do not make their
+/// neighbours chrome, and count as neutral for the region.
+const IN_ARTICLE_RULES: &[&str] = &[
+    "photo_credit",
+    "author_credit",
+    "page_jump",
+    "byline",
+    "dateline",
+];
+
+/// `class`/`id` tokens of chrome containers (trafilatura's discard XPaths,
+/// Readability's `unlikelyCandidates`, GNE's `USELESS_ATTR`).
+const CHROME_CLASS_TOKENS: &[&str] = &[
+    "nav",
+    "navbar",
+    "menu",
+    "footer",
+    "header",
+    "sidebar",
+    "breadcrumb",
+    "breadcrumbs",
+    "share",
+    "social",
+    "related",
+    "recommend",
+    "comment",
+    "comments",
+    "copyright",
+    "cookie",
+    "banner",
+    "advert",
+    "ad",
+    "ads",
+    "newsletter",
+    "subscribe",
+    "popup",
+    "modal",
+    "toolbar",
+    "pagination",
+];
+
+/// A line's class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Good,
+    NearGood,
+    Short,
+    /// Dropped, with the reason.
+    Bad(&'static str),
+}
+
+impl Class {
+    fn name(self) -> &'static str {
+        match self {
+            Class::Good => "good",
+            Class::NearGood => "near_good",
+            Class::Short => "short",
+            Class::Bad(_) => "bad",
+        }
+    }
+}
+
+/// The page model's verdict on every line, given the rules' verdicts
+/// (`Some(rule)` for the lines they drop): `Some(reason)` drops the line,
+/// `None` keeps it. Rule verdicts are kept as they are.
+///
+/// ```
+/// use chaff::boilerplate::page::{classify, Favor};
+/// let keys = [
+///     "新闻中心", "政务公开", "办事服务",
+///     "春耕生产有序推进",
+///     "2024-03-12 09:30 来源: 县农业局",
+///     "3月12日,青山县召开春耕生产工作会议,总结去年农业农村工作,安排部署今年的春耕备耕任务。",
+///     "会议指出,各乡镇要把粮食生产摆在突出位置,确保种子、化肥等农资供应充足,价格稳定。",
+///     "相关新闻", "全县完成植树造林3万亩", "县领导调研乡村振兴工作",
+/// ];
+/// let rules = [None, None, None, None, Some("dateline"), None, None, Some("related_label"), None, None];
+/// let verdicts = classify(&keys, &rules, None, Favor::Balanced);
+/// assert_eq!(verdicts[0], Some("outside_main_text"));
+/// assert_eq!(verdicts[3], None); // the title
+/// assert_eq!(verdicts[5], None);
+/// assert_eq!(verdicts[6], None);
+/// assert_eq!(verdicts[8], Some("outside_main_text"));
+/// ```
+pub fn classify(
+    keys: &[&str],
+    rules: &[Option<&'static str>],
+    hints: Option<&[LineHints]>,
+    favor: Favor,
+) -> Vec<Option<&'static str>> {
+    let evidence: Vec<LineEvidence> = keys.iter().map(|k| LineEvidence::measure(k)).collect();
+    explain(keys, &evidence, rules, hints, favor)
+        .lines
+        .into_iter()
+        .map(|line| line.verdict)
+        .collect()
+}
+
+/// What the page model saw on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineView {
+    /// The context-free class: `good`, `near_good`, `short` or `bad`.
+    pub class: &'static str,
+    /// What the line counts for or against the main text region.
+    pub value: f32,
+    /// The verdict: `None` keeps the line, `Some(reason)` drops it.
+    pub verdict: Option<&'static str>,
+}
+
+/// The page model's view of a page: every line, the main text regions
+/// (line ranges) and the titles found above them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageView {
+    /// One entry per line.
+    pub lines: Vec<LineView>,
+    /// The main text regions, in page order.
+    pub regions: Vec<std::ops::Range<usize>>,
+    /// The lines taken as titles.
+    pub titles: Vec<usize>,
+}
+
+/// [`classify`] with every intermediate result, from lines already
+/// measured (`evidence[i]` of `keys[i]`): for tools that explain a page.
+///
+/// ```
+/// use chaff::boilerplate::lines::LineEvidence;
+/// use chaff::boilerplate::page::{explain, Favor};
+/// let keys = ["Home", "News", "Sport", "The council approved the new budget on Monday, and the mayor said it would fund more buses."];
+/// let evidence: Vec<LineEvidence> = keys.iter().map(|k| LineEvidence::measure(k)).collect();
+/// let view = explain(&keys, &evidence, &[None; 4], None, Favor::Balanced);
+/// assert_eq!(view.regions, [3..4]);
+/// assert_eq!(view.lines[3].class, "good");
+/// assert_eq!(view.lines[0].verdict, Some("outside_main_text"));
+/// ```
+pub fn explain(
+    keys: &[&str],
+    evidence: &[LineEvidence],
+    rules: &[Option<&'static str>],
+    hints: Option<&[LineHints]>,
+    favor: Favor,
+) -> PageView {
+    let marks = Marks::of(favor);
+    let language = PageLanguage::detect(evidence);
+    let hint = |i: usize| hints.and_then(|h| h.get(i));
+    let mut classes: Vec<Class> = (0..keys.len())
+        .map(|i| context_free_class(&evidence[i], &language, rules[i], hint(i)))
+        .collect();
+    mark_label_value_rows(evidence, &mut classes);
+    let transparent: Vec<bool> = classes
+        .iter()
+        .map(|c| matches!(c, Class::Bad(rule) if IN_ARTICLE_RULES.contains(rule)))
+        .collect();
+
+    let values = line_values(&classes, evidence, &transparent, hints, &marks);
+    let terminators: Vec<usize> = (0..classes.len())
+        .filter(|&i| matches!(classes[i], Class::Bad(rule) if TERMINATORS.contains(&rule)))
+        .collect();
+    let regions = main_regions(&values, marks.secondary_share, &terminators);
+    let view = |verdicts: Vec<Option<&'static str>>, regions, titles| PageView {
+        lines: classes
+            .iter()
+            .zip(&values)
+            .zip(verdicts)
+            .map(|((class, &value), verdict)| LineView {
+                class: class.name(),
+                value,
+                verdict,
+            })
+            .collect(),
+        regions,
+        titles,
+    };
+    if regions.is_empty() {
+        // No text on the page: only what is plainly chrome goes; "not
+        // prose" means nothing where nothing is prose.
+        let verdicts = classes
+            .iter()
+            .map(|c| match c {
+                Class::Bad(reason) if *reason != "not_prose" => Some(*reason),
+                _ => None,
+            })
+            .collect();
+        return view(verdicts, regions, Vec::new());
+    }
+
+    let mut verdicts: Vec<Option<&'static str>> = classes
+        .iter()
+        .map(|class| match class {
+            Class::Bad(reason) => Some(*reason),
+            _ => Some("outside_main_text"),
+        })
+        .collect();
+    let mut floor = 0;
+    let mut titles = Vec::new();
+    for region in &regions {
+        let revised = revise_region(
+            region.clone(),
+            evidence,
+            &classes,
+            &transparent,
+            hints,
+            &marks,
+        );
+        verdicts[region.clone()].copy_from_slice(&revised);
+        // Headings directly above the region (captions and credits between
+        // them do not count) open it.
+        let mut top = region.start;
+        for i in (region.start.saturating_sub(OPENING_WINDOW).max(floor)..region.start).rev() {
+            if transparent[i] {
+                continue;
+            }
+            if matches!(classes[i], Class::Short | Class::NearGood)
+                && heading_like(&evidence[i], keys[i])
+            {
+                verdicts[i] = None;
+                top = i;
+            } else {
+                break;
+            }
+        }
+        let title = find_title(floor, top, evidence, &classes, keys, hints, &marks);
+        if let Some(t) = title {
+            verdicts[t] = None;
+            // A subtitle opening with a dash, or a standfirst that reads as
+            // text, between the title and the region.
+            for i in t + 1..top {
+                let subtitle = i == t + 1 && keys[i].starts_with(['—', '-']) && rules[i].is_none();
+                if subtitle || matches!(classes[i], Class::Good | Class::NearGood) {
+                    verdicts[i] = None;
+                }
+            }
+        }
+        titles.extend(title);
+        floor = region.end;
+    }
+    let kept: Vec<bool> = verdicts.iter().map(Option::is_none).collect();
+    // Repeats of kept text are the duplicate stage's to name.
+    let kept_keys: HashSet<&str> = keys
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .map(|(key, _)| *key)
+        .collect();
+    for (i, verdict) in verdicts.iter_mut().enumerate() {
+        if verdict.is_some_and(|v| CONTEXT_VERDICTS.contains(&v)) && kept_keys.contains(keys[i]) {
+            *verdict = None;
+        }
+    }
+    view(verdicts, regions, titles)
+}
+
+fn context_free_class(
+    e: &LineEvidence,
+    language: &PageLanguage,
+    rule: Option<&'static str>,
+    hint: Option<&LineHints>,
+) -> Class {
+    if let Some(rule) = rule {
+        return Class::Bad(rule);
+    }
+    if let Some(hint) = hint {
+        if hint.link_density.is_some_and(|d| d > MAX_LINK_DENSITY) {
+            return Class::Bad("link_density");
+        }
+        if hint
+            .class_tokens
+            .iter()
+            .any(|t| CHROME_CLASS_TOKENS.contains(&t.as_str()))
+        {
+            return Class::Bad("chrome_markup");
+        }
+        if hint.heading_level.is_some() {
+            return Class::Short;
+        }
+    }
+    if e.chars == 0 {
+        return Class::Short;
+    }
+    if e.link_share() > MAX_LINK_SHARE {
+        return Class::Bad("link_density");
+    }
+    let sentence = e.ending == Ending::Sentence;
+    if e.digit_share() >= 0.5 && !sentence {
+        return Class::Bad("digit_row");
+    }
+    if e.ending == Ending::Truncated && e.sentence_ends == 0 {
+        return Class::Bad("teaser");
+    }
+    if e.separators >= 2 && e.sentence_ends == 0 {
+        return Class::Bad("menu_row");
+    }
+    let level = prose_level(e, language);
+    let length = e.text_length();
+    if length < LENGTH_LOW {
+        return if level >= 1 && matches!(e.ending, Ending::Sentence | Ending::Clause) {
+            Class::NearGood
+        } else {
+            Class::Short
+        };
+    }
+    let punctuated = punctuated(e);
+    if level == 2 && (sentence || punctuated) {
+        Class::Good
+    } else if level >= 1 || (sentence && punctuated) {
+        Class::NearGood
+    } else if punctuated || e.list_marker {
+        // A long heading: context decides.
+        Class::Short
+    } else {
+        Class::Bad("not_prose")
+    }
+}
+
+/// 2: the function-word density of prose; 1: some; 0: none. For a page
+/// whose language has no stop list, punctuation stands in.
+fn prose_level(e: &LineEvidence, language: &PageLanguage) -> u8 {
+    if e.is_cjk() {
+        // Official and statistical Chinese is sparse in function characters
+        // but punctuated like any prose: either evidence counts.
+        let density = e.function_density(language);
+        let by_function =
+            u8::from(density >= CJK_FUNCTION_LOW) + u8::from(density >= CJK_FUNCTION_HIGH);
+        let marks = e.punctuation_density();
+        let by_punctuation =
+            u8::from(marks >= CJK_PUNCTUATION) + u8::from(marks >= CJK_PUNCTUATION_HIGH);
+        return by_function.max(by_punctuation);
+    }
+    if e.words <= 2 {
+        return 0;
+    }
+    if language.index.is_some() {
+        let density = e.function_density(language);
+        u8::from(density >= STOP_LOW) + u8::from(density >= STOP_HIGH)
+    } else {
+        u8::from(punctuated(e)) + u8::from(punctuated(e) && e.ending == Ending::Sentence)
+    }
+}
+
+fn punctuated(e: &LineEvidence) -> bool {
+    let mark = if e.is_cjk() {
+        CJK_PUNCTUATION
+    } else {
+        WORD_PUNCTUATION
+    };
+    e.punctuation_density() >= mark
+}
+
+/// The region value of every line: a good line counts its length (capped
+/// at [`LENGTH_HIGH`]), a near-good line half of it. Short lines cost
+/// [`Marks::short_cost`] for the first [`FREE_SHORT_RUN`] of a run (a
+/// heading, a subheading, a caption between paragraphs) and
+/// [`Marks::bad_cost`] after that: long runs of short lines are menus and
+/// link lists. A list introduced by a line ending in a colon, or whose
+/// items are marked, and followed by text costs nothing.
+fn line_values(
+    classes: &[Class],
+    evidence: &[LineEvidence],
+    transparent: &[bool],
+    hints: Option<&[LineHints]>,
+    marks: &Marks,
+) -> Vec<f32> {
+    let mut values = vec![0.0f32; classes.len()];
+    let mut run = 0usize;
+    for i in 0..classes.len() {
+        values[i] = match classes[i] {
+            Class::Good => {
+                run = 0;
+                evidence[i].text_length().min(LENGTH_HIGH)
+            }
+            Class::NearGood => {
+                run = 0;
+                evidence[i].text_length().min(LENGTH_HIGH) / 2.0
+            }
+            // Captions and credits sit inside articles; bylines and
+            // datelines head articles and comments alike.
+            Class::Bad(rule) if transparent[i] && !matches!(rule, "byline" | "dateline") => {
+                -marks.short_cost
+            }
+            Class::Short => {
+                run += 1;
+                if run <= FREE_SHORT_RUN {
+                    -marks.short_cost
+                } else {
+                    -marks.bad_cost
+                }
+            }
+            Class::Bad(rule) if TERMINATORS.contains(&rule) => {
+                run += 1;
+                -TERMINATOR_COST
+            }
+            Class::Bad(_) => {
+                run += 1;
+                -marks.bad_cost
+            }
+        };
+    }
+    for list in introduced_lists(classes, evidence, transparent, hints) {
+        for v in &mut values[list] {
+            *v = v.max(0.0);
+        }
+    }
+    values
+}
+
+/// Runs of short lines (captions and credits between them allowed) that
+/// are introduced by a line ending in a colon, or whose items are mostly
+/// marked as list items, and that are followed by text.
+fn introduced_lists(
+    classes: &[Class],
+    evidence: &[LineEvidence],
+    transparent: &[bool],
+    hints: Option<&[LineHints]>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut lists = Vec::new();
+    let mut i = 0;
+    while i < classes.len() {
+        if classes[i] != Class::Short {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < classes.len() && (classes[i] == Class::Short || transparent[i]) {
+            i += 1;
+        }
+        let items = (start..i).filter(|&j| classes[j] == Class::Short).count();
+        let marked = (start..i)
+            .filter(|&j| {
+                classes[j] == Class::Short
+                    && (evidence[j].list_marker
+                        || hints.and_then(|h| h.get(j)).is_some_and(|h| h.in_list))
+            })
+            .count();
+        let introduced = start > 0
+            && evidence[start - 1].ending == Ending::Colon
+            && !matches!(classes[start - 1], Class::Bad(_));
+        let followed = matches!(classes.get(i), Some(Class::Good | Class::NearGood));
+        if items >= 2 && followed && (introduced || marked * 2 >= items) {
+            lists.push(start..i);
+        }
+    }
+    lists
+}
+
+/// The main text regions: the maximal-scoring runs of lines (Ruzzo &
+/// Tompa 1999, all maximal subsequences in linear time; the best of them is
+/// Kadane's maximum subarray), keeping the best and every other whose sum
+/// is at least `share` of the best, in page order.
+fn main_regions(values: &[f32], share: f32, terminators: &[usize]) -> Vec<std::ops::Range<usize>> {
+    struct Segment {
+        start: usize,
+        end: usize,
+        before: f32,
+        after: f32,
+    }
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut sum = 0.0f32;
+    for (i, &v) in values.iter().enumerate() {
+        if v <= 0.0 {
+            sum += v;
+            continue;
+        }
+        let mut new = Segment {
+            start: i,
+            end: i + 1,
+            before: sum,
+            after: sum + v,
+        };
+        sum += v;
+        loop {
+            let j = segments.iter().rposition(|s| s.before < new.before);
+            match j {
+                Some(j) if segments[j].after < new.after => {
+                    new.start = segments[j].start;
+                    new.before = segments[j].before;
+                    segments.truncate(j);
+                }
+                _ => {
+                    segments.push(new);
+                    break;
+                }
+            }
+        }
+    }
+    let Some(best) = segments
+        .iter()
+        .max_by(|a, b| (a.after - a.before).total_cmp(&(b.after - b.before)))
+    else {
+        return Vec::new();
+    };
+    let best_sum = best.after - best.before;
+    // The first terminator below the best region closes the page's text.
+    let closed_at = terminators
+        .iter()
+        .find(|&&t| t >= best.end)
+        .copied()
+        .unwrap_or(usize::MAX);
+    let best_start = best.start;
+    segments
+        .iter()
+        .filter(|s| {
+            s.start == best_start || (s.after - s.before >= share * best_sum && s.start < closed_at)
+        })
+        .map(|s| s.start..s.end)
+        .collect()
+}
+
+/// Two or more `label:` lines, each followed by a short value line
+/// (`公开方式:` / `主动公开` / `公开时限:` / `常年公开`): a metadata table
+/// split over lines.
+fn mark_label_value_rows(evidence: &[LineEvidence], classes: &mut [Class]) {
+    let is_label = |e: &LineEvidence| {
+        e.ending == Ending::Colon
+            && e.sentence_ends == 0
+            && e.clause_marks <= 1
+            && (e.ideographs <= 8 && e.words <= 3)
+    };
+    let is_value = |e: &LineEvidence| {
+        matches!(e.ending, Ending::Open)
+            && e.sentence_ends == 0
+            && e.ideographs <= 20
+            && e.words <= 6
+    };
+    let pairs: Vec<usize> = (0..evidence.len().saturating_sub(1))
+        .filter(|&i| is_label(&evidence[i]) && is_value(&evidence[i + 1]))
+        .collect();
+    for (k, &i) in pairs.iter().enumerate() {
+        let near = |j: Option<&usize>| j.is_some_and(|&j| j.abs_diff(i) <= 4);
+        if near(pairs.get(k + 1)) || near(k.checked_sub(1).and_then(|p| pairs.get(p))) {
+            for class in &mut classes[i..i + 2] {
+                if !matches!(class, Class::Bad(_)) {
+                    *class = Class::Bad("label_value");
+                }
+            }
+        }
+    }
+}
+
+/// A line that can be a title or a heading: no sentence end, not a date,
+/// not mostly digits or links, of heading length.
+fn heading_like(e: &LineEvidence, key: &str) -> bool {
+    !key.ends_with(['。', '.'])
+        && !e.date
+        && e.digit_share() < 0.3
+        && e.link_chars == 0
+        && e.separators <= 1
+        && if e.is_cjk() {
+            (5..=60).contains(&e.ideographs)
+        } else {
+            (2..=30).contains(&e.words)
+        }
+}
+
+fn is_dateline(class: Class, e: &LineEvidence) -> bool {
+    matches!(
+        class,
+        Class::Bad("dateline" | "byline" | "metadata_row" | "author_credit")
+    ) || (e.date && e.text_length() <= 150.0 && e.ending != Ending::Sentence)
+}
+
+/// The title: the closest heading-like line before the region (within
+/// [`TITLE_WINDOW`] lines, not past a good line) with a dateline or byline
+/// within two lines of it; else a heading-like line right above the region.
+fn find_title(
+    floor: usize,
+    start: usize,
+    evidence: &[LineEvidence],
+    classes: &[Class],
+    keys: &[&str],
+    hints: Option<&[LineHints]>,
+    marks: &Marks,
+) -> Option<usize> {
+    let floor = start.saturating_sub(TITLE_WINDOW).max(floor);
+    let mut stop = floor;
+    let candidate = |i: usize| {
+        matches!(
+            classes[i],
+            Class::Short | Class::NearGood | Class::Bad("not_prose" | "teaser")
+        ) && heading_like(&evidence[i], keys[i])
+    };
+    let dated = |j: Option<usize>| {
+        j.is_some_and(|j| j < evidence.len() && is_dateline(classes[j], &evidence[j]))
+    };
+    // Marked by the reader, or followed by its dateline (the common order).
+    for i in (floor..start).rev() {
+        if classes[i] == Class::Good {
+            stop = i + 1;
+            break;
+        }
+        if !candidate(i) {
+            continue;
+        }
+        if hints
+            .and_then(|h| h.get(i))
+            .is_some_and(|h| h.heading_level.is_some())
+            || dated(Some(i + 1))
+            || dated(Some(i + 2))
+        {
+            return Some(i);
+        }
+    }
+    // Preceded by its dateline.
+    for i in (stop..start).rev() {
+        if candidate(i) && (dated(i.checked_sub(1)) || dated(i.checked_sub(2))) {
+            return Some(i);
+        }
+    }
+    (marks.title_without_dateline && start > stop && candidate(start - 1)).then(|| start - 1)
+}
+
+/// The verdicts inside the region (index 0 is `region.start`).
+fn revise_region(
+    region: std::ops::Range<usize>,
+    evidence: &[LineEvidence],
+    classes: &[Class],
+    transparent: &[bool],
+    hints: Option<&[LineHints]>,
+    marks: &Marks,
+) -> Vec<Option<&'static str>> {
+    let lines: Vec<usize> = region.clone().collect();
+    // Lines that take part in context: all but the in-article drops.
+    let context: Vec<usize> = lines.iter().copied().filter(|&i| !transparent[i]).collect();
+    let mut class: Vec<Class> = context.iter().map(|&i| classes[i]).collect();
+    let mut reason_for_short: Vec<&'static str> = vec!["chrome_context"; context.len()];
+
+    // Runs of short lines, decided by what surrounds them.
+    let mut k = 0;
+    while k < context.len() {
+        if class[k] != Class::Short {
+            k += 1;
+            continue;
+        }
+        let run_start = k;
+        while k < context.len() && matches!(class[k], Class::Short) {
+            k += 1;
+        }
+        let run = run_start..k;
+        if run.len() >= 3 {
+            let items = || run.clone().map(|r| context[r]);
+            let before = run_start.checked_sub(1).map(|b| context[b]);
+            let after = context.get(k).map(|&a| classes[a]);
+            let introduced = before.is_some_and(|b| evidence[b].ending == Ending::Colon)
+                || items()
+                    .filter(|&i| {
+                        evidence[i].list_marker
+                            || hints.and_then(|h| h.get(i)).is_some_and(|h| h.in_list)
+                    })
+                    .count()
+                    * 2
+                    >= run.len();
+            let followed = matches!(after, Some(Class::Good | Class::NearGood));
+            let headed = before.is_some_and(|b| classes[b] == Class::Bad("related_label"));
+            let headlines = items()
+                .filter(|&i| {
+                    let e = &evidence[i];
+                    matches!(e.ending, Ending::Open | Ending::Truncated)
+                        && if e.is_cjk() {
+                            e.ideographs >= 8
+                        } else {
+                            e.words >= 4
+                        }
+                })
+                .count();
+            if introduced && followed {
+                for c in &mut class[run.clone()] {
+                    *c = Class::Good;
+                }
+            } else if headed || (headlines == run.len() && run.len() >= HEADLINE_LIST_MIN) {
+                for c in &mut class[run.clone()] {
+                    *c = Class::Bad("headline_list");
+                }
+            } else {
+                for r in &mut reason_for_short[run.clone()] {
+                    *r = "short_line_run";
+                }
+            }
+        }
+    }
+    // A heading right above a good paragraph.
+    for k in 0..context.len().saturating_sub(1) {
+        let i = context[k];
+        if class[k] == Class::Short
+            && class[k + 1] == Class::Good
+            && !evidence[i].list_marker
+            && matches!(evidence[i].ending, Ending::Open | Ending::Colon)
+            && evidence[i].separators == 0
+        {
+            class[k] = Class::NearGood;
+        }
+    }
+    // jusText's context-sensitive pass. The region was chosen as text, so
+    // its edges count as good (jusText's document edges count as bad).
+    let neighbour = |class: &[Class], k: usize, forward: bool, skip_near_good: bool| -> Class {
+        let mut j = k;
+        loop {
+            if forward {
+                j += 1;
+                if j >= class.len() {
+                    return Class::Good;
+                }
+            } else {
+                if j == 0 {
+                    return Class::Good;
+                }
+                j -= 1;
+            }
+            match class[j] {
+                Class::Short => {}
+                Class::NearGood if skip_near_good => {}
+                other => return other,
+            }
+        }
+    };
+    let is_bad = |c: Class| matches!(c, Class::Bad(_));
+    let mut revised = class.clone();
+    for k in 0..class.len() {
+        if class[k] != Class::Short {
+            continue;
+        }
+        let previous = neighbour(&class, k, false, true);
+        let next = neighbour(&class, k, true, true);
+        revised[k] = match (is_bad(previous), is_bad(next)) {
+            (false, false) => Class::Good,
+            (true, true) => Class::Bad(reason_for_short[k]),
+            _ => {
+                let near_good_side = (is_bad(previous)
+                    && neighbour(&class, k, false, false) == Class::NearGood)
+                    || (is_bad(next) && neighbour(&class, k, true, false) == Class::NearGood);
+                if near_good_side || marks.keep_mixed_short {
+                    Class::Good
+                } else {
+                    Class::Bad(reason_for_short[k])
+                }
+            }
+        };
+    }
+    let after_short = revised.clone();
+    for k in 0..class.len() {
+        if after_short[k] != Class::NearGood {
+            continue;
+        }
+        let previous = neighbour(&after_short, k, false, true);
+        let next = neighbour(&after_short, k, true, true);
+        revised[k] = if is_bad(previous) && is_bad(next) {
+            Class::Bad("chrome_context")
+        } else {
+            Class::Good
+        };
+    }
+
+    let mut verdicts: Vec<Option<&'static str>> = lines
+        .iter()
+        .map(|&i| match classes[i] {
+            Class::Bad(reason) => Some(reason),
+            _ => None,
+        })
+        .collect();
+    for (k, &i) in context.iter().enumerate() {
+        verdicts[i - region.start] = match revised[k] {
+            Class::Bad(reason) => Some(reason),
+            _ => None,
+        };
+    }
+    verdicts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::comparison_key;
+
+    fn run(page: &[&str]) -> Vec<Option<&'static str>> {
+        let keys: Vec<String> = page.iter().map(|t| comparison_key(t)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let rules: Vec<Option<&'static str>> = keys
+            .iter()
+            .map(|k| super::super::named_rule(k, &LineEvidence::measure(k)))
+            .collect();
+        classify(&keys, &rules, None, Favor::Balanced)
+    }
+
+    fn kept<'a>(page: &[&'a str]) -> Vec<&'a str> {
+        page.iter()
+            .zip(run(page))
+            .filter(|(_, v)| v.is_none())
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
+    const ARTICLE_ZH: [&str; 4] = [
+        "3月12日，青山县召开春耕生产工作会议，总结去年农业农村工作，安排部署今年的春耕备耕任务。",
+        "会议指出，各乡镇要把粮食生产摆在突出位置，确保种子、化肥等农资供应充足，价格保持稳定。",
+        "会议要求，要抓好高标准农田建设，全年计划新建高标准农田5.2万亩，其中3月底前完成招标。",
+        "县农业农村局负责人表示，将组织技术人员深入田间地头，为农户提供面对面的技术指导服务。",
+    ];
+
+    #[test]
+    fn article_between_menus_and_related_lists() {
+        let mut page = vec!["网站首页", "新闻中心", "政务公开", "办事服务", "互动交流"];
+        page.push("青山县召开春耕生产工作会议");
+        page.push("2024-03-12 09:30 来源：县农业局");
+        page.extend(ARTICLE_ZH);
+        page.extend([
+            "相关新闻",
+            "全县完成植树造林3万亩任务",
+            "县领导调研乡村振兴重点工作",
+            "青山县举办春季招聘会提供岗位两千个",
+            "网站地图 联系我们 网站声明",
+        ]);
+        let mut expected = vec!["青山县召开春耕生产工作会议"];
+        expected.extend(ARTICLE_ZH);
+        assert_eq!(kept(&page), expected);
+    }
+
+    #[test]
+    fn a_list_introduced_by_a_colon_is_the_articles() {
+        let page = [
+            "偏头痛是一种常见的慢性神经血管性疾病，多数患者在青春期起病，女性患者多于男性患者。",
+            "医生介绍，偏头痛的发作往往有明确的诱因，常见的诱因主要包括：",
+            "精神紧张",
+            "睡眠不足",
+            "过量饮用咖啡或酒",
+            "强光刺激",
+            "医生提醒，患者应当记录每次发作的时间和诱因，尽量避开诱因，必要时到医院神经内科就诊。",
+        ];
+        assert_eq!(kept(&page), page);
+        let page = [
+            "The council approved the new budget on Monday, and the mayor said it would fund more buses and schools.",
+            "The plan covers:",
+            "two new primary schools",
+            "a bus lane on the high street",
+            "longer library hours",
+            "The plan also funds two new teachers for the adult education centre, which reopens in the autumn.",
+        ];
+        assert_eq!(kept(&page), page);
+    }
+
+    #[test]
+    fn headlines_beside_the_article_are_a_headline_list() {
+        let headlines = [
+            "全县完成植树造林3万亩任务",
+            "县领导调研乡村振兴重点工作",
+            "青山县举办春季招聘会提供岗位两千个",
+            "县医院新建门诊楼投入使用",
+            "全县中小学开展防溺水安全教育",
+        ];
+        let mut page: Vec<&str> = ARTICLE_ZH[..2].to_vec();
+        page.extend(headlines);
+        page.extend(&ARTICLE_ZH[2..]);
+        let verdicts = run(&page);
+        assert_eq!(&verdicts[2..7], [Some("headline_list"); 5]);
+        assert!(
+            verdicts[..2]
+                .iter()
+                .chain(&verdicts[7..])
+                .all(Option::is_none)
+        );
+        // Three under a related-list header.
+        let mut page: Vec<&str> = ARTICLE_ZH[..2].to_vec();
+        page.push("相关阅读");
+        page.extend(&headlines[..3]);
+        page.extend(&ARTICLE_ZH[2..]);
+        let verdicts = run(&page);
+        assert_eq!(verdicts[2], Some("related_label"));
+        assert!(verdicts[3..6].iter().all(Option::is_some), "{verdicts:?}");
+        // Headings between two articles of a newspaper page are not.
+        let mut page: Vec<&str> = ARTICLE_ZH[..2].to_vec();
+        page.extend([
+            "学习贯彻全会精神",
+            "挺膺担当谋发展 乘势而上启新程",
+            "——访青山县教育局局长李华",
+        ]);
+        page.extend(&ARTICLE_ZH[2..]);
+        assert!(run(&page).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn closing_sentence_without_final_punctuation_is_kept_between_text() {
+        let page = [
+            "The council approved the new budget on Monday, and the mayor said it would fund more buses and schools.",
+            "The plan also funds two new teachers",
+            "Work on the first school starts in June, and the council expects it to open to pupils next year.",
+        ];
+        assert_eq!(kept(&page), page);
+    }
+
+    #[test]
+    fn comments_far_below_the_article_are_outside_the_main_text() {
+        let mut page = vec!["Springfield opens its new library"];
+        page.push("By Jane Doe");
+        page.extend([
+            "The new central library opened on Saturday after three years of building work, the city said.",
+            "It holds more than two hundred thousand books and has a room for children on the ground floor.",
+            "The mayor said the library would stay open until nine in the evening on every weekday.",
+        ]);
+        page.extend([
+            "Share",
+            "Tweet",
+            "Email",
+            "Related stories",
+            "Council approves new budget",
+            "Night buses return in April",
+            "Sign up to our newsletter to get the latest news in your inbox.",
+            "12 comments",
+            "Sam · March 3, 2024 at 9:12 am",
+        ]);
+        page.push(
+            "I went on Saturday and it was great, but the parking is a real problem for families.",
+        );
+        page.push("Reply");
+        let verdicts = run(&page);
+        assert_eq!(verdicts[0], None, "title");
+        assert!(verdicts[2..5].iter().all(Option::is_none));
+        assert_eq!(verdicts[page.len() - 2], Some("outside_main_text"));
+    }
+
+    #[test]
+    fn repeats_outside_the_region_are_left_to_dedup() {
+        let mut page: Vec<&str> = ARTICLE_ZH.to_vec();
+        page.extend(["网站地图", "联系我们", "关于我们", "隐私政策", "帮助中心"]);
+        page.push(ARTICLE_ZH[0]);
+        let verdicts = run(&page);
+        assert_eq!(verdicts[page.len() - 1], None);
+    }
+
+    #[test]
+    fn label_value_rows_split_over_lines() {
+        let mut page: Vec<&str> = ARTICLE_ZH.to_vec();
+        page.extend(["公开方式：", "主动公开", "公开时限：", "常年公开"]);
+        page.extend(ARTICLE_ZH);
+        let verdicts = run(&page);
+        assert_eq!(&verdicts[4..8], [Some("label_value"); 4]);
+    }
+
+    #[test]
+    fn hints_mark_chrome_and_headings() {
+        let keys = [
+            "Latest",
+            "Council backs new buses",
+            "The council voted on Monday to buy twenty electric buses, the mayor said after the meeting.",
+        ];
+        let rules = [None; 3];
+        let hints = [
+            LineHints {
+                class_tokens: vec!["nav".into()],
+                ..Default::default()
+            },
+            LineHints {
+                heading_level: Some(1),
+                ..Default::default()
+            },
+            LineHints::default(),
+        ];
+        let verdicts = classify(&keys, &rules, Some(&hints), Favor::Balanced);
+        assert_eq!(verdicts, [Some("chrome_markup"), None, None]);
+    }
+
+    #[test]
+    fn favor_moves_the_borderline() {
+        let page = [
+            "The council approved the new budget on Monday, and the mayor said it would fund more buses and schools.",
+            "Advertisement",
+            "Local elections",
+            "Work on the first school starts in June, and the council expects it to open to pupils next year.",
+        ];
+        let keys: Vec<String> = page.iter().map(|t| comparison_key(t)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let rules = [None; 4];
+        let recall = classify(&keys, &rules, None, Favor::Recall);
+        let precision = classify(&keys, &rules, None, Favor::Precision);
+        let kept = |v: &[Option<&str>]| v.iter().filter(|x| x.is_none()).count();
+        assert!(kept(&recall) >= kept(&precision));
+    }
+}

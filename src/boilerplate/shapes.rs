@@ -1,0 +1,359 @@
+//! Named rules by shape, for what a single line says unambiguously.
+//!
+//! The pattern rules ([`super::RULES`]) name the phrasings of portal chrome
+//! seen so far; the rules here match the *shape* of a kind of chrome, so
+//! that a wording nobody listed is caught too. Keys are NFKC, so full-width
+//! and half-width forms (`：`/`:`, `＞`/`>`) are one case.
+//!
+//! | rule | shape |
+//! |---|---|
+//! | `breadcrumb` | a location word and a colon (`您当前所在位置:`), or a chain of two or more `>` `»` `›` between short items |
+//! | `byline` | `By`/`Von`/`Par`/`Por`… and a capitalised name; `Posted`/`Written`/`Reviewed`… lines; a credit line opening with 作者/记者/原创 |
+//! | `dateline` | a date or time with at most a few words and no sentence (`2019-09-07 13:43 来源: …`, `24 July 2015`, `11.03.17 in Gadgetry`) |
+//! | `prompt` | an imperative to subscribe, download, follow or sign up (`Sign up to our newsletter…`, `扫码下载客户端…`), or a leave-site dialog |
+//! | `related_label` | the header of a related / most-read / trending list (`See also`, `Around The Web`, `相关阅读`, `猜你喜欢`, `您可能感兴趣的文章`) |
+//! | `comments_label` | the header of a comment section (`12 comments`, `Leave a Reply`, `全部评论`, `留言列表 (42)`) |
+//! | `widget_row` | a line of widget words (`打印 字体: 放大 正常 缩小 分享`, `Share Tweet Email Save`) |
+//!
+//! Page-level shapes (label/value rows split over lines) are in
+//! [`super::page`].
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+
+use super::lines::{Ending, LineEvidence};
+
+/// A named rule over the comparison key.
+struct ShapeRule {
+    name: &'static str,
+    max_chars: usize,
+    pattern: &'static str,
+}
+
+const fn shape(name: &'static str, max_chars: usize, pattern: &'static str) -> ShapeRule {
+    ShapeRule {
+        name,
+        max_chars,
+        pattern,
+    }
+}
+
+const SHAPE_RULES: &[ShapeRule] = &[
+    // A location word and a colon, whatever comes before it on the line.
+    shape(
+        "breadcrumb",
+        200,
+        r"(?i)^\p{Han}{0,8}(?:位置|栏目|导航)\s?[:>»]|^(?:you are here|current location|location)\s?:",
+    ),
+    // Two or more chevrons between items of at most 24 characters.
+    shape(
+        "breadcrumb",
+        200,
+        r"^[^>»›.!?。]{1,24}(?:>{1,2}|»|›)[^>»›.!?。]{1,24}(?:>{1,2}|»|›)(?:[^>»›.!?。]{0,40}(?:>{1,2}|»|›))*[^>»›.!?。]{0,60}$",
+    ),
+    shape(
+        "byline",
+        90,
+        r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Oo]leh|[Dd]oor|[Aa]v|[Dd]i)\s+\p{Lu}[\p{L}.'’-]*(?:[\s,]+(?:and\s+|&\s+)?[\p{L}.'’@-]+){0,8}",
+    ),
+    shape(
+        "byline",
+        120,
+        r"(?i)^(?:posted|published|updated|written|edited|reviewed|filed|last (?:updated|modified)|first published)\b(?:\s(?:on|by|in|at|under|to)\b|\s?:)",
+    ),
+    shape(
+        "byline",
+        60,
+        r"^(?:作者|记者|原创|撰文|采写|文/|文\||图/|来自|转自|发布于|发表于)",
+    ),
+    shape(
+        "prompt",
+        160,
+        r"(?i)^(?:please\s)?(?:sign up|sign-up|subscribe|download|install|get|join|follow|register|click|tap)\b.{0,60}\b(?:newsletters?|app|apps|alerts?|inbox|podcasts?|updates|emails?|notifications?)\b",
+    ),
+    shape(
+        "prompt",
+        80,
+        r"(?i)(?:下载|安装|打开|关注|订阅|扫码|扫描|长按|识别)\S{0,16}(?:客户端|APP|公众号|二维码|小程序|微信号)|即将离开|是否继续访问|离开本站|^got a (?:news )?tip\??$|^tip us\b",
+    ),
+    shape(
+        "related_label",
+        40,
+        r"(?i)^(?:see also|related(?: (?:stories|articles|coverage|content|posts|news|links|reading|topics))?|more (?:on this (?:story|topic)|stories|news|from [\w' ]{1,30}|in [\w' ]{1,20}|videos? from [\w' ]{1,20})|read (?:more|next|also)|most (?:read|popular|viewed|shared|emailed|commented)|around the web|recommended(?: for you| stories)?|you (?:may|might) (?:also )?(?:like|enjoy)|top stories|trending(?: now| stories)?|latest (?:news|stories|videos)|popular (?:now|stories)|editor'?s picks|elsewhere on [\w' ]{1,20}|what'?s next|(?:lire|voir) aussi|(?:lea|ver) también|leia também|mehr zum thema|weitere artikel)\s?:?$",
+    ),
+    shape(
+        "related_label",
+        10,
+        r"^(?:相关|推荐|热门|热点|精彩|延伸|猜你|更多|最新|排行|热读|热评|大家都在看|为你推荐)\p{Han}{0,6}:?$|^\p{Han}{0,3}(?:可能|也许)?(?:感兴趣|喜欢)的\p{Han}{0,4}:?$",
+    ),
+    shape(
+        "comments_label",
+        40,
+        r"(?i)^(?:\d+\s)?(?:comments?|replies|responses|reactions)(?:\s?\(\d+\))?\s?:?$|^(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|join the discussion|show comments|view comments|read comments|there (?:are|is) \d+ comments?|\d+ comments?|comments? \(\d+\))|^(?:全部评论|网友评论|发表评论|最新评论|热门评论|精彩评论|评论区|我要评论|发表留言|留言列表)|^(?:评论|留言|跟贴|跟帖)\s?[(:\d]|^(?:已有|共)?\d+\s?(?:条评论|条留言|人参与)",
+    ),
+];
+
+/// Words of widget bars: font size, print, share, counters.
+#[rustfmt::skip]
+const WIDGET_WORDS: &[&str] = &[
+    "字体", "字号", "放大", "缩小", "正常", "默认", "大", "中", "小", "打印", "关闭", "分享", "收藏",
+    "复制链接", "举报", "评论", "跟贴", "点赞", "赞", "转发", "邮件", "微信", "微博", "QQ", "QQ空间",
+    "朋友圈", "人人", "豆瓣", "空间", "A", "A+", "A-", "T", "+", "-", "纠错", "打印本页", "关闭窗口",
+    "print", "email", "e-mail", "share", "tweet", "save", "comments", "comment", "reply", "like",
+    "pin", "whatsapp", "facebook", "twitter", "linkedin", "reddit", "messenger", "pinterest",
+    "flipboard", "copy", "link", "more", "options", "text", "size", "resize", "font",
+];
+
+static COMPILED: LazyLock<(RegexSet, usize)> = LazyLock::new(|| {
+    (
+        RegexSet::new(SHAPE_RULES.iter().map(|r| r.pattern)).expect("the shape table compiles"),
+        SHAPE_RULES.iter().map(|r| r.max_chars).max().unwrap_or(0),
+    )
+});
+
+static WIDGETS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| WIDGET_WORDS.iter().map(|w| w.to_lowercase()).collect());
+
+/// The shape rule that drops a line, if any.
+///
+/// ```
+/// use chaff::boilerplate::lines::LineEvidence;
+/// use chaff::boilerplate::shapes::classify_shape;
+/// let key = "您当前所在位置: 首页>政务公开>通知公告";
+/// assert_eq!(classify_shape(key, &LineEvidence::measure(key)), Some("breadcrumb"));
+/// let key = "Sign up to our newsletter to get the latest news in your inbox.";
+/// assert_eq!(classify_shape(key, &LineEvidence::measure(key)), Some("prompt"));
+/// let key = "The council approved the budget on Monday.";
+/// assert_eq!(classify_shape(key, &LineEvidence::measure(key)), None);
+/// ```
+pub fn classify_shape(key: &str, evidence: &LineEvidence) -> Option<&'static str> {
+    let (set, longest) = &*COMPILED;
+    let chars = usize::from(evidence.chars);
+    if chars <= *longest {
+        let matches = set.matches(key);
+        if let Some(rule) = matches
+            .iter()
+            .map(|i| &SHAPE_RULES[i])
+            .find(|rule| key.chars().count() <= rule.max_chars)
+        {
+            // A byline is not a sentence ("By Monday the council will vote.").
+            if !(rule.name == "byline" && evidence.ending == Ending::Sentence) {
+                return Some(rule.name);
+            }
+        }
+    }
+    if is_dateline(evidence, key) {
+        return Some("dateline");
+    }
+    if chars <= 60 && is_widget_row(key) {
+        return Some("widget_row");
+    }
+    None
+}
+
+/// The header of a related list or of the comments (`related_label`,
+/// `comments_label`), whatever other rule matched the line first: such a
+/// header ends an article ([`super::page`]).
+///
+/// ```
+/// assert_eq!(chaff::boilerplate::shapes::list_label("相关阅读"), Some("related_label"));
+/// assert_eq!(chaff::boilerplate::shapes::list_label("打印"), None);
+/// ```
+pub fn list_label(key: &str) -> Option<&'static str> {
+    static LABELS: LazyLock<Vec<(&'static str, regex::Regex)>> = LazyLock::new(|| {
+        SHAPE_RULES
+            .iter()
+            .filter(|r| matches!(r.name, "related_label" | "comments_label"))
+            .map(|r| {
+                (
+                    r.name,
+                    regex::Regex::new(r.pattern).expect("the shape table compiles"),
+                )
+            })
+            .collect()
+    });
+    let chars = key.chars().count();
+    LABELS
+        .iter()
+        .zip(
+            SHAPE_RULES
+                .iter()
+                .filter(|r| matches!(r.name, "related_label" | "comments_label")),
+        )
+        .find(|((_, re), rule)| chars <= rule.max_chars && re.is_match(key))
+        .map(|((name, _), _)| *name)
+}
+
+/// A date or time with at most a few words around it, not a sentence. A
+/// long-form date alone (`2022年1月27日`) is left to the page model: it is
+/// also how a notice is signed under its last paragraph.
+fn is_dateline(e: &LineEvidence, key: &str) -> bool {
+    e.date
+        && e.sentence_ends == 0
+        && !key.contains([',', '、'])
+        && date_at_an_end(key)
+        && matches!(e.ending, Ending::Open | Ending::Colon)
+        && e.words <= 8
+        && e.ideographs <= 24
+        && !is_signature_date(key)
+}
+
+/// The date opens or closes the line (`2019-09-07 13:43 来源: …`,
+/// `Sarah Gooding March 9, 2017`), as in a dateline; a title mentions a
+/// date in its middle (`【资讯汇总】9月26日盘中重要资讯汇总 准确把握市场走向`).
+fn date_at_an_end(key: &str) -> bool {
+    super::lines::date_span(key).is_some_and(|(start, end)| {
+        key[..start].chars().count() <= 4 || key[end..].chars().count() <= 12
+    })
+}
+
+fn is_signature_date(key: &str) -> bool {
+    let mut parts = key.split(['年', '月', '日']);
+    key.ends_with('日')
+        && parts
+            .by_ref()
+            .take(3)
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.all(str::is_empty)
+}
+
+/// Every token is a widget word or a counter, and at least two are words.
+fn is_widget_row(key: &str) -> bool {
+    let mut words = 0;
+    for token in key
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '|' | '/' | ':' | '[' | ']' | '【' | '】' | '(' | ')')
+        })
+        .filter(|t| !t.is_empty())
+    {
+        if token.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let known = if token.bytes().any(|b| b.is_ascii_uppercase()) {
+            WIDGETS.contains(&token.to_lowercase())
+        } else {
+            WIDGETS.contains(token)
+        };
+        if !known {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::comparison_key;
+
+    fn rule(text: &str) -> Option<&'static str> {
+        let key = comparison_key(text);
+        classify_shape(&key, &LineEvidence::measure(&key))
+    }
+
+    #[test]
+    fn breadcrumbs_by_shape_in_both_widths() {
+        for text in [
+            "您当前所在位置： 首页>政务公开>财政信息",
+            "你所在的位置：首页 » 新闻",
+            "所在栏目：通知公告",
+            "首页 ＞ 政务公开 ＞ 规划计划",
+            "News » World » Asia",
+            "Location: Home / Services",
+        ] {
+            assert_eq!(rule(text), Some("breadcrumb"), "{text}");
+        }
+        assert_eq!(rule("If a > b and b > c, then a > c."), None);
+    }
+
+    #[test]
+    fn bylines_and_datelines() {
+        for (text, name) in [
+            ("By Jane Doe", "byline"),
+            ("BY MARIA LOPEZ AND TOM REED", "byline"),
+            ("Von Anna Schmidt, 3. Mai 2021", "byline"),
+            ("Posted on May 3, 2021 by admin", "byline"),
+            ("Written by Sam Lee", "byline"),
+            ("作者：李明", "byline"),
+            ("2/26/2015 7:11 AM PST", "dateline"),
+            ("2021-05-03 08:15 来源：某某晚报", "dateline"),
+            ("3 May 2021", "dateline"),
+            ("12-27 18:40", "dateline"),
+        ] {
+            assert_eq!(rule(text), Some(name), "{text}");
+        }
+        for text in [
+            "By Monday the council will vote on the plan.",
+            "2022年1月27日",
+            "5月20日至31日，",
+            "By 2030, the city wants every bus to be electric.",
+        ] {
+            assert_eq!(rule(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn prompts_to_subscribe_download_or_leave() {
+        for text in [
+            "Sign up to our newsletter to get the latest news in your inbox.",
+            "Download our app for breaking news alerts.",
+            "Subscribe to our daily email",
+            "扫码下载客户端，随时随地看新闻。",
+            "长按识别二维码关注公众号",
+            "您访问的链接即将离开'某某市政府网站'是否继续？",
+            "Got a Tip?",
+        ] {
+            assert_eq!(rule(text), Some("prompt"), "{text}");
+        }
+        assert_eq!(
+            rule("The city will download traffic data to plan the new bus lanes."),
+            None
+        );
+    }
+
+    #[test]
+    fn related_list_headers() {
+        for text in [
+            "See also",
+            "Around The Web",
+            "More on this story",
+            "Most Read",
+            "You might also like:",
+            "相关阅读",
+            "猜你喜欢",
+            "热门推荐",
+            "Lire aussi",
+            "您可能感兴趣的文章",
+        ] {
+            assert_eq!(rule(text), Some("related_label"), "{text}");
+        }
+        for text in [
+            "12 comments",
+            "Leave a Reply",
+            "There are 13 comments",
+            "全部评论 23条",
+            "留言列表 (42)",
+            "评论(5)",
+        ] {
+            assert_eq!(rule(text), Some("comments_label"), "{text}");
+        }
+        assert_eq!(rule("Comments on the draft plan are open until May."), None);
+        assert_eq!(rule("Related research suggests otherwise."), None);
+    }
+
+    #[test]
+    fn widget_rows() {
+        for text in [
+            "打印  字体： 放大 正常 缩小  分享",
+            "Share Tweet Email Save",
+            "【字体：大 中 小】 【打印】",
+            "分享 326 收藏",
+        ] {
+            assert_eq!(rule(text), Some("widget_row"), "{text}");
+        }
+        assert_eq!(rule("大学 中学 小学"), None);
+    }
+}
