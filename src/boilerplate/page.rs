@@ -159,6 +159,15 @@ const CONTEXT_VERDICTS: &[&str] = &[
     "short_line_run",
     "headline_list",
 ];
+/// A title scores this much when a dateline or byline marks it
+/// ([`find_title`]).
+const DATED_TITLE: i32 = 2;
+/// What a dated title above a region adds to it when the best region is
+/// chosen: two good paragraphs. Regions worth less than this get no bonus.
+pub const TITLE_BONUS: f32 = 2.0 * LENGTH_HIGH;
+/// A listing of teasers ([`is_teaser_listing`]) is ranked at this share of
+/// its sum when the best region is chosen, and is never kept beside it.
+pub const LISTING_RANK: f32 = 0.5;
 /// How many short lines in a row cost only [`Marks::short_cost`] each.
 pub const FREE_SHORT_RUN: usize = 3;
 /// How many lines above the region are looked at for headings that open it.
@@ -323,7 +332,23 @@ pub fn explain(
     let terminators: Vec<usize> = (0..classes.len())
         .filter(|&i| matches!(classes[i], Class::Bad(rule) if TERMINATORS.contains(&rule)))
         .collect();
-    let regions = main_regions(&values, marks.secondary_share, &terminators);
+    // A region that opens under a dated title is an article: it outranks a
+    // longer run of teasers, a gallery or comments without one.
+    let anchored = |floor: usize, start: usize| {
+        find_title(floor, start, evidence, &classes, keys, hints, &marks)
+            .is_some_and(|(_, score)| score >= DATED_TITLE)
+    };
+    // A run of headlines each with a line or two under it is a listing of
+    // teasers, not an article.
+    let listing =
+        |region: std::ops::Range<usize>| is_teaser_listing(region, evidence, &classes, keys);
+    let regions = main_regions(
+        &values,
+        marks.secondary_share,
+        &terminators,
+        anchored,
+        listing,
+    );
     let view = |verdicts: Vec<Option<&'static str>>, regions, titles| PageView {
         lines: classes
             .iter()
@@ -377,8 +402,15 @@ pub fn explain(
             if transparent[i] {
                 continue;
             }
+            let e = &evidence[i];
+            let short_heading = if e.is_cjk() {
+                e.ideographs <= 30
+            } else {
+                e.words <= 12
+            };
             if matches!(classes[i], Class::Short | Class::NearGood)
-                && heading_like(&evidence[i], keys[i])
+                && heading_like(e, keys[i])
+                && short_heading
             {
                 verdicts[i] = None;
                 top = i;
@@ -386,7 +418,7 @@ pub fn explain(
                 break;
             }
         }
-        let title = find_title(floor, top, evidence, &classes, keys, hints, &marks);
+        let title = find_title(floor, top, evidence, &classes, keys, hints, &marks).map(|(t, _)| t);
         if let Some(t) = title {
             verdicts[t] = None;
             // A subtitle opening with a dash, or a standfirst that reads as
@@ -469,7 +501,8 @@ fn context_free_class(
     let punctuated = punctuated(e);
     if level == 2 && (sentence || punctuated) {
         Class::Good
-    } else if level >= 1 || (sentence && punctuated) {
+    } else if level >= 1 || (punctuated && (sentence || e.sentence_ends > 0)) {
+        // A long line that holds a sentence reads as text in any language.
         Class::NearGood
     } else if punctuated || e.list_marker {
         // A long heading: context decides.
@@ -612,8 +645,16 @@ fn introduced_lists(
 /// The main text regions: the maximal-scoring runs of lines (Ruzzo &
 /// Tompa 1999, all maximal subsequences in linear time; the best of them is
 /// Kadane's maximum subarray), keeping the best and every other whose sum
-/// is at least `share` of the best, in page order.
-fn main_regions(values: &[f32], share: f32, terminators: &[usize]) -> Vec<std::ops::Range<usize>> {
+/// is at least `share` of the best, in page order. The best is ranked with
+/// [`TITLE_BONUS`] for a region that `anchored(floor, start)` says opens
+/// under a dated title.
+fn main_regions(
+    values: &[f32],
+    share: f32,
+    terminators: &[usize],
+    anchored: impl Fn(usize, usize) -> bool,
+    listing: impl Fn(std::ops::Range<usize>) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     struct Segment {
         start: usize,
         end: usize,
@@ -649,12 +690,26 @@ fn main_regions(values: &[f32], share: f32, terminators: &[usize]) -> Vec<std::o
             }
         }
     }
-    let Some(best) = segments
+    let listings: Vec<bool> = segments.iter().map(|s| listing(s.start..s.end)).collect();
+    let ranked: Vec<f32> = segments
         .iter()
-        .max_by(|a, b| (a.after - a.before).total_cmp(&(b.after - b.before)))
-    else {
+        .enumerate()
+        .map(|(k, s)| {
+            let floor = k.checked_sub(1).map_or(0, |p| segments[p].end);
+            let sum = s.after - s.before;
+            if listings[k] {
+                sum * LISTING_RANK
+            } else if sum >= TITLE_BONUS && anchored(floor, s.start) {
+                sum + TITLE_BONUS
+            } else {
+                sum
+            }
+        })
+        .collect();
+    let Some(best_k) = (0..segments.len()).max_by(|&a, &b| ranked[a].total_cmp(&ranked[b])) else {
         return Vec::new();
     };
+    let best = &segments[best_k];
     let best_sum = best.after - best.before;
     // The first terminator below the best region closes the page's text.
     let closed_at = terminators
@@ -662,14 +717,38 @@ fn main_regions(values: &[f32], share: f32, terminators: &[usize]) -> Vec<std::o
         .find(|&&t| t >= best.end)
         .copied()
         .unwrap_or(usize::MAX);
-    let best_start = best.start;
     segments
         .iter()
-        .filter(|s| {
-            s.start == best_start || (s.after - s.before >= share * best_sum && s.start < closed_at)
+        .enumerate()
+        .filter(|&(k, s)| {
+            k == best_k
+                || (s.after - s.before >= share * best_sum && s.start < closed_at && !listings[k])
         })
-        .map(|s| s.start..s.end)
+        .map(|(_, s)| s.start..s.end)
         .collect()
+}
+
+/// A region that is a listing of teasers: three or more heading-like
+/// short lines, at least one for every two lines of text.
+fn is_teaser_listing(
+    region: std::ops::Range<usize>,
+    evidence: &[LineEvidence],
+    classes: &[Class],
+    keys: &[&str],
+) -> bool {
+    let short = |i: usize| evidence[i].text_length() < LENGTH_LOW;
+    let headings = region
+        .clone()
+        .filter(|&i| {
+            matches!(classes[i], Class::Short | Class::NearGood)
+                && short(i)
+                && heading_like(&evidence[i], keys[i])
+        })
+        .count();
+    let text = region
+        .filter(|&i| matches!(classes[i], Class::Good | Class::NearGood) && !short(i))
+        .count();
+    headings >= 3 && headings * 2 >= text
 }
 
 /// Two or more `label:` lines, each followed by a short value line
@@ -725,9 +804,16 @@ fn is_dateline(class: Class, e: &LineEvidence) -> bool {
     ) || (e.date && e.text_length() <= 150.0 && e.ending != Ending::Sentence)
 }
 
-/// The title: the closest heading-like line before the region (within
-/// [`TITLE_WINDOW`] lines, not past a good line) with a dateline or byline
-/// within two lines of it; else a heading-like line right above the region.
+/// The title: among the heading-like lines before the region (within
+/// [`TITLE_WINDOW`] lines, not past a good line or the header of a related
+/// list), the one with the most evidence of being a title; ties go to the
+/// closest. Evidence: a heading level from the reader (3); a dateline or
+/// byline in the three lines after it, the common order (2), or in the two
+/// before it (1); a title's length, ten ideographs or five words (1); a
+/// name's length, five ideographs or two words or fewer (−1). A title needs
+/// 2 (a dateline, or a heading level); without one, the heading-like line
+/// right above the region is taken (score 0), unless the favor is
+/// precision.
 fn find_title(
     floor: usize,
     start: usize,
@@ -736,43 +822,52 @@ fn find_title(
     keys: &[&str],
     hints: Option<&[LineHints]>,
     marks: &Marks,
-) -> Option<usize> {
-    let floor = start.saturating_sub(TITLE_WINDOW).max(floor);
-    let mut stop = floor;
+) -> Option<(usize, i32)> {
+    let mut floor = start.saturating_sub(TITLE_WINDOW).max(floor);
+    if let Some(stop) = (floor..start).rev().find(|&i| {
+        classes[i] == Class::Good
+            || matches!(classes[i], Class::Bad(rule) if TERMINATORS.contains(&rule))
+    }) {
+        floor = stop + 1;
+    }
     let candidate = |i: usize| {
         matches!(
             classes[i],
             Class::Short | Class::NearGood | Class::Bad("not_prose" | "teaser")
         ) && heading_like(&evidence[i], keys[i])
     };
-    let dated = |j: Option<usize>| {
-        j.is_some_and(|j| j < evidence.len() && is_dateline(classes[j], &evidence[j]))
-    };
-    // Marked by the reader, or followed by its dateline (the common order).
-    for i in (floor..start).rev() {
-        if classes[i] == Class::Good {
-            stop = i + 1;
-            break;
-        }
-        if !candidate(i) {
-            continue;
-        }
+    let dated = |j: usize| j < evidence.len() && is_dateline(classes[j], &evidence[j]);
+    let score = |i: usize| {
+        let e = &evidence[i];
+        let mut score = 0i32;
         if hints
             .and_then(|h| h.get(i))
             .is_some_and(|h| h.heading_level.is_some())
-            || dated(Some(i + 1))
-            || dated(Some(i + 2))
         {
-            return Some(i);
+            score += 3;
         }
-    }
-    // Preceded by its dateline.
-    for i in (stop..start).rev() {
-        if candidate(i) && (dated(i.checked_sub(1)) || dated(i.checked_sub(2))) {
-            return Some(i);
+        if (i + 1..=i + 3).any(dated) {
+            score += 2;
+        } else if (i.saturating_sub(2)..i).any(dated) {
+            score += 1;
         }
+        let (long, name) = if e.is_cjk() {
+            (e.ideographs >= 10, e.ideographs <= 5)
+        } else {
+            (e.words >= 5, e.words <= 2)
+        };
+        score + i32::from(long) - i32::from(name)
+    };
+    let best = (floor..start)
+        .rev()
+        .filter(|&i| candidate(i))
+        .map(|i| (score(i), i))
+        .max_by_key(|&(score, i)| (score, std::cmp::Reverse(start - i)));
+    match best {
+        Some((score, i)) if score >= DATED_TITLE => Some((i, score)),
+        _ => (marks.title_without_dateline && start > floor && candidate(start - 1))
+            .then(|| (start - 1, 0)),
     }
-    (marks.title_without_dateline && start > stop && candidate(start - 1)).then(|| start - 1)
 }
 
 /// The verdicts inside the region (index 0 is `region.start`).

@@ -12,8 +12,8 @@
 //! | `dateline` | a date or time with at most a few words and no sentence (`2019-09-07 13:43 来源: …`, `24 July 2015`, `11.03.17 in Gadgetry`) |
 //! | `prompt` | an imperative to subscribe, download, follow or sign up (`Sign up to our newsletter…`, `扫码下载客户端…`), or a leave-site dialog |
 //! | `related_label` | the header of a related / most-read / trending list (`See also`, `Around The Web`, `相关阅读`, `猜你喜欢`, `您可能感兴趣的文章`) |
-//! | `comments_label` | the header of a comment section (`12 comments`, `Leave a Reply`, `全部评论`, `留言列表 (42)`) |
-//! | `widget_row` | a line of widget words (`打印 字体: 放大 正常 缩小 分享`, `Share Tweet Email Save`) |
+//! | `comments_label` | the header of a comment section (`Comments`, `Leave a Reply`, `全部评论`, `留言列表 (42)`) |
+//! | `widget_row` | a line of widget words (`打印 字体: 放大 正常 缩小 分享`, `Share Tweet Email Save`), a share button (`Share this with Messenger`), a counter (`941 comments`, `1032人参与308评论`) |
 //!
 //! Page-level shapes (label/value rows split over lines) are in
 //! [`super::page`].
@@ -79,6 +79,11 @@ const SHAPE_RULES: &[ShapeRule] = &[
         r"(?i)(?:下载|安装|打开|关注|订阅|扫码|扫描|长按|识别)\S{0,16}(?:客户端|APP|公众号|二维码|小程序|微信号)|即将离开|是否继续访问|离开本站|^got a (?:news )?tip\??$|^tip us\b",
     ),
     shape(
+        "widget_row",
+        60,
+        r"(?i)^(?:click to )?share (?:this )?(?:\w+ )?(?:with|on|to|via) [\w+.-]+(?: \(opens in new window\))?$|^(?:tweet|pin|email|print) (?:this|it)$",
+    ),
+    shape(
         "related_label",
         40,
         r"(?i)^(?:see also|related(?: (?:stories|articles|coverage|content|posts|news|links|reading|topics))?|more (?:on this (?:story|topic)|stories|news|from [\w' ]{1,30}|in [\w' ]{1,20}|videos? from [\w' ]{1,20})|read (?:more|next|also)|most (?:read|popular|viewed|shared|emailed|commented)|around the web|recommended(?: for you| stories)?|you (?:may|might) (?:also )?(?:like|enjoy)|top stories|trending(?: now| stories)?|latest (?:news|stories|videos)|popular (?:now|stories)|editor'?s picks|elsewhere on [\w' ]{1,20}|what'?s next|(?:lire|voir) aussi|(?:lea|ver) también|leia também|mehr zum thema|weitere artikel)\s?:?$",
@@ -86,12 +91,18 @@ const SHAPE_RULES: &[ShapeRule] = &[
     shape(
         "related_label",
         10,
-        r"^(?:相关|推荐|热门|热点|精彩|延伸|猜你|更多|最新|排行|热读|热评|大家都在看|为你推荐)\p{Han}{0,6}:?$|^\p{Han}{0,3}(?:可能|也许)?(?:感兴趣|喜欢)的\p{Han}{0,4}:?$",
+        r"^(?:相关|推荐|热门|热点|精彩|延伸|更多|最新|排行)\p{Han}{1,6}:?$|^\p{Han}{0,4}(?:猜你喜欢|大家都在看|为你推荐|排行榜?|热读|热评)\p{Han}{0,2}:?$|^\p{Han}{0,3}(?:可能|也许)?(?:感兴趣|喜欢)的\p{Han}{0,4}:?$",
     ),
     shape(
         "comments_label",
         40,
-        r"(?i)^(?:\d+\s)?(?:comments?|replies|responses|reactions)(?:\s?\(\d+\))?\s?:?$|^(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|join the discussion|show comments|view comments|read comments|there (?:are|is) \d+ comments?|\d+ comments?|comments? \(\d+\))|^(?:全部评论|网友评论|发表评论|最新评论|热门评论|精彩评论|评论区|我要评论|发表留言|留言列表)|^(?:评论|留言|跟贴|跟帖)\s?[(:\d]|^(?:已有|共)?\d+\s?(?:条评论|条留言|人参与)",
+        r"(?i)^(?:comments?|replies|responses|reactions|discussion)\s?:?$|^(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|join the discussion|show comments|view comments|read comments|there (?:are|is) \d+ comments?)|^(?:全部评论|网友评论|发表评论|最新评论|热门评论|精彩评论|评论区|我要评论|发表留言|留言列表)",
+    ),
+    // A counter of comments or readers in an article's header or footer.
+    shape(
+        "widget_row",
+        30,
+        r"(?i)^\d+\s?(?:comments?|replies|shares|views|reads|likes)$|^(?:comments?|replies)\s?\(?\d+\)?$|^(?:评论|留言|跟贴|跟帖|参与|阅读|点赞)\s?[(:]?\d+\)?(?:条|人)?$|^(?:已有|共)?\d+\s?(?:条评论|条留言|人参与|人评论)|^\d+人参与\d+评论$",
     ),
 ];
 
@@ -327,19 +338,29 @@ mod tests {
             "热门推荐",
             "Lire aussi",
             "您可能感兴趣的文章",
+            "为你推荐",
+            "点击排行",
         ] {
             assert_eq!(rule(text), Some("related_label"), "{text}");
         }
         for text in [
-            "12 comments",
+            "Comments",
             "Leave a Reply",
             "There are 13 comments",
             "全部评论 23条",
             "留言列表 (42)",
-            "评论(5)",
         ] {
             assert_eq!(rule(text), Some("comments_label"), "{text}");
         }
+        for text in [
+            "941 comments",
+            "评论(5)",
+            "1032人参与308评论",
+            "已有12条评论",
+        ] {
+            assert_eq!(rule(text), Some("widget_row"), "{text}");
+        }
+        assert_eq!(rule("更多"), None);
         assert_eq!(rule("Comments on the draft plan are open until May."), None);
         assert_eq!(rule("Related research suggests otherwise."), None);
     }
@@ -351,6 +372,8 @@ mod tests {
             "Share Tweet Email Save",
             "【字体：大 中 小】 【打印】",
             "分享 326 收藏",
+            "Share this with Messenger",
+            "Click to share on Twitter (Opens in new window)",
         ] {
             assert_eq!(rule(text), Some("widget_row"), "{text}");
         }
