@@ -803,7 +803,7 @@ fn elapsed_ns(since: Instant) -> u64 {
 /// use chaff::{Config, Document, Cleaner};
 /// let pages: Vec<Document> = (0..8)
 ///     .map(|i| {
-///         let mut page = Document::new(format!("{i}"), format!("第{i}篇文章的正文内容。\n本网站所载文章仅代表作者观点，转载请注明出处。"));
+///         let mut page = Document::new(format!("{i}"), format!("第{i}篇文章的正文内容。\n本网站由县融媒体中心负责日常维护。"));
 ///         page.url = Some(format!("https://news.example.cn/{i}.html"));
 ///         page
 ///     })

@@ -168,16 +168,21 @@ pub const TITLE_BONUS: f32 = 2.0 * LENGTH_HIGH;
 /// A listing of teasers ([`is_teaser_listing`]) is ranked at this share of
 /// its sum when the best region is chosen, and is never kept beside it.
 pub const LISTING_RANK: f32 = 0.5;
+/// How many dropped lines may stand between a list and the text after it.
+const LIST_TAIL_SKIP: usize = 2;
 /// How many short lines in a row cost only [`Marks::short_cost`] each.
 pub const FREE_SHORT_RUN: usize = 3;
-/// How many lines above the region are looked at for headings that open it.
-pub const OPENING_WINDOW: usize = 4;
+/// How many headings directly above a region open it; a longer run of
+/// short lines there is a list, not headings.
+pub const OPENING_HEADINGS: usize = 2;
 /// How far before the region (in lines) the title is looked for.
 pub const TITLE_WINDOW: usize = 30;
 
 /// Rules whose drops are part of an article: they do not make their
 /// neighbours chrome, and count as neutral for the region.
 const IN_ARTICLE_RULES: &[&str] = &[
+    "caption",
+    "ad_label",
     "photo_credit",
     "author_credit",
     "page_jump",
@@ -395,30 +400,47 @@ pub fn explain(
             &marks,
         );
         verdicts[region.clone()].copy_from_slice(&revised);
-        // Headings directly above the region (captions and credits between
-        // them do not count) open it.
+        // Up to two headings directly above the region (captions and
+        // credits between them do not count) open it: a title and a
+        // subheading, not a name, and not the tail of a list of short lines.
+        let above: Vec<usize> = (floor..region.start)
+            .rev()
+            .filter(|&i| !transparent[i])
+            .take_while(|&i| classes[i] == Class::Short || classes[i] == Class::NearGood)
+            .take(OPENING_HEADINGS + 1)
+            .collect();
         let mut top = region.start;
-        for i in (region.start.saturating_sub(OPENING_WINDOW).max(floor)..region.start).rev() {
-            if transparent[i] {
-                continue;
-            }
-            let e = &evidence[i];
-            let short_heading = if e.is_cjk() {
-                e.ideographs <= 30
-            } else {
-                e.words <= 12
-            };
-            if matches!(classes[i], Class::Short | Class::NearGood)
-                && heading_like(e, keys[i])
-                && short_heading
-            {
+        if above.len() <= OPENING_HEADINGS {
+            for &i in &above {
+                let e = &evidence[i];
+                let (short_heading, name) = if e.is_cjk() {
+                    (e.ideographs <= 30, e.ideographs <= 5)
+                } else {
+                    (e.words <= 12, e.words <= 2)
+                };
+                if !(heading_like(e, keys[i]) && short_heading && !name) {
+                    break;
+                }
                 verdicts[i] = None;
                 top = i;
-            } else {
-                break;
             }
         }
-        let title = find_title(floor, top, evidence, &classes, keys, hints, &marks).map(|(t, _)| t);
+        let mut title = find_title(floor, top, evidence, &classes, keys, hints, &marks);
+        // A dated title right under a shorter dated candidate is the
+        // standfirst under the title: keep both, the upper as the title.
+        if let Some((t, score)) = title
+            && score >= DATED_TITLE
+            && t > floor
+            && let Some((above, above_score)) =
+                find_title(floor, t, evidence, &classes, keys, hints, &marks)
+            && above + 1 == t
+            && above_score >= DATED_TITLE
+            && evidence[t].text_length() > evidence[above].text_length()
+        {
+            verdicts[t] = None;
+            title = Some((above, above_score));
+        }
+        let title = title.map(|(t, _)| t);
         if let Some(t) = title {
             verdicts[t] = None;
             // A subtitle opening with a dash, or a standfirst that reads as
@@ -603,6 +625,17 @@ fn line_values(
     values
 }
 
+/// Text (a good or near-good line) at `i`, or after at most
+/// [`LIST_TAIL_SKIP`] dropped lines (a "read more" link, an ad label).
+fn followed_by_text(classes: &[Class], i: usize) -> bool {
+    classes
+        .iter()
+        .skip(i)
+        .take(LIST_TAIL_SKIP + 1)
+        .take_while(|c| matches!(c, Class::Good | Class::NearGood | Class::Bad(_)))
+        .any(|c| matches!(c, Class::Good | Class::NearGood))
+}
+
 /// Runs of short lines (captions and credits between them allowed) that
 /// are introduced by a line ending in a colon, or whose items are mostly
 /// marked as list items, and that are followed by text.
@@ -631,10 +664,11 @@ fn introduced_lists(
                         || hints.and_then(|h| h.get(j)).is_some_and(|h| h.in_list))
             })
             .count();
-        let introduced = start > 0
+        let introduced = (start > 0
             && evidence[start - 1].ending == Ending::Colon
-            && !matches!(classes[start - 1], Class::Bad(_));
-        let followed = matches!(classes.get(i), Some(Class::Good | Class::NearGood));
+            && !matches!(classes[start - 1], Class::Bad(_)))
+            || evidence[start].ending == Ending::Colon;
+        let followed = followed_by_text(classes, i);
         if items >= 2 && followed && (introduced || marked * 2 >= items) {
             lists.push(start..i);
         }
@@ -808,9 +842,10 @@ fn is_dateline(class: Class, e: &LineEvidence) -> bool {
 /// [`TITLE_WINDOW`] lines, not past a good line or the header of a related
 /// list), the one with the most evidence of being a title; ties go to the
 /// closest. Evidence: a heading level from the reader (3); a dateline or
-/// byline in the three lines after it, the common order (2), or in the two
-/// before it (1); a title's length, ten ideographs or five words (1); a
-/// name's length, five ideographs or two words or fewer (−1). A title needs
+/// byline on the next line, the common order (2), or within three lines
+/// after it or two before it (1); a title's length, ten ideographs or five
+/// words (1); a name's length, five ideographs or two words or fewer (−1).
+/// A title needs
 /// 2 (a dateline, or a heading level); without one, the heading-like line
 /// right above the region is taken (score 0), unless the favor is
 /// precision.
@@ -824,8 +859,10 @@ fn find_title(
     marks: &Marks,
 ) -> Option<(usize, i32)> {
     let mut floor = start.saturating_sub(TITLE_WINDOW).max(floor);
+    // A paragraph of text (an earlier article's) or a list header ends the
+    // search.
     if let Some(stop) = (floor..start).rev().find(|&i| {
-        classes[i] == Class::Good
+        (classes[i] == Class::Good && evidence[i].text_length() >= 2.0 * LENGTH_LOW)
             || matches!(classes[i], Class::Bad(rule) if TERMINATORS.contains(&rule))
     }) {
         floor = stop + 1;
@@ -846,9 +883,14 @@ fn find_title(
         {
             score += 3;
         }
-        if (i + 1..=i + 3).any(dated) {
+        // The line right after (captions and credits skipped), or within
+        // three lines, or the two lines before.
+        let next = (i + 1..evidence.len()).find(|&j| {
+            !matches!(classes[j], Class::Bad(rule) if IN_ARTICLE_RULES.contains(&rule) && !matches!(rule, "byline" | "dateline" | "author_credit"))
+        });
+        if next.is_some_and(dated) {
             score += 2;
-        } else if (i.saturating_sub(2)..i).any(dated) {
+        } else if (i + 1..=i + 3).any(dated) || (i.saturating_sub(2)..i).any(dated) {
             score += 1;
         }
         let (long, name) = if e.is_cjk() {
@@ -900,8 +942,8 @@ fn revise_region(
         if run.len() >= 3 {
             let items = || run.clone().map(|r| context[r]);
             let before = run_start.checked_sub(1).map(|b| context[b]);
-            let after = context.get(k).map(|&a| classes[a]);
             let introduced = before.is_some_and(|b| evidence[b].ending == Ending::Colon)
+                || evidence[context[run_start]].ending == Ending::Colon
                 || items()
                     .filter(|&i| {
                         evidence[i].list_marker
@@ -910,7 +952,9 @@ fn revise_region(
                     .count()
                     * 2
                     >= run.len();
-            let followed = matches!(after, Some(Class::Good | Class::NearGood));
+            let followed = context
+                .get(k)
+                .is_some_and(|&a| followed_by_text(classes, a));
             let headed = before.is_some_and(|b| classes[b] == Class::Bad("related_label"));
             let headlines = items()
                 .filter(|&i| {

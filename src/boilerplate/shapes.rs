@@ -13,6 +13,12 @@
 //! | `prompt` | an imperative to subscribe, download, follow or sign up (`Sign up to our newsletter…`, `扫码下载客户端…`), or a leave-site dialog |
 //! | `related_label` | the header of a related / most-read / trending list (`See also`, `Around The Web`, `相关阅读`, `猜你喜欢`, `您可能感兴趣的文章`) |
 //! | `comments_label` | the header of a comment section (`Comments`, `Leave a Reply`, `全部评论`, `留言列表 (42)`) |
+//! | `caption` | a caption marker opens the line (`图为`, `图注:`, `▲`, `Figure 2.`, `Media caption`) or a credit closes it (`(视频截图)`, `受访者供图`) |
+//! | `disclaimer` | rights, disclaimers and source notes (`免责声明:`, `未经授权不得转载`, `This article originally appeared on…`) |
+//! | `ad_label` | a line that only says advertisement (`Advertisement`, `广告`, `Anzeige`) |
+//! | `read_more` | a link to the rest (`Read more`, `Continue reading`, `展开全文`) |
+//! | `metadata_row` | previous/next links and tag rows (`【上一篇】…`, `标签:…`, `Tags:`) |
+//! | `repeated_link` | one phrase twice on a line (`How to Save Money How to Save Money`): a link's text and title run together |
 //! | `widget_row` | a line of widget words (`打印 字体: 放大 正常 缩小 分享`, `Share Tweet Email Save`), a share button (`Share this with Messenger`), a counter (`941 comments`, `1032人参与308评论`) |
 //!
 //! Page-level shapes (label/value rows split over lines) are in
@@ -78,6 +84,46 @@ const SHAPE_RULES: &[ShapeRule] = &[
         80,
         r"(?i)(?:下载|安装|打开|关注|订阅|扫码|扫描|长按|识别)\S{0,16}(?:客户端|APP|公众号|二维码|小程序|微信号)|即将离开|是否继续访问|离开本站|^got a (?:news )?tip\??$|^tip us\b",
     ),
+    // Captions: a caption marker opens the line, or a picture credit or
+    // screenshot note closes it.
+    shape(
+        "caption",
+        200,
+        r"(?i)^(?:图为|图注|图片说明|上图|下图|左图|右图|▲|△|■图|(?:figure|fig\.?|图|表|table)\s?\d{1,3}[.:．、]|media caption|image caption|caption:|pictured:)|[(（](?:视频截图|资料图|资料图片|视觉中国|新华社发|网络图片|图片来源[^)）]{0,20}|受访者供图|截图)[)）]$|(?:供图|截图|配图)[。.]?$|(?i)[.。]\s?(?:photo|image|picture|credit)s?(?: by)?\s?:\s?[\p{L} .'’/-]{2,40}$",
+    ),
+    // Rights, disclaimers and source notes under an article.
+    shape(
+        "disclaimer",
+        400,
+        r"(?i)^(?:[【\[](?:免责声明|特别声明|版权声明|声明|反侵权公告|郑重声明|风险提示)[】\]]|(?:免责声明|特别声明|版权声明|声明|反侵权公告|郑重声明|风险提示)\s?[:：])|^(?:本文|本站|该文|文章)(?:为|系)?.{0,16}(?:原创|首发).{0,20}(?:转载|授权|许可)|未经(?:许可|允许|授权|同意).{0,16}(?:转载|使用|复制)|(?:转载|转发)(?:请|须|需|时)(?:注明|联系|保留)|^(?:本文|文章|该文)(?:观点)?仅代表作者|观点仅代表作者|^notice: the content above|^this (?:article|story|post) (?:originally )?(?:appeared|was (?:first )?published|was originally published)|^(?:provided by|originally published (?:on|at|by)|reprinted with permission)",
+    ),
+    // A link in square brackets ("[Read: …]", "[Bardo museum houses Roman
+    // treasures]").
+    shape("read_more", 160, r"^\[[^\[\]]{3,150}\]$"),
+    // Cookie consent and account prompts, however long.
+    shape(
+        "prompt",
+        800,
+        r"(?i)\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b|^(?:log in|sign in|sign up|register|create an? (?:free )?account)\b.{0,80}\baccount\b",
+    ),
+    // Advertisement labels (Readability's adWords).
+    shape(
+        "ad_label",
+        20,
+        r"(?i)^(?:ad|ads|advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|anuncio|pubblicità|reklama|реклама|广告|推广|赞助)$",
+    ),
+    // "Read more", "continue reading", "展开全文": a link to the rest.
+    shape(
+        "read_more",
+        80,
+        r"(?i)^(?:read (?:more|the full (?:story|article|transcript|report)|on)|continue reading|keep reading|view (?:more|full)|see more|more from|阅读全文|展开全文|查看全文|点击阅读|阅读原文|全文阅读|查看更多|继续阅读|点击查看)",
+    ),
+    // Previous/next links and tag rows.
+    shape(
+        "metadata_row",
+        200,
+        r"(?i)^[【\[(]?(?:上一篇|下一篇|上一页|下一页|previous (?:post|article|story)|next (?:post|article|story))[】\])]?\s?[:：]?|^(?:标签|关键词|关键字|tags?|keywords?|topics?|filed to)\s?[:：]",
+    ),
     shape(
         "widget_row",
         60,
@@ -86,7 +132,7 @@ const SHAPE_RULES: &[ShapeRule] = &[
     shape(
         "related_label",
         40,
-        r"(?i)^(?:see also|related(?: (?:stories|articles|coverage|content|posts|news|links|reading|topics))?|more (?:on this (?:story|topic)|stories|news|from [\w' ]{1,30}|in [\w' ]{1,20}|videos? from [\w' ]{1,20})|read (?:more|next|also)|most (?:read|popular|viewed|shared|emailed|commented)|around the web|recommended(?: for you| stories)?|you (?:may|might) (?:also )?(?:like|enjoy)|top stories|trending(?: now| stories)?|latest (?:news|stories|videos)|popular (?:now|stories)|editor'?s picks|elsewhere on [\w' ]{1,20}|what'?s next|(?:lire|voir) aussi|(?:lea|ver) también|leia também|mehr zum thema|weitere artikel)\s?:?$",
+        r"(?i)^(?:see also|related(?: (?:stories|articles|coverage|content|posts|news|links|reading|topics))?|more (?:on this (?:story|topic)|stories|news|from [\w' ]{1,30}|in [\w' ]{1,20}|videos? from [\w' ]{1,20})|read (?:more|next|also)|most (?:read|popular|viewed|shared|emailed|commented)(?: [\w' ]{1,24}(?:stories|articles|news|posts|videos))?|around the web|recommended(?: for you| stories)?|you (?:may|might) (?:also )?(?:like|enjoy)|top stories|trending(?: now| stories)?|latest (?:news|stories|videos)|popular (?:now|stories)|editor'?s picks|elsewhere on [\w' ]{1,20}|what'?s next|(?:lire|voir) aussi|(?:lea|ver) también|leia também|mehr zum thema|weitere artikel)\s?:?$",
     ),
     shape(
         "related_label",
@@ -115,6 +161,8 @@ const WIDGET_WORDS: &[&str] = &[
     "print", "email", "e-mail", "share", "tweet", "save", "comments", "comment", "reply", "like",
     "pin", "whatsapp", "facebook", "twitter", "linkedin", "reddit", "messenger", "pinterest",
     "flipboard", "copy", "link", "more", "options", "text", "size", "resize", "font",
+    "read", "to", "caption", "photo", "photos", "view", "buy", "graphic", "gallery", "later", "now", "go",
+    "permalink", "play", "video", "replay", "mute", "fullscreen", "expand", "collapse",
 ];
 
 static COMPILED: LazyLock<(RegexSet, usize)> = LazyLock::new(|| {
@@ -161,7 +209,22 @@ pub fn classify_shape(key: &str, evidence: &LineEvidence) -> Option<&'static str
     if chars <= 60 && is_widget_row(key) {
         return Some("widget_row");
     }
+    if is_said_twice(key) {
+        return Some("repeated_link");
+    }
     None
+}
+
+/// The line is one phrase twice (`How to Save Money How to Save Money`):
+/// a link's text and its title, or an image's alt text and its caption,
+/// run together by the scraper.
+fn is_said_twice(key: &str) -> bool {
+    let n = key.len() / 2;
+    key.len() % 2 == 1
+        && key.len() >= 13
+        && key.as_bytes()[n] == b' '
+        && key.is_char_boundary(n)
+        && key[..n] == key[n + 1..]
 }
 
 /// The header of a related list or of the comments (`related_label`,
@@ -203,8 +266,8 @@ pub fn list_label(key: &str) -> Option<&'static str> {
 fn is_dateline(e: &LineEvidence, key: &str) -> bool {
     e.date
         && e.sentence_ends == 0
-        && !key.contains([',', '、'])
         && date_at_an_end(key)
+        && !outside_the_date(key).contains([',', '、'])
         && matches!(e.ending, Ending::Open | Ending::Colon)
         && e.words <= 8
         && e.ideographs <= 24
@@ -220,6 +283,14 @@ fn date_at_an_end(key: &str) -> bool {
     })
 }
 
+/// The line without its first date or time.
+fn outside_the_date(key: &str) -> String {
+    match super::lines::date_span(key) {
+        Some((start, end)) => format!("{}{}", &key[..start], &key[end..]),
+        None => key.to_owned(),
+    }
+}
+
 fn is_signature_date(key: &str) -> bool {
     let mut parts = key.split(['年', '月', '日']);
     key.ends_with('日')
@@ -230,7 +301,7 @@ fn is_signature_date(key: &str) -> bool {
         && parts.all(str::is_empty)
 }
 
-/// Every token is a widget word or a counter, and at least two are words.
+/// Every token is a widget word or a counter, and at least one is a word.
 fn is_widget_row(key: &str) -> bool {
     let mut words = 0;
     for token in key
@@ -252,7 +323,7 @@ fn is_widget_row(key: &str) -> bool {
         }
         words += 1;
     }
-    words >= 2
+    words >= 1
 }
 
 #[cfg(test)]
@@ -293,6 +364,7 @@ mod tests {
             ("2021-05-03 08:15 来源：某某晚报", "dateline"),
             ("3 May 2021", "dateline"),
             ("12-27 18:40", "dateline"),
+            ("March 3, 2024 9:15 AM", "dateline"),
         ] {
             assert_eq!(rule(text), Some(name), "{text}");
         }
@@ -366,6 +438,66 @@ mod tests {
     }
 
     #[test]
+    fn captions_disclaimers_ads_and_links() {
+        for (text, name) in [
+            ("图为村民在田间查看麦苗长势。", "caption"),
+            ("图注：新建的图书馆外景", "caption"),
+            ("▲资料图片", "caption"),
+            ("Figure 3. Annual rainfall by region", "caption"),
+            ("图2. 项目流程图", "caption"),
+            ("Media caption The mayor opens the library", "caption"),
+            ("游客在湖边拍照（视觉中国）", "caption"),
+            ("村民合影 受访者供图", "caption"),
+            (
+                "Volunteers plant trees by the river. Photo: Kim Lee",
+                "caption",
+            ),
+            ("免责声明：本文内容仅供参考，不构成投资建议。", "disclaimer"),
+            ("本文为本站原创文章，未经授权不得转载。", "disclaimer"),
+            ("转载请注明出处。", "disclaimer"),
+            ("本文仅代表作者个人观点。", "disclaimer"),
+            (
+                "This article originally appeared on The Daily Planet.",
+                "disclaimer",
+            ),
+            ("Provided by City University", "disclaimer"),
+            ("Advertisement", "ad_label"),
+            ("广告", "ad_label"),
+            ("Anzeige", "ad_label"),
+            ("Read more", "read_more"),
+            ("Continue reading the main story", "read_more"),
+            ("展开全文", "read_more"),
+            ("【上一篇】 县领导调研春耕生产", "metadata_row"),
+            ("标签：春耕 农业 青山县", "metadata_row"),
+            ("【免责声明】本文内容仅供参考。", "disclaimer"),
+            ("[Read: Why the city needs more buses]", "read_more"),
+            (
+                "We use cookies and similar technologies to improve your experience, personalize content and analyse traffic on this site, as described in our policy which you can read at any time.",
+                "prompt",
+            ),
+            (
+                "Log in with your City News account to edit your homepage",
+                "prompt",
+            ),
+            ("Most Read Business Stories", "related_label"),
+            (
+                "How to Save on Groceries How to Save on Groceries",
+                "repeated_link",
+            ),
+        ] {
+            assert_eq!(rule(text), Some(name), "{text}");
+        }
+        for text in [
+            "图书馆将于下月开放，市民可免费借阅。",
+            "The figure rose 3% in 2023, the council said.",
+            "Reading is a pleasure, the librarian said.",
+            "声明发布后，市场反应平稳。",
+        ] {
+            assert_eq!(rule(text), None, "{text}");
+        }
+    }
+
+    #[test]
     fn widget_rows() {
         for text in [
             "打印  字体： 放大 正常 缩小  分享",
@@ -378,5 +510,14 @@ mod tests {
             assert_eq!(rule(text), Some("widget_row"), "{text}");
         }
         assert_eq!(rule("大学 中学 小学"), None);
+        for text in [
+            "Caption",
+            "Buy Photo",
+            "View Photos",
+            "Read Later",
+            "Go to permalink",
+        ] {
+            assert!(rule(text).is_some(), "{text}");
+        }
     }
 }
