@@ -119,6 +119,12 @@ struct Line<'a> {
 pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
     let lines: Vec<Line<'_>> = lines(page).collect();
     let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
+    let mut by_length: Vec<&str> = Vec::new();
+    let context = || {
+        let mut sorted = texts.clone();
+        sorted.sort_unstable_by_key(|t| std::cmp::Reverse(t.len()));
+        sorted
+    };
     let broken: Vec<bool> = if config.repair_breaks {
         (0..texts.len().saturating_sub(1))
             .map(|k| broken_paragraph(texts[k], texts[k + 1]))
@@ -135,8 +141,15 @@ pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
             let lone_candidate = broken[k - 1]
                 && !(k >= 2 && (broken[k - 2] || unfinished(texts[k - 2])))
                 && !broken.get(k).copied().unwrap_or(false);
+            if by_length.is_empty() {
+                by_length = context();
+            }
+            let page = Page {
+                text: page,
+                by_length: &by_length,
+            };
             if let Some((_, separator)) =
-                continuation(&last.text, texts[k - 1], line.text, page, lone_candidate)
+                continuation(&last.text, texts[k - 1], line.text, &page, lone_candidate)
             {
                 last.text.push_str(separator);
                 last.joins.push(last.text.len());
@@ -265,6 +278,13 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// What the repair looks at besides the two lines: the page, and its lines
+/// longest first.
+struct Page<'a> {
+    text: &'a str,
+    by_length: &'a [&'a str],
+}
+
 /// Why a line break was repaired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreakEvidence {
@@ -308,7 +328,7 @@ fn continuation(
     paragraph: &str,
     line: &str,
     next: &str,
-    page: &str,
+    page: &Page<'_>,
     lone_candidate: bool,
 ) -> Option<(BreakEvidence, &'static str)> {
     let (Some(last), Some(first)) = (line.chars().next_back(), next.chars().next()) else {
@@ -334,10 +354,10 @@ fn continuation(
         if !cjk && dangling_word(line) && (first.is_lowercase() || !first.is_alphabetic()) {
             return Some((BreakEvidence::DanglingWord, " "));
         }
-        if repeated_whole(paragraph, next, separator, page) {
+        if repeated_whole(paragraph, next, separator, page.by_length) {
             return Some((BreakEvidence::RepeatedWhole, separator));
         }
-        if split_word(line, last, next, first, page) {
+        if split_word(line, last, next, first, page.text) {
             return Some((BreakEvidence::SplitWord, ""));
         }
     }
@@ -373,6 +393,9 @@ fn closes_open_bracket(line: &str, next: &str) -> bool {
         ('『', '』'),
         ('《', '》'),
     ];
+    if !line.contains(|c| PAIRS.iter().any(|&(open, _)| open == c)) {
+        return false;
+    }
     PAIRS.iter().any(|&(open, close)| {
         line.matches(open).count() > line.matches(close).count()
             && next
@@ -392,19 +415,29 @@ fn dangling_word(line: &str) -> bool {
         && DANGLING_WORDS.contains(&last.to_ascii_lowercase().as_str())
 }
 
-/// CJK: the paragraph and `next` joined stand whole elsewhere on the page.
-/// Not for spaced scripts, where a menu printed one item a line and again
-/// on one line looks the same.
-fn repeated_whole(paragraph: &str, next: &str, separator: &str, page: &str) -> bool {
+/// CJK: the paragraph and `next` joined stand whole elsewhere on the page,
+/// inside one of its lines (`by_length`, longest first). Not for spaced
+/// scripts, where a menu printed one item a line and again on one line
+/// looks the same.
+fn repeated_whole(paragraph: &str, next: &str, separator: &str, by_length: &[&str]) -> bool {
     let (a, b) = (paragraph.chars().count(), next.chars().count());
     if !separator.is_empty() || a < 5 || b < 5 || a + b < 16 {
         return false;
     }
-    let mut joined = String::with_capacity(paragraph.len() + separator.len() + next.len());
-    joined.push_str(paragraph);
-    joined.push_str(separator);
-    joined.push_str(next);
-    memmem::find(page.as_bytes(), joined.as_bytes()).is_some()
+    let joined = paragraph.len() + next.len();
+    let mut longer = by_length
+        .iter()
+        .take_while(|line| line.len() >= joined)
+        .peekable();
+    if longer.peek().is_none() {
+        return false;
+    }
+    let finder = memmem::Finder::new(paragraph.as_bytes());
+    longer.any(|line| {
+        finder
+            .find_iter(line.as_bytes())
+            .any(|at| line[at + paragraph.len()..].starts_with(next))
+    })
 }
 
 /// The clause before the break and the clause after it: no spaces in either

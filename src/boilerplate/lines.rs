@@ -85,6 +85,10 @@ pub struct LineEvidence {
     pub ending: Ending,
     /// Opens like a list item (a bullet, `1.`, `(1)`, `一、`).
     pub list_marker: bool,
+    /// Reads like a line of program code (`def parse():`,
+    /// `client = redis.Redis()`, `import json`): code blocks in technical
+    /// articles are short lines without prose, and belong to the text.
+    pub code: bool,
 }
 
 /// A space after a run of this many ideographs separates clauses (informal
@@ -98,7 +102,7 @@ const CLAUSE_IDEOGRAPHS: usize = 6;
 pub const IDEOGRAPH_WEIGHT: f32 = 70.0 / 25.0;
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&ascii_word_boundaries(
         r"(?ix)
         \d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}      # 2019-09-07, 2019年9月7日
         | \b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b              # 9/7/2019, 07.09.19
@@ -109,13 +113,50 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         | \b\d+\s(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\sago\b
         | \d+\s?(?:分钟|小时|天)前 | ^(?:昨天|前天|今天|刚刚)
         ",
-    )
+    ))
     .expect("static regex")
 });
+
+/// `pattern` with its word boundaries (`\b`) made ASCII: the regex crate's
+/// lazy DFA handles only ASCII word boundaries, and on CJK text a Unicode
+/// `\b` sends every search to its far slower PikeVM. The words the rules
+/// look for are ASCII.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
 
 /// Where the first date or time in `key` stands, as a byte range.
 pub fn date_span(key: &str) -> Option<(usize, usize)> {
     DATE.find(key).map(|m| (m.start(), m.end()))
+}
+
+/// A line of code: mostly ASCII, and a keyword opens it, or it is a call,
+/// a definition or an assignment, or a lone bracket.
+fn is_code(key: &str) -> bool {
+    static CODE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&ascii_word_boundaries(
+            r"(?x)
+            ^(?:import|from|def|class|return|elif|else:|try:|except|finally:|raise|yield|async|await
+               |function|var|let|const|public|private|static|void|\#include|package|fn|pub|use|impl
+               |print|console\.log|SELECT|INSERT|UPDATE|>>>|\$\ )\b
+            | ^(?:if|for|while|with|switch|catch)\b.*[:{]$
+            | ^[a-z_][\w.]*(?:\[[^\]]*\])?\s*[-+*/]?=\s*\S
+            | ^[A-Za-z_][\w.]*\(.*\)\s*[:;{]?$
+            | ^[})\]]+[;,]?$
+            ",
+        ))
+        .expect("static regex")
+    });
+    let ascii = key.bytes().filter(u8::is_ascii).count();
+    ascii * 2 >= key.len() && CODE.is_match(key)
+}
+
+/// The numerals that open Chinese list items (`一、`).
+fn is_list_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// A line opens like a list item.
@@ -153,7 +194,12 @@ impl LineEvidence {
             separators: 0,
             date: false,
             ending: ending(key),
-            list_marker: LIST_MARKER.is_match(key),
+            list_marker: key
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_alphabetic() || c.is_ascii() || is_list_numeral(c))
+                && LIST_MARKER.is_match(key),
+            code: false,
         };
         let mut lower = String::new();
         // Ideographs ending the previous token, if it ends in a clause's
@@ -214,9 +260,16 @@ impl LineEvidence {
                     e.capitalized = e.capitalized.saturating_add(1);
                 }
                 if !word.is_empty() && word.len() <= 16 && !word.chars().any(is_ideograph) {
-                    lower.clear();
-                    lower.extend(word.chars().flat_map(char::to_lowercase));
-                    let mask = language_mask(&lower);
+                    let mask = if word.is_ascii() {
+                        let mut bytes = [0u8; 16];
+                        bytes[..word.len()].copy_from_slice(word.as_bytes());
+                        bytes[..word.len()].make_ascii_lowercase();
+                        std::str::from_utf8(&bytes[..word.len()]).map_or(0, language_mask)
+                    } else {
+                        lower.clear();
+                        lower.extend(word.chars().flat_map(char::to_lowercase));
+                        language_mask(&lower)
+                    };
                     if mask != 0 {
                         for (bit, n) in e.stop_words.iter_mut().enumerate() {
                             *n = n.saturating_add(u16::from(mask & (1 << bit) != 0));
@@ -225,6 +278,7 @@ impl LineEvidence {
                 }
             }
         }
+        e.code = key.len() <= 200 && is_code(key);
         // Hangul, Cyrillic and Latin digits and letters only matter as words.
         e.date = e.digits > 0 && key.len() <= 400 && DATE.is_match(key)
             || key.starts_with(['昨', '前', '今', '刚']) && DATE.is_match(key);
@@ -437,6 +491,30 @@ mod tests {
             assert!(measure(text).list_marker, "{text}");
         }
         assert!(!measure("2023年全市经济运行平稳").list_marker);
+    }
+
+    #[test]
+    fn code_lines() {
+        for text in [
+            "import json",
+            "def parse():",
+            "client = redis.Redis()",
+            "handler.insert_one(json.loads(data))",
+            "print('完成')",
+            "if not data:",
+            "}",
+            "const total = items.length;",
+        ] {
+            assert!(measure(text).code, "{text}");
+        }
+        for text in [
+            "The council approved the budget (after a long debate).",
+            "Import duties rose in May.",
+            "会议要求各部门把任务落到实处。",
+            "Total = 12 districts",
+        ] {
+            assert!(!measure(text).code, "{text}");
+        }
     }
 
     #[test]

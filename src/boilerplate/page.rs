@@ -141,8 +141,8 @@ pub const MAX_LINK_DENSITY: f32 = 0.2;
 /// anchors: features' `MAX_LINK_SHARE`.
 pub const MAX_LINK_SHARE: f32 = 0.8;
 /// Lines that end an article: the header of a related list or of the
-/// comments (boilerpipe's `TerminatingBlocksFinder`). The region does not
-/// run across them, and no region after the best one starts below one.
+/// comments (boilerpipe's `TerminatingBlocksFinder`). No region runs across
+/// one, and no region after the best one starts below one.
 const TERMINATORS: &[&str] = &["related_label", "comments_label"];
 /// What a terminator costs the region: three good paragraphs.
 pub const TERMINATOR_COST: f32 = 3.0 * LENGTH_HIGH;
@@ -638,7 +638,8 @@ fn followed_by_text(classes: &[Class], i: usize) -> bool {
 
 /// Runs of short lines (captions and credits between them allowed) that
 /// are introduced by a line ending in a colon, or whose items are mostly
-/// marked as list items, and that are followed by text.
+/// marked as list items or are lines of code, and that are followed by
+/// text.
 fn introduced_lists(
     classes: &[Class],
     evidence: &[LineEvidence],
@@ -661,6 +662,7 @@ fn introduced_lists(
             .filter(|&j| {
                 classes[j] == Class::Short
                     && (evidence[j].list_marker
+                        || evidence[j].code
                         || hints.and_then(|h| h.get(j)).is_some_and(|h| h.in_list))
             })
             .count();
@@ -695,34 +697,44 @@ fn main_regions(
         before: f32,
         after: f32,
     }
+    // No region runs across a terminator: the maximal segments are found
+    // between them, block by block.
     let mut segments: Vec<Segment> = Vec::new();
-    let mut sum = 0.0f32;
-    for (i, &v) in values.iter().enumerate() {
-        if v <= 0.0 {
+    let mut block_start = 0;
+    for block_end in terminators.iter().copied().chain([values.len()]) {
+        let first = segments.len();
+        let mut sum = 0.0f32;
+        for (i, &v) in values.iter().enumerate().take(block_end).skip(block_start) {
+            if v <= 0.0 {
+                sum += v;
+                continue;
+            }
+            let mut new = Segment {
+                start: i,
+                end: i + 1,
+                before: sum,
+                after: sum + v,
+            };
             sum += v;
-            continue;
-        }
-        let mut new = Segment {
-            start: i,
-            end: i + 1,
-            before: sum,
-            after: sum + v,
-        };
-        sum += v;
-        loop {
-            let j = segments.iter().rposition(|s| s.before < new.before);
-            match j {
-                Some(j) if segments[j].after < new.after => {
-                    new.start = segments[j].start;
-                    new.before = segments[j].before;
-                    segments.truncate(j);
-                }
-                _ => {
-                    segments.push(new);
-                    break;
+            loop {
+                let j = segments[first..]
+                    .iter()
+                    .rposition(|s| s.before < new.before)
+                    .map(|j| j + first);
+                match j {
+                    Some(j) if segments[j].after < new.after => {
+                        new.start = segments[j].start;
+                        new.before = segments[j].before;
+                        segments.truncate(j);
+                    }
+                    _ => {
+                        segments.push(new);
+                        break;
+                    }
                 }
             }
         }
+        block_start = block_end + 1;
     }
     let listings: Vec<bool> = segments.iter().map(|s| listing(s.start..s.end)).collect();
     let ranked: Vec<f32> = segments
@@ -790,13 +802,15 @@ fn is_teaser_listing(
 /// split over lines.
 fn mark_label_value_rows(evidence: &[LineEvidence], classes: &mut [Class]) {
     let is_label = |e: &LineEvidence| {
-        e.ending == Ending::Colon
+        !e.code
+            && e.ending == Ending::Colon
             && e.sentence_ends == 0
             && e.clause_marks <= 1
             && (e.ideographs <= 8 && e.words <= 3)
     };
     let is_value = |e: &LineEvidence| {
-        matches!(e.ending, Ending::Open)
+        !e.code
+            && matches!(e.ending, Ending::Open)
             && e.sentence_ends == 0
             && e.ideographs <= 20
             && e.words <= 6
@@ -947,6 +961,7 @@ fn revise_region(
                 || items()
                     .filter(|&i| {
                         evidence[i].list_marker
+                            || evidence[i].code
                             || hints.and_then(|h| h.get(i)).is_some_and(|h| h.in_list)
                     })
                     .count()
