@@ -86,13 +86,15 @@ fn devset(dir: &std::path::Path, args: &Args) -> Result<(), Error> {
     let config = config(args)?;
     let gold = Gold::load(&dir.join("gold"))?;
     let pages = load_manifest(&dir.join("MANIFEST.json"))?;
-    let output = clean(&[dir.join("pages")], config.clone())?;
-    let scores = gold.score(&output);
+    // The `.txt` pages only, in name order: the directory also holds each
+    // page's HTML, which the reader would take as more pages.
     let mut paths: Vec<PathBuf> = pages
         .iter()
         .map(|p| dir.join("pages").join(format!("{}.txt", p.name)))
         .collect();
     paths.sort();
+    let output = clean(&paths, config.clone())?;
+    let scores = gold.score(&output);
     let joins = measure_joins(&paths, &dir.join("gold"), &config.split)?;
     let rows = breakdown(&scores, &pages);
     if args.json {

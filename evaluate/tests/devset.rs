@@ -15,8 +15,10 @@ use chaff_evaluate::devset::{breakdown, load_manifest, measure_joins};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
 
+/// Cleans the `.txt` pages of `pages` in name order (the dev set's
+/// directory also holds each page's HTML, which would be more pages).
 fn clean(pages: &Path) -> Vec<(String, Vec<String>)> {
-    let docs = documents(&[pages.to_path_buf()], Utf8Policy::Strict)
+    let docs = documents(txt_pages(pages), Utf8Policy::Strict)
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     Cleaner::new(Config::default())

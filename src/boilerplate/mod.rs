@@ -51,9 +51,9 @@ mod layout;
 pub mod lines;
 pub mod page;
 mod rules;
-pub mod structure;
 pub mod shapes;
 pub mod stopwords;
+pub mod structure;
 pub mod templates;
 mod vocabulary;
 
