@@ -328,6 +328,7 @@ pub fn explain(
         .map(|i| context_free_class(&evidence[i], &language, rules[i], hint(i)))
         .collect();
     mark_label_value_rows(evidence, &mut classes);
+    mark_galleries(keys, &mut classes);
     let transparent: Vec<bool> = classes
         .iter()
         .map(|c| matches!(c, Class::Bad(rule) if IN_ARTICLE_RULES.contains(rule)))
@@ -347,10 +348,16 @@ pub fn explain(
     // teasers, not an article.
     let listing =
         |region: std::ops::Range<usize>| is_teaser_listing(region, evidence, &classes, keys);
+    let comments: Vec<usize> = terminators
+        .iter()
+        .copied()
+        .filter(|&i| classes[i] == Class::Bad("comments_label"))
+        .collect();
     let regions = main_regions(
         &values,
         marks.secondary_share,
         &terminators,
+        &comments,
         anchored,
         listing,
     );
@@ -683,11 +690,15 @@ fn introduced_lists(
 /// Kadane's maximum subarray), keeping the best and every other whose sum
 /// is at least `share` of the best, in page order. The best is ranked with
 /// [`TITLE_BONUS`] for a region that `anchored(floor, start)` says opens
-/// under a dated title.
+/// under a dated title. Below the first comments header (one of
+/// `comments`) that closes a region worth [`LENGTH_HIGH`] or more, the
+/// segments are the readers' comments: they are chosen only when nothing
+/// above is text.
 fn main_regions(
     values: &[f32],
     share: f32,
     terminators: &[usize],
+    comments: &[usize],
     anchored: impl Fn(usize, usize) -> bool,
     listing: impl Fn(std::ops::Range<usize>) -> bool,
 ) -> Vec<std::ops::Range<usize>> {
@@ -737,13 +748,25 @@ fn main_regions(
         block_start = block_end + 1;
     }
     let listings: Vec<bool> = segments.iter().map(|s| listing(s.start..s.end)).collect();
+    let comments_from = comments
+        .iter()
+        .copied()
+        .find(|&c| {
+            segments
+                .iter()
+                .any(|s| s.end <= c && s.after - s.before >= LENGTH_HIGH)
+        })
+        .unwrap_or(usize::MAX);
     let ranked: Vec<f32> = segments
         .iter()
         .enumerate()
         .map(|(k, s)| {
             let floor = k.checked_sub(1).map_or(0, |p| segments[p].end);
             let sum = s.after - s.before;
-            if listings[k] {
+            if s.start > comments_from {
+                // Ranked below every region above it.
+                f32::MIN
+            } else if listings[k] {
                 sum * LISTING_RANK
             } else if sum >= TITLE_BONUS && anchored(floor, s.start) {
                 sum + TITLE_BONUS
@@ -796,6 +819,53 @@ fn is_teaser_listing(
         .count();
     headings >= 3 && headings * 2 >= text
 }
+
+/// A gallery's slides: three or more lines opening with a counter `k/N`
+/// (`1/50  United goin down`, `2/50 …`), one `N` of at least three and
+/// `k` rising, each with its caption and credit under it. From the first
+/// counter to the last, and as many lines after the last as the slides'
+/// average length, every line is `gallery`: a slideshow beside the article,
+/// whose long captions would otherwise outweigh it.
+fn mark_galleries(keys: &[&str], classes: &mut [Class]) {
+    let counter = |key: &str| -> Option<(u32, u32)> {
+        let (k, rest) = key.split_once('/')?;
+        let k = k.trim();
+        let digits = rest.trim_start();
+        let n_len = digits.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &digits[n_len..];
+        let well_formed = (1..=3).contains(&k.len())
+            && k.bytes().all(|b| b.is_ascii_digit())
+            && (1..=3).contains(&n_len)
+            && (after.is_empty() || after.starts_with(char::is_whitespace));
+        if !well_formed {
+            return None;
+        }
+        let (k, n) = (k.parse().ok()?, digits[..n_len].parse().ok()?);
+        (k >= 1 && k <= n && n >= GALLERY_MIN).then_some((k, n))
+    };
+    let mut by_total: std::collections::BTreeMap<u32, Vec<(usize, u32)>> = Default::default();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some((k, n)) = counter(key) {
+            by_total.entry(n).or_default().push((i, k));
+        }
+    }
+    for slides in by_total.values() {
+        let rising = slides.windows(2).all(|w| w[1].1 > w[0].1);
+        if slides.len() < GALLERY_MIN as usize || !rising {
+            continue;
+        }
+        let (first, last) = (slides[0].0, slides[slides.len() - 1].0);
+        let stride = (last - first) / (slides.len() - 1);
+        let end = (last + stride).min(keys.len());
+        for class in &mut classes[first..end] {
+            *class = Class::Bad("gallery");
+        }
+    }
+}
+
+/// How many slides make a gallery, and the least number of slides it
+/// announces.
+const GALLERY_MIN: u32 = 3;
 
 /// Two or more `label:` lines, each followed by a short value line
 /// (`公开方式:` / `主动公开` / `公开时限:` / `常年公开`): a metadata table
@@ -1114,6 +1184,94 @@ mod tests {
         "会议要求，要抓好高标准农田建设，全年计划新建高标准农田5.2万亩，其中3月底前完成招标。",
         "县农业农村局负责人表示，将组织技术人员深入田间地头，为农户提供面对面的技术指导服务。",
     ];
+
+    const ARTICLE_EN: [&str; 3] = [
+        "The river authority said on Tuesday that the old pumping station would be rebuilt by the end of next year, at a cost of about four million pounds.",
+        "Engineers found that the pumps, which were installed in the 1960s, could no longer keep up with the heavier storms the valley has seen in the last decade.",
+        "Residents who were flooded twice last winter said they welcomed the plan, but asked the authority to publish the timetable for the work in full.",
+    ];
+
+    #[test]
+    fn a_numbered_slideshow_beside_the_article_is_a_gallery() {
+        let mut page = vec!["Pumping station to be rebuilt after floods"];
+        page.extend(ARTICLE_EN);
+        page.push("Weekend weather in pictures");
+        let captions = [
+            (
+                "1/12  Snow on the moors",
+                "Walkers on the high moors woke up to the first snow of the season on Saturday, and the roads over the passes were closed for most of the morning.",
+            ),
+            (
+                "2/12  Floods in the market town",
+                "The river burst its banks in the market town for the second time this year, and shopkeepers spent the afternoon carrying stock to the upper floors.",
+            ),
+            (
+                "3/12  Gales on the coast",
+                "Waves broke over the harbour wall as gusts of up to seventy miles an hour hit the coast, and the ferry to the islands was cancelled until Monday.",
+            ),
+            (
+                "4/12  Fog at the airport",
+                "Thick fog delayed dozens of early flights at the regional airport, where passengers waited for up to four hours before the first planes could leave.",
+            ),
+        ];
+        for (counter, caption) in captions {
+            page.extend([counter, caption, "PA"]);
+        }
+        let verdicts = run(&page);
+        for (line, verdict) in page.iter().zip(&verdicts).skip(1).take(3) {
+            assert_eq!(*verdict, None, "{line}");
+        }
+        let gallery_start = page.iter().position(|l| l.starts_with("1/12")).unwrap();
+        for (line, verdict) in page.iter().zip(&verdicts).skip(gallery_start) {
+            assert!(verdict.is_some(), "{line}");
+        }
+        assert_eq!(verdicts[gallery_start], Some("gallery"));
+        // Counters that do not rise, or dates, are not slides.
+        let dates = [
+            "12/05 Market day moved",
+            "03/07 Bridge reopened",
+            "28/11 New buses",
+        ];
+        let mut classes = vec![Class::Short; 3];
+        mark_galleries(&dates, &mut classes);
+        assert_eq!(classes, [Class::Short; 3]);
+    }
+
+    #[test]
+    fn the_comments_under_an_article_are_not_its_main_text() {
+        // The comments outweigh the article: five long ones under two
+        // paragraphs.
+        let mut page = vec!["Pumping station to be rebuilt after floods"];
+        page.extend(&ARTICLE_EN[..2]);
+        page.push("There are 5 comments");
+        for (name, text) in [
+            (
+                "Margaret · March 10, 2024 at 9:12 AM",
+                "We were flooded twice last winter and nobody from the authority ever came to look at the pumps, so I will believe this when I see the diggers arrive in the valley. Until then it is just another promise made before an election.",
+            ),
+            (
+                "Tom R · March 10, 2024 at 10:40 AM",
+                "Four million pounds seems like a lot for one station, but it is far cheaper than the damage the last two floods did to the houses along the lower road. The insurance alone must have cost more than that.",
+            ),
+            (
+                "Priya · March 10, 2024 at 1:05 PM",
+                "My father worked on the original pumps in the sixties and he always said they were only ever meant to last thirty years, so it is about time they were replaced. He would have been glad to read this.",
+            ),
+            (
+                "Daniel · March 11, 2024 at 8:30 AM",
+                "Does anyone know whether the footpath along the river will stay open while the work is going on? We use it every morning to walk the children to school, and the road is far too busy for them.",
+            ),
+            (
+                "Alan · March 11, 2024 at 6:02 PM",
+                "The same thing happened in the next valley ten years ago: the new pumps were late, over budget and then broke in the first storm. I hope the authority has learned something since then.",
+            ),
+        ] {
+            page.extend([name, text, "Reply"]);
+        }
+        let verdicts = run(&page);
+        assert_eq!(kept(&page)[1..], ARTICLE_EN[..2]);
+        assert!(verdicts[4..].iter().all(Option::is_some), "{verdicts:?}");
+    }
 
     #[test]
     fn article_between_menus_and_related_lists() {

@@ -144,6 +144,13 @@ const SHAPE_RULES: &[ShapeRule] = &[
         40,
         r"(?i)^(?:comments?|replies|responses|reactions|discussion)\s?:?$|^(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|join the discussion|show comments|view comments|read comments|there (?:are|is) \d+ comments?)|^(?:全部评论|网友评论|发表评论|最新评论|热门评论|精彩评论|评论区|我要评论|发表留言|留言列表)",
     ),
+    // A relative time stamp of a news feed (`2 hours ago`, `3小时前`,
+    // `před 2 hodinami`, `hace 5 minutos`): the time of a teaser in a list.
+    shape(
+        "dateline",
+        40,
+        r"(?i)^(?:(?:updated|posted|aktualizováno|actualizado|aktualisiert|mis à jour)\s)?(?:před|vor|hace|il y a|há)\s(?:\d{1,3}|an?|une?|jednou)\s\p{L}{3,12}$|^(?:(?:updated|posted|published)\s)?(?:\d{1,3}|an?)\s?(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\sago$|^\d{1,3}\s?(?:秒|分钟|小时|天|周|个月)前$|^刚刚$",
+    ),
     // A counter of comments or readers in an article's header or footer.
     shape(
         "widget_row",
@@ -352,6 +359,11 @@ mod tests {
             ("Written by Sam Lee", "byline"),
             ("作者：李明", "byline"),
             ("2/26/2015 7:11 AM PST", "dateline"),
+            ("3 hours ago", "dateline"),
+            ("Updated 25 mins ago", "dateline"),
+            ("5小时前", "dateline"),
+            ("před 3 minutami", "dateline"),
+            ("hace 2 horas", "dateline"),
             ("2021-05-03 08:15 来源：某某晚报", "dateline"),
             ("3 May 2021", "dateline"),
             ("12-27 18:40", "dateline"),
