@@ -416,8 +416,14 @@ pub fn explain(
             .take_while(|&i| classes[i] == Class::Short || classes[i] == Class::NearGood)
             .take(OPENING_HEADINGS + 1)
             .collect();
+        // Under a related or comments header they are its links.
+        let boxed = above.last().is_some_and(|&i| {
+            (floor..i).rev().find(|&j| !transparent[j]).is_some_and(
+                |j| matches!(classes[j], Class::Bad(rule) if TERMINATORS.contains(&rule)),
+            )
+        });
         let mut top = region.start;
-        if above.len() <= OPENING_HEADINGS {
+        if above.len() <= OPENING_HEADINGS && !boxed {
             for &i in &above {
                 let e = &evidence[i];
                 let (short_heading, name) = if e.is_cjk() {
@@ -780,22 +786,40 @@ fn main_regions(
     };
     let best = &segments[best_k];
     let best_sum = best.after - best.before;
-    // The first terminator below the best region closes the page's text.
+    // The first terminator below the best region closes the page's text,
+    // unless the article goes on right under a short related box: a region
+    // worth SECONDARY_FLOOR within INLINE_BOX_LINES of the last one kept.
     let closed_at = terminators
         .iter()
         .find(|&&t| t >= best.end)
         .copied()
         .unwrap_or(usize::MAX);
-    segments
-        .iter()
-        .enumerate()
-        .filter(|&(k, s)| {
-            k == best_k
-                || (s.after - s.before >= share * best_sum && s.start < closed_at && !listings[k])
-        })
-        .map(|(_, s)| s.start..s.end)
-        .collect()
+    let mut regions = Vec::new();
+    let mut last_end = best.end;
+    for (k, s) in segments.iter().enumerate() {
+        let sum = s.after - s.before;
+        let keep = if k == best_k {
+            true
+        } else if listings[k] || s.start > comments_from {
+            false
+        } else if s.start < closed_at {
+            sum >= share * best_sum || sum >= SECONDARY_FLOOR
+        } else {
+            k > best_k && sum >= SECONDARY_FLOOR && s.start - last_end <= INLINE_BOX_LINES
+        };
+        if keep {
+            regions.push(s.start..s.end);
+            if k >= best_k {
+                last_end = s.end;
+            }
+        }
+    }
+    regions
 }
+
+/// How many lines a related box inside an article may take (its header
+/// and a handful of links) for the text under it to be the article's.
+const INLINE_BOX_LINES: usize = 10;
 
 /// A region that is a listing of teasers: three or more heading-like
 /// short lines, at least one for every two lines of text.
@@ -862,6 +886,10 @@ fn mark_galleries(keys: &[&str], classes: &mut [Class]) {
         }
     }
 }
+
+/// A region other than the best is kept, whatever its share of the best,
+/// when it is worth this much: three good paragraphs.
+const SECONDARY_FLOOR: f32 = 3.0 * LENGTH_HIGH;
 
 /// How many slides make a gallery, and the least number of slides it
 /// announces.
@@ -1271,6 +1299,44 @@ mod tests {
         let verdicts = run(&page);
         assert_eq!(kept(&page)[1..], ARTICLE_EN[..2]);
         assert!(verdicts[4..].iter().all(Option::is_some), "{verdicts:?}");
+    }
+
+    #[test]
+    fn the_article_goes_on_under_a_short_related_box() {
+        let paragraph = |n: usize, topic: &str| {
+            format!(
+                "In the {n}th part of the survey, the engineers looked at the {topic} of the old station, and they found that it had been repaired many times since it was built, which is why the authority now wants to replace it."
+            )
+        };
+        let above: Vec<String> = ["pumps", "walls", "roof", "gates", "cables"]
+            .iter()
+            .enumerate()
+            .map(|(n, t)| paragraph(n + 1, t))
+            .collect();
+        let below: Vec<String> = ["pipes", "doors", "floors", "meters"]
+            .iter()
+            .enumerate()
+            .map(|(n, t)| paragraph(n + 6, t))
+            .collect();
+        let mut page = vec!["Pumping station to be rebuilt after floods"];
+        page.extend(above.iter().map(String::as_str));
+        page.extend([
+            "Related",
+            "Council to vote on new bus lanes",
+            "Bridge closed for repairs until May",
+        ]);
+        page.extend(below.iter().map(String::as_str));
+        page.extend([
+            "Most read",
+            "Storm warning for the coast",
+            "School meals to be free",
+        ]);
+        let kept = kept(&page);
+        for text in above.iter().chain(&below) {
+            assert!(kept.contains(&text.as_str()), "{text}");
+        }
+        assert!(!kept.contains(&"Council to vote on new bus lanes"));
+        assert!(!kept.contains(&"Storm warning for the coast"));
     }
 
     #[test]
