@@ -260,7 +260,20 @@ pub fn classify_document<S: AsRef<str>>(
     id: &str,
     url: Option<&str>,
 ) -> Vec<Option<Class>> {
-    let classes = classify_page(keys, config);
+    classify_document_with_hints(keys, None, config, templates, id, url)
+}
+
+/// [`classify_document`] with what an HTML reader knows of each line, for
+/// the page model ([`classify_page_with_hints`]).
+pub fn classify_document_with_hints<S: AsRef<str>>(
+    keys: &[S],
+    hints: Option<&[lines::LineHints]>,
+    config: &BoilerplateConfig,
+    templates: Option<&SiteTemplates>,
+    id: &str,
+    url: Option<&str>,
+) -> Vec<Option<Class>> {
+    let classes = classify_page_with_hints(keys, hints, config);
     match templates {
         Some(templates) => {
             let site = templates.config().site_of(id, url);
@@ -281,18 +294,21 @@ pub fn classify_document<S: AsRef<str>>(
 /// Every layer on a page read from HTML: the structural layer's verdicts
 /// (`structural`, one per paragraph, from [`structure::classify`]) first,
 /// then [`classify_document`] on the paragraphs it keeps, as if they were
-/// the whole page (so the layout and page-tail rules see the article's
-/// neighbours, not the menus the structure already removed).
+/// the whole page (so the layout rules and the page model see the
+/// article's neighbours, not the menus the structure already removed).
+/// `hints` (one per paragraph: heading level, list item, link density of
+/// its block) go to the page model.
 ///
 /// ```
 /// use chaff::boilerplate::{classify_html_document, BoilerplateConfig, Class};
 /// let keys = ["首页 新闻", "分享到:", "市政府召开常务会议,研究部署重点工作。"];
 /// let structural = [Some("nav_container"), None, None];
-/// let classes = classify_html_document(&structural, &keys, &BoilerplateConfig::default(), None, "a.html", None);
+/// let classes = classify_html_document(&structural, None, &keys, &BoilerplateConfig::default(), None, "a.html", None);
 /// assert_eq!(classes, [Some(Class::Rule("nav_container")), Some(Class::Rule("share_widget")), None]);
 /// ```
 pub fn classify_html_document<S: AsRef<str>>(
     structural: &[Option<&'static str>],
+    hints: Option<&[lines::LineHints]>,
     keys: &[S],
     config: &BoilerplateConfig,
     templates: Option<&SiteTemplates>,
@@ -303,13 +319,22 @@ pub fn classify_html_document<S: AsRef<str>>(
         .filter(|&i| structural.get(i).is_none_or(Option::is_none))
         .collect();
     let kept_keys: Vec<&str> = kept.iter().map(|&i| keys[i].as_ref()).collect();
+    let kept_hints: Option<Vec<lines::LineHints>> = hints.map(|h| {
+        kept.iter()
+            .map(|&i| h.get(i).cloned().unwrap_or_default())
+            .collect()
+    });
     let mut classes: Vec<Option<Class>> = (0..keys.len())
         .map(|i| structural.get(i).copied().flatten().map(Class::Rule))
         .collect();
-    for (i, class) in kept
-        .into_iter()
-        .zip(classify_document(&kept_keys, config, templates, id, url))
-    {
+    for (i, class) in kept.into_iter().zip(classify_document_with_hints(
+        &kept_keys,
+        kept_hints.as_deref(),
+        config,
+        templates,
+        id,
+        url,
+    )) {
         classes[i] = class;
     }
     classes
