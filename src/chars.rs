@@ -44,6 +44,20 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
+/// CJK ideographs (all blocks) and kana, without hangul: the scripts whose
+/// characters each carry a word or a syllable and are written without
+/// spaces. Hangul is written with spaces between words, so the page model
+/// counts it by words.
+///
+/// ```
+/// assert!(chaff::chars::is_han_or_kana('中') && chaff::chars::is_han_or_kana('か'));
+/// assert!(!chaff::chars::is_han_or_kana('한') && !chaff::chars::is_han_or_kana('a'));
+/// ```
+#[inline]
+pub fn is_han_or_kana(c: char) -> bool {
+    is_cjk(c) && !matches!(c, '\u{AC00}'..='\u{D7AF}')
+}
+
 /// True for characters that render as nothing: zero-width characters,
 /// bidi controls, the soft hyphen, the byte-order mark, variation selectors
 /// and control characters other than whitespace.

@@ -26,7 +26,7 @@
 //! | 0 | [`html`] | HTML input only: charset, DOM (html5ever), blocks in reading order with structural features |
 //! | 1 | [`split`] | lines become paragraphs; scraper breaks are repaired |
 //! | 2 | [`normalize`] | NFKC comparison key and its hash; the text itself is never rewritten |
-//! | 3 | [`boilerplate`] | structure (HTML: main content region, named containers, link density, hidden text), named rules, chrome vocabulary, page layout, text statistics, site templates |
+//! | 3 | [`boilerplate`] | structure (HTML: main content region, named containers, link density, hidden text), named rules, shape rules, the page model (main text regions, titles, context), site templates |
 //! | 4 | [`fingerprint`] | CJK character and Latin word shingles, 64-bit SimHash |
 //! | 5 | [`index`] | exact search for fingerprints within `k` bits |
 //! | 6 | [`dedup`] | exact and near repeats, first occurrence wins; sentence trimming; saved state |

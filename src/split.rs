@@ -8,27 +8,43 @@
 //! # Repairing scraper breaks
 //!
 //! Scrapers sometimes cut a paragraph mid-sentence, mid-word or even
-//! mid-number ("…提供重" / "要支撑作用。…", "30.5亿" / "元,…"). With
-//! [`SplitConfig::repair_breaks`] on, a line is joined (with nothing in
-//! between) to the next non-blank line when the line plainly stops
-//! mid-sentence and the next line plainly continues it:
+//! mid-number ("…提供重" / "要支撑作用。…", "…paid from the trans-" /
+//! "port budget…"). A wrong join costs far more than a missed one: it
+//! corrupts the text and hides chrome inside a long "paragraph" (a dozen
+//! headlines glued together pass every test of running text). So with
+//! [`SplitConfig::repair_breaks`] on, a line is joined to the next
+//! non-blank line only on strong evidence that one sentence runs across
+//! the break.
 //!
-//! * the line does not end in terminal punctuation or a closing bracket, and
-//!   does not open like a heading ("——", "(一)", "一、", "第…章", a bullet);
-//! * the next line opens with a letter, digit or ideograph, not with a quote,
-//!   bracket, dash or bullet that starts a new block;
-//! * and the line reads as running text, not as a title or a label:
-//!   - Latin: it has at least five words, ends in a lowercase letter or a
-//!     comma, and the next line opens in lowercase (the pieces are joined
-//!     with a space);
-//!   - CJK: its last clause has no spaces (captions such as
-//!     "…。王劲凯 摄" and label rows do), and either it holds a sentence end
-//!     before its last clause, ends in a comma, or holds commas and is at
-//!     least [`LONG_LINE_CHARS`] long. A short line with commas is ambiguous
-//!     (a heading such as "强化指导抓培育,提案质量再提升" looks the same):
-//!     it is joined only when the two characters that meet at the break also
-//!     stand side by side elsewhere on the page ("提案办" + "理…" where "办理"
-//!     recurs), evidence that the break split a word.
+//! Never joined: a line that ends a block (terminal punctuation, a closing
+//! quote or bracket, a colon, an ellipsis) or opens like a heading or list
+//! item ("——", "(一)", "一、", "1.", a bullet), and a next line that opens
+//! with anything but a letter, digit, ideograph or currency sign.
+//!
+//! Joined, on any one of these ([`BreakEvidence`]):
+//!
+//! * **hyphenated**: the line ends in a letter and a hyphen, the next opens
+//!   in lower case (`trans-` / `port budget`); joined with nothing between;
+//! * **open bracket**: the line opens a bracket or quote that the next line
+//!   closes before opening another (`[HR. At-Tirmidzi … Al-Albani` /
+//!   `dalam Shahih Al-Jami' no. 178]`);
+//! * **dangling word**: a line of running text (eight words or more) ends
+//!   in an article, preposition, conjunction or auxiliary, and the next
+//!   opens in lower case, with a digit or a currency sign
+//!   (`…expected to cost about` / `$4 million, according to…`);
+//! * **repeated whole**: the two pieces joined stand whole elsewhere on the
+//!   page (a title broken by `<br>` and printed again in the page's metadata);
+//! * **split word** (CJK): the two ideographs that meet at the break also
+//!   stand side by side at least twice elsewhere on the page ("提案办" + "理…"
+//!   where "办理" recurs), and both lines are punctuated text;
+//! * **broken paragraph** (CJK): the line is running text (a sentence ends
+//!   before its last clause, or it is 40 characters or more with two clause
+//!   marks), the next line completes a sentence, neither clause at the break
+//!   has spaces (captions "…。王劲凯 摄" and label rows do), and neither the
+//!   line before nor the line after is such a candidate too: a page whose
+//!   paragraphs all end without a full stop is a style, not a break.
+//!
+//! Latin pieces are joined with a space, CJK pieces with nothing between.
 
 use std::sync::LazyLock;
 
@@ -61,16 +77,6 @@ impl SplitConfig {
         Ok(())
     }
 }
-
-/// A CJK line with commas but no sentence end is taken as running text
-/// from this many characters on (the seeds' headings stay under 36).
-pub const LONG_LINE_CHARS: usize = 40;
-
-/// A Latin line is running text from this many words on.
-const LATIN_PROSE_WORDS: usize = 5;
-
-/// A line that ends in a comma is running text from this many characters on.
-const COMMA_LINE_CHARS: usize = 16;
 
 /// One paragraph of a page, as it stands in the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,17 +117,46 @@ struct Line<'a> {
 /// assert_eq!(paragraphs[2].line, 6);
 /// ```
 pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
+    let lines: Vec<Line<'_>> = lines(page).collect();
+    let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
+    let mut by_length: Vec<&str> = Vec::new();
+    let context = || {
+        let mut sorted = texts.clone();
+        sorted.sort_unstable_by_key(|t| std::cmp::Reverse(t.len()));
+        sorted
+    };
+    let broken: Vec<bool> = if config.repair_breaks {
+        (0..texts.len().saturating_sub(1))
+            .map(|k| broken_paragraph(texts[k], texts[k + 1]))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut paragraphs: Vec<Paragraph> = Vec::new();
-    for line in lines(page) {
-        if let Some(last) = paragraphs.last_mut()
-            && config.repair_breaks
-            && let Some(separator) = continuation(&last.text, line.text, page)
+    for (k, line) in lines.iter().enumerate() {
+        if config.repair_breaks
+            && k > 0
+            && let Some(last) = paragraphs.last_mut()
         {
-            last.text.push_str(separator);
-            last.joins.push(last.text.len());
-            last.text.push_str(line.text);
-            last.lines_joined += 1;
-            continue;
+            let lone_candidate = broken[k - 1]
+                && !(k >= 2 && (broken[k - 2] || unfinished(texts[k - 2])))
+                && !broken.get(k).copied().unwrap_or(false);
+            if by_length.is_empty() {
+                by_length = context();
+            }
+            let page = Page {
+                text: page,
+                by_length: &by_length,
+            };
+            if let Some((_, separator)) =
+                continuation(&last.text, texts[k - 1], line.text, &page, lone_candidate)
+            {
+                last.text.push_str(separator);
+                last.joins.push(last.text.len());
+                last.text.push_str(line.text);
+                last.lines_joined += 1;
+                continue;
+            }
         }
         paragraphs.push(Paragraph {
             text: line.text.to_owned(),
@@ -243,52 +278,214 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Whether the paragraph ending in `line` is continued by `next`, and if so
-/// what goes between the pieces: a space between Latin words, nothing in
-/// CJK text.
-fn continuation(line: &str, next: &str, page: &str) -> Option<&'static str> {
+/// What the repair looks at besides the two lines: the page, and its lines
+/// longest first.
+struct Page<'a> {
+    text: &'a str,
+    by_length: &'a [&'a str],
+}
+
+/// Why a line break was repaired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakEvidence {
+    /// `trans-` / `port budget`.
+    Hyphenated,
+    /// A bracket or quote opened before the break is closed after it.
+    OpenBracket,
+    /// Running text ends in a word that cannot end a sentence.
+    DanglingWord,
+    /// The joined text stands whole elsewhere on the page.
+    RepeatedWhole,
+    /// The ideographs that meet at the break are a pair the page repeats.
+    SplitWord,
+    /// A lone unfinished line of running text, completed by the next.
+    BrokenParagraph,
+}
+
+/// English words that cannot end a sentence: articles, prepositions,
+/// conjunctions, auxiliaries, possessives.
+#[rustfmt::skip]
+const DANGLING_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "about", "into",
+    "onto", "over", "under", "after", "before", "between", "through", "during", "without",
+    "within", "against", "among", "and", "or", "but", "nor", "than", "as", "is", "are", "was",
+    "were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "should", "may",
+    "might", "must", "shall", "its", "their", "our", "your", "my", "whose", "very", "some", "such",
+];
+
+/// A Latin line is running text from this many words on.
+const RUNNING_TEXT_WORDS: usize = 8;
+/// A CJK line with clause marks but no sentence end is running text from
+/// this many characters on (the seeds' headings stay under 36).
+pub const LONG_LINE_CHARS: usize = 40;
+
+/// Whether the paragraph `paragraph`, whose last line is `line`, is
+/// continued by `next`, with the evidence and what goes between the pieces:
+/// a space between Latin words, nothing in CJK text. `lone_candidate` says
+/// that this break, and neither of its neighbours, is a
+/// [`broken_paragraph`] candidate.
+fn continuation(
+    paragraph: &str,
+    line: &str,
+    next: &str,
+    page: &Page<'_>,
+    lone_candidate: bool,
+) -> Option<(BreakEvidence, &'static str)> {
     let (Some(last), Some(first)) = (line.chars().next_back(), next.chars().next()) else {
         return None;
     };
-    if ends_block(last) || !first.is_alphanumeric() || HEADING_START.is_match(line) {
-        return None;
-    }
-    if (last.is_ascii_lowercase() || last == ',')
-        && first.is_ascii_lowercase()
-        && line.split_whitespace().count() >= LATIN_PROSE_WORDS
+    if !(first.is_alphanumeric() || matches!(first, '$' | '€' | '£' | '¥'))
+        || HEADING_START.is_match(line)
     {
-        return Some(" ");
-    }
-    if !is_cjk(first) && !is_cjk(last) {
         return None;
     }
-    continues_cjk(line, last, first, page).then_some("")
+    let cjk = is_cjk(last) || is_cjk(first);
+    let separator = if cjk { "" } else { " " };
+    if !ends_block(last) {
+        if last == '-'
+            && first.is_lowercase()
+            && line.chars().rev().nth(1).is_some_and(char::is_lowercase)
+        {
+            return Some((BreakEvidence::Hyphenated, ""));
+        }
+        if closes_open_bracket(line, next) && !first.is_uppercase() {
+            return Some((BreakEvidence::OpenBracket, separator));
+        }
+        if !cjk && dangling_word(line) && (first.is_lowercase() || !first.is_alphabetic()) {
+            return Some((BreakEvidence::DanglingWord, " "));
+        }
+        if repeated_whole(paragraph, next, separator, page.by_length) {
+            return Some((BreakEvidence::RepeatedWhole, separator));
+        }
+        if split_word(line, last, next, first, page.text) {
+            return Some((BreakEvidence::SplitWord, ""));
+        }
+    }
+    (lone_candidate && broken_paragraph(line, next)).then_some((BreakEvidence::BrokenParagraph, ""))
 }
 
-/// The CJK half of [`continuation`].
-fn continues_cjk(line: &str, last: char, first: char, page: &str) -> bool {
-    if !(is_cjk(last) || last.is_alphanumeric() || is_clause_mark(last)) {
+/// Running text that does not end a block: the line before a lone broken
+/// paragraph is not one (else the page's paragraphs end without full stops
+/// by style).
+fn unfinished(line: &str) -> bool {
+    line.chars().next_back().is_some_and(|c| !ends_block(c)) && running_text(line)
+}
+
+/// A sentence ends before the line's last character, or the line is
+/// [`LONG_LINE_CHARS`] long with two clause marks.
+fn running_text(line: &str) -> bool {
+    let body = line.trim_end_matches(|c| is_clause_mark(c) || is_sentence_end(c));
+    let body = &body[..body.len() - body.chars().next_back().map_or(0, char::len_utf8)];
+    body.contains(['。', '；', ';'])
+        || (line.chars().count() >= LONG_LINE_CHARS && body.matches(is_clause_mark).count() >= 2)
+}
+
+/// The line opens a bracket or quote more often than it closes it, and
+/// `next` closes it before opening another.
+fn closes_open_bracket(line: &str, next: &str) -> bool {
+    const PAIRS: [(char, char); 8] = [
+        ('(', ')'),
+        ('（', '）'),
+        ('[', ']'),
+        ('【', '】'),
+        ('“', '”'),
+        ('「', '」'),
+        ('『', '』'),
+        ('《', '》'),
+    ];
+    if !line.contains(|c| PAIRS.iter().any(|&(open, _)| open == c)) {
         return false;
     }
-    let before_last = &line[..line.len() - last.len_utf8()];
-    let last_clause = before_last
-        .rsplit(is_sentence_end)
+    PAIRS.iter().any(|&(open, close)| {
+        line.matches(open).count() > line.matches(close).count()
+            && next
+                .find(close)
+                .is_some_and(|at| next.find(open).is_none_or(|o| at < o))
+    })
+}
+
+/// A line of running text whose last word cannot end a sentence.
+fn dangling_word(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let Some(last) = words.next_back() else {
+        return false;
+    };
+    words.count() + 1 >= RUNNING_TEXT_WORDS
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && DANGLING_WORDS.contains(&last.to_ascii_lowercase().as_str())
+}
+
+/// CJK: the paragraph and `next` joined stand whole elsewhere on the page,
+/// inside one of its lines (`by_length`, longest first). Not for spaced
+/// scripts, where a menu printed one item a line and again on one line
+/// looks the same.
+fn repeated_whole(paragraph: &str, next: &str, separator: &str, by_length: &[&str]) -> bool {
+    let (a, b) = (paragraph.chars().count(), next.chars().count());
+    if !separator.is_empty() || a < 5 || b < 5 || a + b < 16 {
+        return false;
+    }
+    let joined = paragraph.len() + next.len();
+    let mut longer = by_length
+        .iter()
+        .take_while(|line| line.len() >= joined)
+        .peekable();
+    if longer.peek().is_none() {
+        return false;
+    }
+    let finder = memmem::Finder::new(paragraph.as_bytes());
+    longer.any(|line| {
+        finder
+            .find_iter(line.as_bytes())
+            .any(|at| line[at + paragraph.len()..].starts_with(next))
+    })
+}
+
+/// The clause before the break and the clause after it: no spaces in either
+/// (captions and label rows have them), and both lines carry clause or
+/// sentence marks (headlines and menus mostly do not).
+fn clauses_meet(line: &str, next: &str) -> bool {
+    let before = line
+        .trim_end_matches(is_clause_mark)
+        .rsplit(|c| is_sentence_end(c) || is_clause_mark(c))
         .next()
-        .unwrap_or(before_last);
-    if last_clause.chars().any(char::is_whitespace) {
+        .unwrap_or(line);
+    let after = next
+        .split(|c| is_sentence_end(c) || is_clause_mark(c))
+        .next()
+        .unwrap_or(next);
+    !before.chars().any(char::is_whitespace)
+        && !after.chars().any(char::is_whitespace)
+        && next.contains(|c| is_sentence_end(c) || is_clause_mark(c))
+}
+
+/// CJK: the ideographs that meet at the break stand side by side at least
+/// twice elsewhere on the page.
+fn split_word(line: &str, last: char, next: &str, first: char, page: &str) -> bool {
+    is_cjk(last)
+        && is_cjk(first)
+        && line.contains(|c| is_sentence_end(c) || is_clause_mark(c))
+        && clauses_meet(line, next)
+        && junction_recurs(last, first, page)
+}
+
+/// CJK: a line of running text left unfinished (it ends in an ideograph, a
+/// digit or a comma), and a next line that completes a sentence. Only a
+/// candidate: [`split_paragraphs`] takes it when its neighbours are not.
+fn broken_paragraph(line: &str, next: &str) -> bool {
+    let (Some(last), Some(first)) = (line.chars().next_back(), next.chars().next()) else {
+        return false;
+    };
+    if !(is_cjk(last) || last.is_ascii_digit() || is_clause_mark(last))
+        || !(is_cjk(first) || first.is_ascii_digit())
+        || HEADING_START.is_match(line)
+    {
         return false;
     }
-    if before_last.contains(is_sentence_end) {
-        return true;
-    }
-    let chars = line.chars().count();
-    if is_clause_mark(last) {
-        return chars >= COMMA_LINE_CHARS;
-    }
-    if !before_last.contains(is_clause_mark) {
-        return false;
-    }
-    chars >= LONG_LINE_CHARS || junction_recurs(last, first, page)
+    let running = running_text(line);
+    let completes = next
+        .trim_end_matches(['”', '’', '"', '」', '』', ')', '）'])
+        .ends_with(is_sentence_end);
+    running && completes && clauses_meet(line, next)
 }
 
 /// Whether `last` followed by `first` stands elsewhere in the page at least
@@ -404,9 +601,12 @@ mod tests {
 
     #[test]
     fn joins_point_at_the_start_of_each_joined_line() {
-        let page = "我市正积极扩大有效投资。呼和浩特市正\n积极谋划和储备项目,\n全力推进项目建设。";
+        // Break repair joins on strong evidence only (a lone unfinished
+        // CJK line completed by the next, an English line ending in a word
+        // that cannot end a sentence).
+        let page = "我市正积极扩大有效投资。呼和浩特市正\n积极谋划和储备项目。";
         let paragraph = &split_paragraphs(page, &SplitConfig::default())[0];
-        assert_eq!(paragraph.lines_joined, 3);
+        assert_eq!(paragraph.lines_joined, 2);
         let pieces: Vec<&str> = [0]
             .iter()
             .chain(&paragraph.joins)
@@ -417,18 +617,20 @@ mod tests {
             pieces,
             [
                 "我市正积极扩大有效投资。呼和浩特市正",
-                "积极谋划和储备项目,",
-                "全力推进项目建设。"
+                "积极谋划和储备项目。"
             ]
         );
         let english = &split_paragraphs(
-            "The council approved the budget for\nthe coming year.",
+            "The new bridge is expected to cost about\n$4 million, according to the city.",
             &SplitConfig::default(),
         )[0];
-        assert_eq!(&english.text[english.joins[0]..], "the coming year.");
+        assert_eq!(
+            &english.text[english.joins[0]..],
+            "$4 million, according to the city."
+        );
         assert_eq!(
             &english.text[..english.joins[0]],
-            "The council approved the budget for "
+            "The new bridge is expected to cost about "
         );
         let single = &split_paragraphs("One line.", &SplitConfig::default())[0];
         assert!(single.joins.is_empty());
@@ -437,12 +639,64 @@ mod tests {
     #[test]
     fn english_broken_mid_sentence_is_joined() {
         assert_eq!(
-            texts("The council approved the budget for\nthe coming year.\nNext item."),
+            texts(
+                "The council said the new depot would be paid from the trans-\nport budget, not from parking fees.\nNext item."
+            ),
             [
-                "The council approved the budget for the coming year.",
+                "The council said the new depot would be paid from the trans-port budget, not from parking fees.",
                 "Next item."
             ]
         );
+        assert_eq!(
+            texts(
+                "The new bridge over the river is expected to cost about\n$4 million, according to the city.\nNext item."
+            ),
+            [
+                "The new bridge over the river is expected to cost about $4 million, according to the city.",
+                "Next item."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bracket_or_quote_closed_on_the_next_line_is_one_paragraph() {
+        let page = "[Quoted from the city archive, volume 12, kept by the clerk\nof the council in 1921]\nNext.";
+        assert_eq!(texts(page).len(), 2);
+        let page = "他说：“我们会继续推进老旧小区改造，让居民住得更\n舒心、更安心。”\n下一段。";
+        assert_eq!(texts(page).len(), 2);
+    }
+
+    #[test]
+    fn a_title_broken_by_br_and_printed_whole_elsewhere_is_joined() {
+        let page = "标题：青山县人民政府关于加强春季森林防火工作的通告\n青山县人民政府关于加强\n春季森林防火工作的通告\n各乡镇人民政府：";
+        assert_eq!(
+            texts(page)[1],
+            "青山县人民政府关于加强春季森林防火工作的通告"
+        );
+    }
+
+    #[test]
+    fn bullet_items_headlines_and_menus_are_never_glued() {
+        let bullets = "Release notes for this week:\nalice fixed the crash on startup\nbob landed the new toolbar\ncarol updated the docs";
+        assert_eq!(texts(bullets).len(), 4);
+        let headlines = "县领导调研春耕生产工作，要求抓好农资供应\n全县完成植树造林3万亩！森林覆盖率再创新高\n青山县举办春季招聘会，提供岗位两千个";
+        assert_eq!(texts(headlines).len(), 3);
+        let menu = "Brasil\nDeutschland\nEspaña\nBrasil Deutschland España";
+        assert_eq!(texts(menu).len(), 4);
+        let footer = "会议要求，各部门要把任务落到实处，确保春耕生产顺利推进，为全年粮食丰收打\n网站地图 联系我们 网站声明";
+        assert_eq!(texts(footer).len(), 2);
+    }
+
+    #[test]
+    fn caption_heading_and_paragraph_stay_apart() {
+        let page = "村民在田间查看麦苗长势。李明 摄\n一、强化组织领导\n各乡镇要成立工作专班，明确责任人，确保各项措施落到实处。";
+        assert_eq!(texts(page).len(), 3);
+    }
+
+    #[test]
+    fn paragraphs_ending_without_full_stops_by_style_stay_apart() {
+        let page = "本作的玩法是经典纸牌，加入了装备、升级和技能等元素。这些元素会让玩家更快地完成牌组\n游戏中设计了五百多个关卡，玩家可以在休闲的同时逐步成长。这一点很受欢迎\n游戏在商店售价三十六元，支持两种系统，暂时没有中文。";
+        assert_eq!(texts(page).len(), 3);
     }
 
     #[test]

@@ -305,6 +305,7 @@ fn stages_can_be_switched_off() {
     config.boilerplate.rules = false;
     config.boilerplate.layout = false;
     config.boilerplate.features = false;
+    config.boilerplate.model = false;
     config.dedup.exact = false;
     config.dedup.near = false;
     let docs = clean_seeds(config);

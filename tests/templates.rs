@@ -5,8 +5,10 @@ use std::sync::Arc;
 use chaff::pipeline::{learn_site_templates, load_site_templates, save_site_templates};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error, Verdict};
 
+/// A site statement under every article (not worded like a disclaimer, which
+/// a shape rule would drop on its own).
 const DISCLAIMER: &str =
-    "本网站所载文章仅代表作者本人观点，不代表本网立场，转载请注明出处并保留原文链接。";
+    "青山县人民政府网站由县融媒体中心负责日常维护，各部门提供的信息由各部门负责审核。";
 const SLOGAN: &str = "建设美丽青山 共创美好未来";
 const QUOTE: &str =
     "会议强调，要坚持以人民为中心的发展思想，把群众满意作为检验工作成效的根本标准。";

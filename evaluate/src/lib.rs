@@ -35,6 +35,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use chaff::Error;
 
+pub mod devset;
+
 const CONTAIN_MIN: f64 = 0.9;
 const DICE_MIN: f64 = 0.9;
 const LEN_RATIO_FOR_DICE: f64 = DICE_MIN / (2.0 - DICE_MIN) - 0.01;
@@ -454,6 +456,27 @@ pub fn load_output(path: &Path) -> Result<Vec<(String, Vec<String>)>, Error> {
         records.push((id.to_owned(), paragraphs));
     }
     Ok(records)
+}
+
+impl Scores {
+    /// The figures summed over the named pages (names without `.txt`;
+    /// names without gold are skipped).
+    ///
+    /// ```
+    /// let gold = chaff_evaluate::Gold::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/gold").as_ref())?;
+    /// let scores = gold.score(&[]);
+    /// assert_eq!(scores.sum(["000_3c173866b2547df7", "001_a4783f7c51050e56"]).gold_content, 32 + 76);
+    /// # Ok::<(), chaff::Error>(())
+    /// ```
+    pub fn sum<'a>(&self, pages: impl IntoIterator<Item = &'a str>) -> Figures {
+        let mut total = Figures::default();
+        for page in pages {
+            if let Some(figures) = self.pages.get(&stem(page)) {
+                total.add(figures);
+            }
+        }
+        total
+    }
 }
 
 impl std::fmt::Display for Scores {

@@ -1,9 +1,9 @@
 //! Quality on the dev set's HTML: the 99 pages cleaned from their HTML, in
 //! name order, through the whole pipeline (structural layer, text layers,
 //! dedup across pages), scored against the gold labels per language. The
-//! bars sit a little below the figures reached when they were set (zh
-//! 0.971, other 0.942, all 0.958; `BENCHMARKS.md`), so that a change that
-//! costs quality fails here.
+//! bars sit a little below the figures reached (zh 0.976, other 0.953,
+//! all 0.966 with the page model and the blocks' heading and list hints;
+//! `QUALITY.md`), so that a change that costs quality fails here.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -88,7 +88,7 @@ fn dev_set_html_meets_the_quality_bar() {
     assert_eq!(output.len(), 99);
     let scores = gold.score(&output);
     let languages = languages();
-    for (lang, bar) in [("zh", 0.96), ("other", 0.93)] {
+    for (lang, bar) in [("zh", 0.965), ("other", 0.94)] {
         let figures = sum(scores
             .pages
             .iter()
@@ -97,5 +97,5 @@ fn dev_set_html_meets_the_quality_bar() {
         let f1 = figures.f1().unwrap();
         assert!(f1 >= bar, "{lang}: F1 {f1:.3} below {bar}\n{scores}");
     }
-    assert!(scores.overall.f1().unwrap() >= 0.945, "{scores}");
+    assert!(scores.overall.f1().unwrap() >= 0.955, "{scores}");
 }

@@ -243,7 +243,7 @@ fn share(part: usize, whole: usize) -> f32 {
 }
 
 /// A URL, an e-mail address or a bare domain.
-fn is_link_like(token: &str) -> bool {
+pub(crate) fn is_link_like(token: &str) -> bool {
     if !token.is_ascii() || !token.contains(['.', '@', ':']) {
         return false;
     }

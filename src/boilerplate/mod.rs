@@ -1,8 +1,8 @@
 //! Stage 3: portal boilerplate.
 //!
-//! Five layers, each reporting its own name; this module composes them
-//! ([`classify_line`]: 1–2, [`classify_page`]: 1–4, [`classify_document`]:
-//! all five), each layer in its own file:
+//! Layers, each reporting its own name; this module composes them
+//! ([`classify_line`]: 1–2, [`classify_page`]: 1–4 or 1–2 and 6,
+//! [`classify_document`]: and 5), each layer in its own file:
 //!
 //! 1. **Pattern rules** ([`RULES`], `rules.rs`): a table of named regular
 //!    expressions over the comparison key (NFKC, whitespace folded), each
@@ -28,6 +28,15 @@
 //!    pages of one site, learned in a first pass over the corpus
 //!    (`site_template`), looked up by the key's hash
 //!    ([`crate::normalize::key_hash`]).
+//! 6. **The page model** ([`page`], on by default, in place of 3 and 4):
+//!    shape rules ([`shapes`]: breadcrumbs, bylines, datelines, prompts,
+//!    list headers, widget rows, by shape rather than by phrase), then
+//!    per-line evidence ([`lines`]) and the page's layout decide where the
+//!    main text is: jusText's classes adapted to Chinese, the main text
+//!    regions by maximum-subarray scoring, the title above them, runs of
+//!    short lines by what surrounds them (`outside_main_text`,
+//!    `headline_list`, `chrome_context`, …). [`Favor`] trades precision for
+//!    recall.
 //!
 //! Rules are data: adding a pattern is adding a row to [`RULES`] with a test
 //! on text that is not from the samples.
@@ -39,12 +48,17 @@ use crate::normalize::key_hash;
 
 pub mod features;
 mod layout;
+pub mod lines;
+pub mod page;
 mod rules;
+pub mod shapes;
+pub mod stopwords;
 pub mod structure;
 pub mod templates;
 mod vocabulary;
 
 pub use features::TextFeatures;
+pub use page::Favor;
 pub use rules::{RULES, Rule};
 use templates::SiteTemplates;
 pub use vocabulary::CHROME_WORDS;
@@ -58,9 +72,16 @@ pub struct BoilerplateConfig {
     /// Run the layout rules (menu rows, short-line runs, chrome context).
     pub layout: bool,
     /// Run the text-statistics layer (link density, digit rows, page tail).
+    /// Used only when `model` is off.
     pub features: bool,
     /// Run the structural layer on pages read from HTML ([`structure`]).
     pub structure: bool,
+    /// Run the page model ([`page`]): shape rules, then the main text
+    /// regions, the titles and the context of every line. When on, it takes
+    /// the place of the `layout` and `features` layers.
+    pub model: bool,
+    /// The page model's trade between precision and recall.
+    pub favor: Favor,
 }
 
 impl Default for BoilerplateConfig {
@@ -70,6 +91,8 @@ impl Default for BoilerplateConfig {
             layout: true,
             features: true,
             structure: true,
+            model: true,
+            favor: Favor::Balanced,
         }
     }
 }
@@ -108,12 +131,15 @@ pub fn classify_line(key: &str) -> Option<&'static str> {
 /// use chaff::boilerplate::{classify_page, BoilerplateConfig};
 /// let keys = ["网站首页", "走进青城", "政务动态", "呼和浩特市2023年全年地区生产总值增长7.3%,增速居全区第一。"];
 /// let classes = classify_page(&keys, &BoilerplateConfig::default());
-/// assert_eq!(classes, [Some("chrome_vocabulary"), Some("short_line_run"), Some("short_line_run"), None]);
+/// assert_eq!(classes, [Some("chrome_vocabulary"), Some("outside_main_text"), Some("outside_main_text"), None]);
 /// ```
 pub fn classify_page<S: AsRef<str>>(
     keys: &[S],
     config: &BoilerplateConfig,
 ) -> Vec<Option<&'static str>> {
+    if config.model {
+        return classify_page_with_hints(keys, None, config);
+    }
     let mut classes: Vec<Option<&'static str>> = if config.rules {
         keys.iter().map(|k| classify_line(k.as_ref())).collect()
     } else {
@@ -134,10 +160,72 @@ pub fn classify_page<S: AsRef<str>>(
     classes
 }
 
+/// The named rule that drops a line, if any: the pattern rules and the
+/// chrome vocabulary ([`classify_line`]), then the shape rules
+/// ([`shapes::classify_shape`]). A chrome-vocabulary line that heads a
+/// related list or the comments is named for that, since it ends an
+/// article.
+///
+/// ```
+/// use chaff::boilerplate::{named_rule, lines::LineEvidence};
+/// let rule = |k: &str| named_rule(k, &LineEvidence::measure(k));
+/// assert_eq!(rule("相关阅读"), Some("related_label"));
+/// assert_eq!(rule("打印 关闭"), Some("chrome_vocabulary"));
+/// assert_eq!(rule("您当前所在位置: 首页>政务公开"), Some("breadcrumb"));
+/// assert_eq!(rule("会议要求各部门把任务落到实处。"), None);
+/// ```
+pub fn named_rule(key: &str, evidence: &lines::LineEvidence) -> Option<&'static str> {
+    match classify_line(key) {
+        Some("chrome_vocabulary") => shapes::list_label(key).or(Some("chrome_vocabulary")),
+        Some(rule) => Some(rule),
+        None => shapes::classify_shape(key, evidence),
+    }
+}
+
+/// [`classify_page`] with what an HTML reader knows of each line
+/// (`hints[i]` for `keys[i]`), for the page model. Without the model, the
+/// hints are not used.
+///
+/// ```
+/// use chaff::boilerplate::{classify_page_with_hints, BoilerplateConfig};
+/// use chaff::boilerplate::lines::LineHints;
+/// let keys = ["Latest", "The council voted on Monday to buy twenty electric buses, the mayor said."];
+/// let hints = [LineHints { class_tokens: vec!["nav".into()], ..Default::default() }, LineHints::default()];
+/// let classes = classify_page_with_hints(&keys, Some(&hints), &BoilerplateConfig::default());
+/// assert_eq!(classes, [Some("chrome_markup"), None]);
+/// ```
+pub fn classify_page_with_hints<S: AsRef<str>>(
+    keys: &[S],
+    hints: Option<&[lines::LineHints]>,
+    config: &BoilerplateConfig,
+) -> Vec<Option<&'static str>> {
+    if !config.model {
+        return classify_page(keys, config);
+    }
+    let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+    let evidence: Vec<lines::LineEvidence> = keys
+        .iter()
+        .map(|k| lines::LineEvidence::measure(k))
+        .collect();
+    let rules: Vec<Option<&'static str>> = if config.rules {
+        keys.iter()
+            .zip(&evidence)
+            .map(|(k, e)| named_rule(k, e))
+            .collect()
+    } else {
+        vec![None; keys.len()]
+    };
+    page::explain(&keys, &evidence, &rules, hints, config.favor)
+        .lines
+        .into_iter()
+        .map(|line| line.verdict)
+        .collect()
+}
+
 /// Why the boilerplate layers drop a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
-    /// A named rule of layers 1–4 (see [`classify_page`]).
+    /// A named rule of layers 1–4 or 6 (see [`classify_page`]).
     Rule(&'static str),
     /// Layer 5: the paragraph is template on its site.
     SiteTemplate {
@@ -172,7 +260,20 @@ pub fn classify_document<S: AsRef<str>>(
     id: &str,
     url: Option<&str>,
 ) -> Vec<Option<Class>> {
-    let classes = classify_page(keys, config);
+    classify_document_with_hints(keys, None, config, templates, id, url)
+}
+
+/// [`classify_document`] with what an HTML reader knows of each line, for
+/// the page model ([`classify_page_with_hints`]).
+pub fn classify_document_with_hints<S: AsRef<str>>(
+    keys: &[S],
+    hints: Option<&[lines::LineHints]>,
+    config: &BoilerplateConfig,
+    templates: Option<&SiteTemplates>,
+    id: &str,
+    url: Option<&str>,
+) -> Vec<Option<Class>> {
+    let classes = classify_page_with_hints(keys, hints, config);
     match templates {
         Some(templates) => {
             let site = templates.config().site_of(id, url);
@@ -193,18 +294,21 @@ pub fn classify_document<S: AsRef<str>>(
 /// Every layer on a page read from HTML: the structural layer's verdicts
 /// (`structural`, one per paragraph, from [`structure::classify`]) first,
 /// then [`classify_document`] on the paragraphs it keeps, as if they were
-/// the whole page (so the layout and page-tail rules see the article's
-/// neighbours, not the menus the structure already removed).
+/// the whole page (so the layout rules and the page model see the
+/// article's neighbours, not the menus the structure already removed).
+/// `hints` (one per paragraph: heading level, list item, link density of
+/// its block) go to the page model.
 ///
 /// ```
 /// use chaff::boilerplate::{classify_html_document, BoilerplateConfig, Class};
 /// let keys = ["首页 新闻", "分享到:", "市政府召开常务会议,研究部署重点工作。"];
 /// let structural = [Some("nav_container"), None, None];
-/// let classes = classify_html_document(&structural, &keys, &BoilerplateConfig::default(), None, "a.html", None);
+/// let classes = classify_html_document(&structural, None, &keys, &BoilerplateConfig::default(), None, "a.html", None);
 /// assert_eq!(classes, [Some(Class::Rule("nav_container")), Some(Class::Rule("share_widget")), None]);
 /// ```
 pub fn classify_html_document<S: AsRef<str>>(
     structural: &[Option<&'static str>],
+    hints: Option<&[lines::LineHints]>,
     keys: &[S],
     config: &BoilerplateConfig,
     templates: Option<&SiteTemplates>,
@@ -215,13 +319,22 @@ pub fn classify_html_document<S: AsRef<str>>(
         .filter(|&i| structural.get(i).is_none_or(Option::is_none))
         .collect();
     let kept_keys: Vec<&str> = kept.iter().map(|&i| keys[i].as_ref()).collect();
+    let kept_hints: Option<Vec<lines::LineHints>> = hints.map(|h| {
+        kept.iter()
+            .map(|&i| h.get(i).cloned().unwrap_or_default())
+            .collect()
+    });
     let mut classes: Vec<Option<Class>> = (0..keys.len())
         .map(|i| structural.get(i).copied().flatten().map(Class::Rule))
         .collect();
-    for (i, class) in kept
-        .into_iter()
-        .zip(classify_document(&kept_keys, config, templates, id, url))
-    {
+    for (i, class) in kept.into_iter().zip(classify_document_with_hints(
+        &kept_keys,
+        kept_hints.as_deref(),
+        config,
+        templates,
+        id,
+        url,
+    )) {
         classes[i] = class;
     }
     classes
@@ -322,10 +435,22 @@ mod tests {
             "我市召开全市经济工作会议,部署明年重点任务。",
             "教育 医疗 住房 交通 社保",
         ];
-        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        let classes = classify_page(&keys, &legacy());
         assert_eq!(&classes[..4], [Some("short_line_run"); 4]);
         assert_eq!(classes[4], None);
         assert_eq!(classes[5], Some("menu_row"));
+        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        assert_eq!(&classes[..4], [Some("outside_main_text"); 4]);
+        assert_eq!(classes[4], None);
+        assert_eq!(classes[5], Some("outside_main_text"));
+    }
+
+    /// The layers before the page model.
+    fn legacy() -> BoilerplateConfig {
+        BoilerplateConfig {
+            model: false,
+            ..BoilerplateConfig::default()
+        }
     }
 
     #[test]
@@ -358,8 +483,11 @@ mod tests {
             "当前位置: 首页 > 政府信息公开",
             "关于2023年工作的报告,现提请审议。",
         ];
-        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        let classes = classify_page(&keys, &legacy());
         assert_eq!(classes[1], Some("chrome_context"));
+        assert_eq!(classes[3], None);
+        let classes = classify_page(&keys, &BoilerplateConfig::default());
+        assert_eq!(classes[1], Some("outside_main_text"));
         assert_eq!(classes[3], None);
     }
 }

@@ -210,6 +210,7 @@ fn config_from(args: &Args) -> Result<Config, Error> {
         config.boilerplate.layout = false;
         config.boilerplate.features = false;
         config.boilerplate.structure = false;
+        config.boilerplate.model = false;
     }
     if args.no_dedup {
         config.dedup.exact = false;

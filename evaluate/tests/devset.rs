@@ -1,0 +1,96 @@
+//! The dev set (99 real pages, `tests/fixtures/devset`) holds chaff to the
+//! figures it reaches, a little below them, so that a regression fails:
+//! F1 and recall per language, boilerplate leaked, and break repair (every
+//! gold join made, no false join). The held-out hand-written pages
+//! (`tests/fixtures/handmade`) and the sample pages are held too.
+//!
+//! Current figures and how they were measured: QUALITY.md.
+
+use std::path::{Path, PathBuf};
+
+use chaff::io::{Utf8Policy, documents};
+use chaff::{Cleaner, Config};
+use chaff_evaluate::Gold;
+use chaff_evaluate::devset::{breakdown, load_manifest, measure_joins};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+
+/// Cleans the `.txt` pages of `pages` in name order (the dev set's
+/// directory also holds each page's HTML, which would be more pages).
+fn clean(pages: &Path) -> Vec<(String, Vec<String>)> {
+    let docs = documents(txt_pages(pages), Utf8Policy::Strict)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    Cleaner::new(Config::default())
+        .unwrap()
+        .clean_batch(docs)
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.kept().map(str::to_owned).collect()))
+        .collect()
+}
+
+fn txt_pages(dir: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn dev_set_figures_hold() {
+    let dir = Path::new(FIXTURES).join("devset");
+    let gold = Gold::load(&dir.join("gold")).unwrap();
+    let scores = gold.score(&clean(&dir.join("pages")));
+    let pages = load_manifest(&dir.join("MANIFEST.json")).unwrap();
+    let rows = breakdown(&scores, &pages);
+    let row = |name: &str| &rows.iter().find(|(n, _, _)| n == name).unwrap().2;
+    // (group, F1 at least, recall at least)
+    for (group, f1, recall) in [
+        ("all", 0.91, 0.95),
+        ("zh", 0.93, 0.955),
+        ("other", 0.88, 0.94),
+    ] {
+        let figures = row(group);
+        assert!(
+            figures.f1().unwrap() >= f1 && figures.recall().unwrap() >= recall,
+            "{group}: F1 {:.3} recall {:.3} (floors {f1}, {recall})\n{scores}",
+            figures.f1().unwrap(),
+            figures.recall().unwrap()
+        );
+    }
+    assert!(row("all").boilerplate_leak <= 380, "{scores}");
+}
+
+#[test]
+fn every_gold_join_is_made_and_no_other() {
+    for (pages, gold, expected) in [("devset/pages", "devset/gold", 5), ("seeds", "gold", 17)] {
+        let joins = measure_joins(
+            &txt_pages(&Path::new(FIXTURES).join(pages)),
+            &Path::new(FIXTURES).join(gold),
+            &Default::default(),
+        )
+        .unwrap();
+        assert!(joins.unaligned.is_empty(), "{joins:?}");
+        assert_eq!(joins.gold, expected, "{pages}");
+        assert_eq!(
+            joins.correct, joins.gold,
+            "{pages}: missed {:?}",
+            joins.missed_joins
+        );
+        assert_eq!(joins.false_count(), 0, "{pages}: {:?}", joins.false_joins);
+    }
+}
+
+#[test]
+fn hand_written_pages_hold() {
+    let dir = Path::new(FIXTURES).join("handmade");
+    let scores = Gold::load(&dir.join("gold"))
+        .unwrap()
+        .score(&clean(&dir.join("pages")));
+    let all = &scores.overall;
+    assert!(all.f1().unwrap() >= 0.95, "{scores}");
+    assert!(all.recall().unwrap() >= 0.95, "{scores}");
+}
