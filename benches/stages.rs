@@ -6,8 +6,10 @@
 use std::hint::black_box;
 
 use chaff::boilerplate::{BoilerplateConfig, classify_page};
-use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint_with_set};
-use chaff::index::SimhashIndex;
+use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe};
+use chaff::fingerprint::{
+    FeatureHash, FingerprintConfig, Shingler, SketchBuilder, fingerprint_with_sketch,
+};
 use chaff::normalize::comparison_key_into;
 use chaff::split::{SplitConfig, split_paragraphs};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -122,19 +124,27 @@ fn fingerprint(c: &mut Criterion) {
             ..FingerprintConfig::default()
         };
         group.bench_function(name, |b| {
-            let mut set = Vec::new();
             b.iter(|| {
                 for key in &keys {
-                    black_box(fingerprint_with_set(
-                        key,
-                        &config,
-                        &mut shingler,
-                        Some(&mut set),
-                    ));
+                    black_box(chaff::fingerprint::fingerprint(key, &config, &mut shingler));
                 }
             })
         });
     }
+    group.bench_function("chaff fast, with the near sketch", |b| {
+        let config = FingerprintConfig::default();
+        let mut builder = SketchBuilder::default();
+        b.iter(|| {
+            for key in &keys {
+                black_box(fingerprint_with_sketch(
+                    key,
+                    &config,
+                    &mut shingler,
+                    &mut builder,
+                ));
+            }
+        })
+    });
     group.finish();
 
     let hashes: Vec<u64> = (0..4096u64)
@@ -162,37 +172,37 @@ fn fingerprint(c: &mut Criterion) {
     group.finish();
 }
 
-fn index(c: &mut Criterion) {
-    // 100,000 random fingerprints, queried with copies that have 0..=11 bits flipped.
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
+fn dedup(c: &mut Criterion) {
+    // 100,000 kept paragraphs: the seed paragraphs, each many times with its
+    // own number, so that many share shingles and band keys, as reposts do.
+    let (dedup, fingerprint) = (DedupConfig::default(), FingerprintConfig::default());
+    let keys = keys();
+    let probe = |i: usize| {
+        let key = format!("{}（第{i}号）", keys[i % keys.len()]);
+        Probe::of(&key, &fingerprint, &dedup)
     };
-    let stored: Vec<u64> = (0..100_000).map(|_| next()).collect();
-    let mut index = SimhashIndex::new(11).unwrap();
-    for fp in &stored {
-        index.insert(*fp);
+    let mut deduplicator = Deduplicator::new(dedup.clone(), fingerprint.clone()).unwrap();
+    for i in 0..100_000 {
+        deduplicator.remember(
+            &probe(i),
+            ParagraphRef {
+                document: i as u64,
+                paragraph: 0,
+            },
+        );
     }
-    let queries: Vec<u64> = stored
-        .iter()
-        .step_by(100)
-        .enumerate()
-        .map(|(i, fp)| fp ^ ((1u64 << (i % 12)) - 1))
-        .collect();
-    let mut group = c.benchmark_group("index");
+    let queries: Vec<Probe> = (100_000..101_000).map(probe).collect();
+    let mut group = c.benchmark_group("dedup");
     group.throughput(Throughput::Elements(queries.len() as u64));
-    group.bench_function("within 11 bits of 100k", |b| {
+    group.bench_function("search among 100k kept paragraphs", |b| {
         b.iter(|| {
             for q in &queries {
-                black_box(index.within(*q));
+                black_box(deduplicator.search(q));
             }
         })
     });
     group.finish();
 }
 
-criterion_group!(benches, split, normalize, boilerplate, fingerprint, index);
+criterion_group!(benches, split, normalize, boilerplate, fingerprint, dedup);
 criterion_main!(benches);

@@ -1,20 +1,28 @@
-//! Memory and query cost of the dedup state at corpus scale.
+//! Memory and lookup cost of the dedup state at corpus scale.
 //!
-//! `cargo run --release --example index_memory -- [MILLIONS] [SET_SIZE]`
+//! `cargo run --release --example index_memory -- [MILLIONS] [KIND]`
 //!
-//! Fills a `Deduplicator` with `MILLIONS` million kept paragraphs
-//! (default 10): each an exact key, a SimHash, and a shingle set of
-//! `SET_SIZE` hashes (default 88: the mean of the generated crawl's
-//! paragraphs, which is what verification stores). Prints the resident
-//! memory after each million (from `/proc/self/status`), the bytes per
-//! paragraph, and then the time of near-index lookups at that size for
-//! k = 3, 7 and 11 (half of them copies of stored fingerprints with bits
-//! flipped, half new). Fingerprints are random, so the candidates per
-//! lookup are the index's expected `n / 16,384`, `n / 964` and `n / 120`.
+//! Fills a `Deduplicator` with `MILLIONS` million kept paragraphs (default
+//! 10) through `Deduplicator::remember`, all of one `KIND`:
+//!
+//! * `long` (default): paragraphs of the long-paragraph rule, each with a
+//!   random exact key, SimHash, band keys and odd sketch: what most kept
+//!   paragraphs of a crawl are, and the largest kind;
+//! * `short`: paragraphs of the one-edit rule, random 24-character lines;
+//! * `exact`: paragraphs compared exactly only.
+//!
+//! Prints the resident memory after each million (from `/proc/self/status`,
+//! less what the program itself holds) and the deduplicator's own count of
+//! its bytes, per paragraph; then the time of `Deduplicator::search` at
+//! that size, for queries half of which repeat a stored paragraph (found
+//! through its bands or half keys and confirmed) and half of which are new.
 
 use std::time::Instant;
 
-use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef};
+use chaff::dedup::edit::EditProbe;
+use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe};
+use chaff::fingerprint::sketch::{BANDS, ROWS};
+use chaff::fingerprint::{Fingerprint, FingerprintConfig, NearSketch, StoredSketch};
 
 fn resident_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -39,74 +47,124 @@ impl Random {
     }
 }
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let millions: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
-    let set_size: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(88);
-    let config = DedupConfig::default();
-    let base = resident_kib().unwrap_or(0);
-    let mut random = Random(0x9E37_79B9_7F4A_7C15);
-    println!("paragraphs  resident MiB  bytes/paragraph");
-    let mut dedup = Deduplicator::new(config.clone()).expect("default config");
-    let mut fingerprints = Vec::new();
-    let mut set = Vec::with_capacity(set_size);
-    for million in 1..=millions {
-        for i in 0..1_000_000u64 {
-            let at = ParagraphRef {
-                document: (million - 1) * 100_000 + i / 10,
-                paragraph: (i % 10) as u32,
-            };
-            let simhash = random.next();
-            set.clear();
-            set.extend((0..set_size).map(|_| random.next() as u32));
-            set.sort_unstable();
-            dedup.remember(random.next(), Some((simhash, &set)), at);
-            fingerprints.push(simhash);
-        }
-        // The fingerprints kept for the queries below are not the index's.
-        let ours = fingerprints.capacity() as u64 * 8 / 1024;
-        let resident = resident_kib().unwrap_or(0).saturating_sub(base + ours);
-        let paragraphs = million * 1_000_000;
-        println!(
-            "{paragraphs:>10}  {:>12.0}  {:>15.0}",
-            resident as f64 / 1024.0,
-            resident as f64 * 1024.0 / paragraphs as f64
-        );
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Long,
+    Short,
+    Exact,
+}
+
+/// The probe of paragraph `i`: every value a function of `i` and `seed`, so
+/// that a query can repeat a stored paragraph by giving its `i` again.
+fn probe(kind: Kind, i: u64, seed: u64) -> Probe {
+    let mut random = Random(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed | 1);
+    for _ in 0..4 {
+        random.next();
     }
-    drop(dedup);
-    // Lookups against the near index alone, for three distances: copies of
-    // stored fingerprints with 1 to 11 bits flipped, and new ones.
-    let n = fingerprints.len();
-    println!("\nnear-index lookups at {n} paragraphs (random fingerprints)");
-    println!(" k   probes  µs/lookup  candidates found");
-    for k in [3, 7, 11] {
-        let mut index = chaff::index::SimhashIndex::new(k).expect("k <= 15");
-        for fp in &fingerprints {
-            index.insert(*fp);
+    let mut fingerprint = Fingerprint {
+        exact: random.next(),
+        simhash: random.next(),
+        shingles: 100,
+        chars: 100,
+    };
+    match kind {
+        Kind::Long => {
+            let odd = u128::from(random.next()) << 64 | u128::from(random.next());
+            let mut bands = [0u32; BANDS];
+            bands.iter_mut().for_each(|b| *b = random.next() as u32);
+            let mut probes = [[0u32; ROWS]; BANDS];
+            probes
+                .iter_mut()
+                .flatten()
+                .for_each(|p| *p = random.next() as u32);
+            Probe {
+                fingerprint,
+                near: Some(NearSketch {
+                    stored: StoredSketch {
+                        bands,
+                        odd,
+                        odd_size: 100,
+                        level: 0,
+                    },
+                    probes,
+                    odd_levels: [(0, 0), (odd, 100), (random.next().into(), 50)],
+                }),
+                edit: None,
+            }
         }
-        let queries: Vec<u64> = (0..2_000u64)
-            .map(|q| {
-                let stored = fingerprints[(random.next() % n as u64) as usize];
-                match q % 2 {
-                    0 => stored ^ ((1u64 << (1 + q % 11)) - 1).rotate_left((q % 64) as u32),
-                    _ => random.next(),
-                }
-            })
-            .collect();
-        let started = Instant::now();
-        let mut found = 0;
-        for q in &queries {
-            found += index.within(*q).len();
+        Kind::Short => {
+            let text: String = (0..24)
+                .map(|_| char::from_u32(0x4E00 + (random.next() % 20_000) as u32).unwrap_or('字'))
+                .collect();
+            fingerprint.chars = 24;
+            fingerprint.shingles = 22;
+            Probe {
+                fingerprint,
+                near: None,
+                edit: EditProbe::new(&text),
+            }
         }
-        let micros = started.elapsed().as_secs_f64() * 1e6 / queries.len() as f64;
-        println!(
-            "{k:>2}  {:>7}  {micros:>9.1}  {found:>16}",
-            4 * probes(k / 4)
-        );
+        Kind::Exact => {
+            fingerprint.chars = 8;
+            fingerprint.shingles = 6;
+            Probe {
+                fingerprint,
+                near: None,
+                edit: None,
+            }
+        }
     }
 }
 
-/// Values within `radius` bits of a 16-bit block.
-fn probes(radius: u32) -> u32 {
-    (0..=u16::MAX).filter(|v| v.count_ones() <= radius).count() as u32
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let millions: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
+    let kind = match args.next().as_deref() {
+        Some("short") => Kind::Short,
+        Some("exact") => Kind::Exact,
+        _ => Kind::Long,
+    };
+    let seed = 0x5EED;
+    let base = resident_kib().unwrap_or(0);
+    let mut dedup = Deduplicator::new(DedupConfig::default(), FingerprintConfig::default())
+        .expect("default config");
+    println!("paragraphs  resident MiB  bytes/paragraph (resident)  bytes/paragraph (counted)");
+    for million in 1..=millions {
+        for i in (million - 1) * 1_000_000..million * 1_000_000 {
+            let at = ParagraphRef {
+                document: i / 10,
+                paragraph: (i % 10) as u32,
+            };
+            dedup.remember(&probe(kind, i, seed), at);
+        }
+        let resident = resident_kib().unwrap_or(0).saturating_sub(base);
+        let paragraphs = million * 1_000_000;
+        println!(
+            "{paragraphs:>10}  {:>12.0}  {:>26.1}  {:>25.1}",
+            resident as f64 / 1024.0,
+            resident as f64 * 1024.0 / paragraphs as f64,
+            dedup.memory_bytes() as f64 / paragraphs as f64
+        );
+    }
+    let n = millions * 1_000_000;
+    let mut random = Random(0xC0FFEE);
+    let queries: Vec<Probe> = (0..200_000u64)
+        .map(|q| {
+            if q % 2 == 0 {
+                probe(kind, random.next() % n, seed)
+            } else {
+                probe(kind, n + q, seed)
+            }
+        })
+        .collect();
+    let started = Instant::now();
+    let mut repeats = 0usize;
+    for q in &queries {
+        repeats += usize::from(dedup.search(q).finds_a_repeat());
+    }
+    let micros = started.elapsed().as_secs_f64() * 1e6 / queries.len() as f64;
+    println!(
+        "\n{} searches against {n} paragraphs: {micros:.2} µs each; {repeats} found their stored copy",
+        queries.len()
+    );
 }

@@ -1,248 +1,376 @@
-//! Precision and recall of near-duplicate detection on generated pairs.
+//! Recall and false merges of chaff's duplicate detection on the labelled
+//! corpus of `benches/support/neardup_corpus.rs`, by edit rate, length and
+//! script, measured with the library's own [`Deduplicator`] at the
+//! default settings (or those of `--config FILE`, a `DedupConfig` as JSON).
 //!
-//! `cargo run --release --example neardup_eval`
+//! ```text
+//! cargo run --release --example neardup_eval
+//! cargo run --release --example neardup_eval -- --config dedup.json
+//! ```
 //!
-//! Two tables: Chinese, whose base paragraphs are the distinct paragraphs
-//! (at least `min_shingles` shingles) of the sample pages, and English,
-//! from `tests/fixtures/english`. For each edit rate, every base paragraph
-//! gets an edited copy (random substitutions, insertions and deletions of
-//! that share of its characters, seeded); a pair counts as caught when the
-//! library's near-repeat rule ([`DedupConfig::near_repeat`]: SimHash within
-//! `max_hamming`, then Jaccard of the shingle sets at least
-//! `min_similarity`) merges it at each column's settings. False merges are
-//! counted over every pair of distinct base paragraphs and over pairs of
-//! distinct paragraphs that were given the same template sentence.
+//! * **Reposts**: for each edit rate, a fresh deduplicator is given every
+//!   base paragraph, then every edited repost; a repost counts as caught
+//!   when it is dropped as a repeat of its own base.
+//! * **Typographic variants**: each base with its quotes, dashes, full
+//!   stops or (Latin) case changed, caught when dropped as its base.
+//! * **False merges**: any base dropped (the bases are unrelated by
+//!   construction), any repost dropped against another base, the second
+//!   of a pair that must not merge (another date, number or name) dropped,
+//!   any base dropped after all were given one shared template sentence.
+//! * **datatrove**: MinHash over character 5-grams, 14 bands of 8 hashes,
+//!   a band match counts as a merge (datatrove's defaults; no
+//!   confirmation), on the same reposts and pairs.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
 
-use chaff::dedup::DedupConfig;
-use chaff::fingerprint::{Fingerprint, FingerprintConfig, Shingler, fingerprint, shingle_set};
-use chaff::io::{Utf8Policy, documents};
+use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe, Repeat};
+use chaff::fingerprint::FingerprintConfig;
 use chaff::normalize::comparison_key;
-use chaff::split::{SplitConfig, split_paragraphs};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
-struct Sample {
-    fingerprint: Fingerprint,
-    set: Vec<u32>,
+#[path = "../benches/support/neardup_corpus.rs"]
+mod corpus;
+
+use corpus::{BUCKETS, Base, Script};
+
+fn at(document: usize) -> ParagraphRef {
+    ParagraphRef {
+        document: document as u64,
+        paragraph: 0,
+    }
 }
 
-fn sample(text: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Option<Sample> {
-    let key = comparison_key(text);
-    let fp = fingerprint(&key, config, shingler);
-    (fp.shingles >= DedupConfig::default().min_shingles).then(|| Sample {
-        fingerprint: fp,
-        set: shingle_set(&key, config, shingler),
-    })
-}
-
-/// The library's near-repeat rule on a pair, at `max_hamming` `k` and
-/// `min_similarity`: the Jaccard similarity when it merges them.
-fn near_repeat(a: &Sample, b: &Sample, k: u32, min_similarity: f64) -> Option<f64> {
-    let config = DedupConfig {
-        max_hamming: k,
-        min_similarity,
-        ..DedupConfig::default()
-    };
-    config
-        .near_repeat(&a.fingerprint, &a.set, &b.fingerprint, &b.set)
-        .map(|(_, similarity)| similarity)
-}
-
-fn merged(a: &Sample, b: &Sample, k: u32, min_similarity: f64) -> bool {
-    near_repeat(a, b, k, min_similarity).is_some()
-}
-
-fn edit(text: &str, rate: f64, alphabet: &[char], rng: &mut StdRng) -> String {
-    let mut chars: Vec<char> = text.chars().collect();
-    let edits = ((chars.len() as f64 * rate).round() as usize).max(1);
-    for _ in 0..edits {
-        let at = rng.random_range(0..chars.len().max(1));
-        let letter = alphabet[rng.random_range(0..alphabet.len())];
-        match rng.random_range(0..3) {
-            0 if at < chars.len() => chars[at] = letter,
-            1 => chars.insert(at.min(chars.len()), letter),
-            _ if chars.len() > 1 && at < chars.len() => {
-                chars.remove(at);
+/// A run of the library's deduplicator over texts, in order: for each, the
+/// document it repeats, if any.
+fn run(texts: &[&str], dedup: &DedupConfig, fingerprint: &FingerprintConfig) -> Vec<Option<usize>> {
+    let mut deduplicator =
+        Deduplicator::new(dedup.clone(), fingerprint.clone()).expect("valid configuration");
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let probe = Probe::of(&comparison_key(text), fingerprint, dedup);
+            match deduplicator.check_and_insert(&probe, at(i)) {
+                Some(Repeat::Exact { of } | Repeat::Near { of, .. }) => Some(of.document as usize),
+                None => None,
             }
-            _ => chars.push(letter),
+        })
+        .collect()
+}
+
+fn fmix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// datatrove's signature: 112 MinHash values over character 5-grams of the
+/// lowercased letters and digits (other runs as one space), 14 bands of 8.
+fn datatrove(text: &str) -> Vec<u64> {
+    let mut clean = String::new();
+    let mut space = false;
+    for c in comparison_key(text).chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if space && !clean.is_empty() {
+                clean.push(' ');
+            }
+            space = false;
+            clean.push(c);
+        } else {
+            space = true;
         }
     }
-    chars.into_iter().collect()
+    let chars: Vec<char> = clean.chars().collect();
+    let grams: Vec<u64> = if chars.len() < 5 {
+        vec![xxhash_rust::xxh3::xxh3_64(clean.as_bytes())]
+    } else {
+        chars
+            .windows(5)
+            .map(|w| xxhash_rust::xxh3::xxh3_64(w.iter().collect::<String>().as_bytes()))
+            .collect()
+    };
+    (0..112u64)
+        .map(|i| {
+            let seed = (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            grams
+                .iter()
+                .map(|g| fmix64(g ^ seed))
+                .min()
+                .unwrap_or(u64::MAX)
+        })
+        .collect()
+}
+
+fn datatrove_merges(a: &[u64], b: &[u64]) -> bool {
+    (0..14).any(|band| a[band * 8..band * 8 + 8] == b[band * 8..band * 8 + 8])
+}
+
+/// Counts by (script, bucket).
+#[derive(Default)]
+struct Tally {
+    hits: HashMap<(Script, &'static str), usize>,
+    total: HashMap<(Script, &'static str), usize>,
+}
+
+impl Tally {
+    fn add(&mut self, script: Script, chars: usize, hit: bool) {
+        let bucket = corpus::bucket(chars);
+        *self.total.entry((script, bucket)).or_default() += 1;
+        *self.hits.entry((script, bucket)).or_default() += usize::from(hit);
+    }
+
+    fn cell(&self, scripts: &[Script], buckets: &[&str]) -> (usize, usize) {
+        let mut hits = 0;
+        let mut total = 0;
+        for script in scripts {
+            for bucket in buckets {
+                hits += self.hits.get(&(*script, *bucket)).copied().unwrap_or(0);
+                total += self.total.get(&(*script, *bucket)).copied().unwrap_or(0);
+            }
+        }
+        (hits, total)
+    }
+}
+
+const SCRIPTS: [(&str, &[Script]); 3] = [
+    ("Chinese", &[Script::Cjk]),
+    ("Latin", &[Script::Latin]),
+    ("all", &[Script::Cjk, Script::Latin]),
+];
+
+fn bucket_names() -> Vec<&'static str> {
+    BUCKETS.iter().map(|(name, _, _)| *name).collect()
+}
+
+/// One table row: a share per bucket, then all of length >= 20, then all.
+fn row(label: &str, tally: &Tally, scripts: &[Script], as_share: bool) {
+    let names = bucket_names();
+    print!("| {label} |");
+    let mut cells: Vec<Vec<&str>> = names.iter().map(|n| vec![*n]).collect();
+    cells.push(names[1..].to_vec());
+    cells.push(names.clone());
+    for buckets in cells {
+        let (hits, total) = tally.cell(scripts, &buckets);
+        if as_share {
+            if total == 0 {
+                print!(" – |");
+            } else {
+                print!(" {:.3} (n={total}) |", hits as f64 / total as f64);
+            }
+        } else {
+            print!(" {hits} of {total} |");
+        }
+    }
+    println!();
+}
+
+fn header(first: &str) {
+    let names = bucket_names();
+    print!("| {first} |");
+    for name in &names {
+        print!(" {name} |");
+    }
+    println!(" >=20 | all |");
+    println!("|---|{}", "---|".repeat(names.len() + 2));
+}
+
+/// `text` with its typography changed: quotes curled or straightened,
+/// corner brackets for quotes, em dashes, 。 for . and back, and for Latin
+/// text upper case.
+fn typographic_variant(base: &Base) -> Option<String> {
+    let mut out = String::new();
+    let mut quote_open = true;
+    for c in base.text.chars() {
+        match c {
+            '"' => {
+                out.push(if quote_open { '“' } else { '”' });
+                quote_open = !quote_open;
+            }
+            '“' => out.push('「'),
+            '”' => out.push('」'),
+            '「' => out.push('“'),
+            '」' => out.push('”'),
+            '\'' => out.push('’'),
+            '’' | '‘' => out.push('\''),
+            '—' => out.push('-'),
+            '-' => out.push('—'),
+            '。' => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    if base.script == Script::Latin {
+        out = out.to_uppercase();
+    }
+    (out != base.text).then_some(out)
 }
 
 fn main() {
-    let fixtures = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
-    let config = FingerprintConfig::default();
-    let mut shingler = Shingler::new();
-    for (language, dir) in [("Chinese", "seeds"), ("English", "english")] {
-        let mut bases: Vec<String> = Vec::new();
-        for doc in documents(&[fixtures.join(dir)], Utf8Policy::Strict) {
-            let doc = doc.expect("readable fixtures");
-            for p in split_paragraphs(&doc.text, &SplitConfig::default()) {
-                if !bases.contains(&p.text) && sample(&p.text, &config, &mut shingler).is_some() {
-                    bases.push(p.text);
-                }
-            }
-        }
-        let mut alphabet: Vec<char> = bases
-            .iter()
-            .flat_map(|b| b.chars())
-            .filter(|c| c.is_alphabetic())
-            .collect();
-        alphabet.sort_unstable();
-        alphabet.dedup();
-        println!("## {language}\n");
-        table(&bases, &alphabet, &config, &mut shingler);
-        println!();
+    let mut dedup = DedupConfig::default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--config") {
+        let text = std::fs::read_to_string(&args[at + 1]).expect("readable --config file");
+        dedup = serde_json::from_str(&text).expect("a DedupConfig as JSON");
     }
-}
-
-fn table(bases: &[String], alphabet: &[char], config: &FingerprintConfig, shingler: &mut Shingler) {
-    let dedup = DedupConfig::default();
-    let samples: Vec<Sample> = bases
-        .iter()
-        .filter_map(|b| sample(b, config, shingler))
-        .collect();
-    let settings: Vec<(u32, f64)> = vec![
-        (3, 0.0),
-        (dedup.max_hamming, 0.0),
-        (dedup.max_hamming, 0.5),
-        (dedup.max_hamming, dedup.min_similarity),
-        (13, dedup.min_similarity),
-    ];
+    let fingerprint = FingerprintConfig::default();
+    let bases = corpus::bases();
+    let texts: Vec<&str> = bases.iter().map(|b| b.text.as_str()).collect();
+    let signatures: Vec<Vec<u64>> = texts.iter().map(|t| datatrove(t)).collect();
     println!(
-        "{} base paragraphs, shingles: {} CJK chars / {} words",
+        "{} base paragraphs (seeds, dev set, English fixture), DedupConfig {}\n",
         bases.len(),
-        config.cjk_shingle_chars,
-        config.word_shingle_words
+        serde_json::to_string(&dedup).unwrap_or_default()
     );
-    print!("{:<28}", "pairs \\ (max_hamming, min_jaccard)");
-    for (k, t) in &settings {
-        print!(" | k={k:<2} J>={t:.2}");
+
+    // Bases alone: every drop is a false merge.
+    let alone = run(&texts, &dedup, &fingerprint);
+    let mut false_bases = Tally::default();
+    for (base, found) in bases.iter().zip(&alone) {
+        false_bases.add(base.script, base.chars, found.is_some());
     }
-    println!();
-    let mut rng = StdRng::seed_from_u64(7);
-    for (label, lengths) in [
-        ("all lengths", 0..usize::MAX),
-        ("< 100 chars", 0..100),
-        (">= 100 chars", 100..usize::MAX),
-    ] {
-        for rate in [0.01, 0.02, 0.03, 0.05, 0.08] {
-            let mut caught = vec![0usize; settings.len()];
-            let mut total = 0;
-            for (base, a) in bases.iter().zip(&samples) {
-                if !lengths.contains(&base.chars().count()) {
-                    continue;
-                }
-                let edited = edit(base, rate, alphabet, &mut rng);
-                let Some(b) = sample(&edited, config, shingler) else {
-                    continue;
-                };
-                total += 1;
-                for (i, (k, t)) in settings.iter().enumerate() {
-                    caught[i] += usize::from(merged(a, &b, *k, *t));
-                }
-            }
-            print!(
-                "{:<28}",
-                format!("{:.0}% edits, {label} (n={total})", rate * 100.0)
+
+    let mut recall: Vec<(f64, Tally, Tally)> = Vec::new();
+    let mut wrong = Tally::default();
+    for rate in corpus::RATES {
+        let reposts = corpus::reposts(&bases, rate, 11);
+        let mut stream = texts.clone();
+        stream.extend(reposts.iter().map(|(_, t)| t.as_str()));
+        let found = run(&stream, &dedup, &fingerprint);
+        let mut ours = Tally::default();
+        let mut theirs = Tally::default();
+        for ((base_index, text), found) in reposts.iter().zip(&found[bases.len()..]) {
+            let base = &bases[*base_index];
+            ours.add(base.script, base.chars, *found == Some(*base_index));
+            wrong.add(
+                base.script,
+                base.chars,
+                found.is_some_and(|f| f != *base_index),
             );
-            for c in caught {
-                print!(" | {:>12.3}", c as f64 / total.max(1) as f64);
-            }
-            println!();
+            theirs.add(
+                base.script,
+                base.chars,
+                datatrove_merges(&signatures[*base_index], &datatrove(text)),
+            );
         }
+        recall.push((rate, ours, theirs));
     }
-    // edits that keep every character: sentence order and punctuation width
-    for (label, change) in [
-        (
-            "first two sentences swapped",
-            swap_sentences as fn(&str) -> String,
-        ),
-        ("punctuation width changed", change_punctuation),
-    ] {
-        let mut caught = vec![0usize; settings.len()];
-        let mut total = 0;
-        for (base, a) in bases.iter().zip(&samples) {
-            let changed = change(base);
-            if changed == *base {
-                continue;
-            }
-            let Some(b) = sample(&changed, config, shingler) else {
-                continue;
-            };
-            total += 1;
-            for (i, (k, t)) in settings.iter().enumerate() {
-                caught[i] += usize::from(merged(a, &b, *k, *t));
-            }
-        }
-        print!("{:<28}", format!("{label} (n={total})"));
-        for c in caught {
-            print!(" | {:>12.3}", c as f64 / total.max(1) as f64);
+
+    for (label, scripts) in SCRIPTS {
+        println!("### Reposts caught, {label}\n");
+        header("edits");
+        for (rate, ours, theirs) in &recall {
+            row(&format!("{:.0}%, chaff", rate * 100.0), ours, scripts, true);
+            row(
+                &format!("{:.0}%, datatrove", rate * 100.0),
+                theirs,
+                scripts,
+                true,
+            );
         }
         println!();
     }
-    // false merges: every pair of distinct paragraphs, plain and with a shared template sentence
-    let template = if alphabet.iter().any(|c| chaff::chars::is_cjk(*c)) {
-        "本网站所载内容仅供参考,如需转载请注明出处并保留原文链接。"
-    } else {
-        "The views expressed on this page are those of the authors and do not necessarily reflect the position of the council. "
-    };
-    let templated: Vec<Sample> = bases
+
+    // Typographic variants.
+    let variants: Vec<(usize, String)> = bases
         .iter()
-        .filter_map(|b| sample(&format!("{template}{b}"), config, shingler))
+        .enumerate()
+        .filter_map(|(i, b)| typographic_variant(b).map(|v| (i, v)))
         .collect();
-    for (label, set) in [
-        ("distinct pairs", &samples),
-        ("shared template sentence", &templated),
+    let mut stream = texts.clone();
+    stream.extend(variants.iter().map(|(_, t)| t.as_str()));
+    let found = run(&stream, &dedup, &fingerprint);
+    let mut typography = Tally::default();
+    for ((i, _), found) in variants.iter().zip(&found[bases.len()..]) {
+        typography.add(bases[*i].script, bases[*i].chars, *found == Some(*i));
+    }
+
+    // Pairs that must not merge, and apart from them names one character
+    // apart: each set in its own run, the first lines then the second.
+    let mut by_kind: HashMap<&str, Tally> = HashMap::new();
+    let mut datatrove_pairs: HashMap<&str, Tally> = HashMap::new();
+    for pairs in [
+        corpus::must_not_merge(&bases, 5),
+        corpus::one_character_names(6),
     ] {
-        let mut merges = vec![0usize; settings.len()];
-        let mut pairs = 0usize;
-        for i in 0..set.len() {
-            for j in 0..i {
-                pairs += 1;
-                for (s, (k, t)) in settings.iter().enumerate() {
-                    merges[s] += usize::from(merged(&set[i], &set[j], *k, *t));
-                }
-                if std::env::var_os("SHOW").is_some()
-                    && let Some(similarity) =
-                        near_repeat(&set[i], &set[j], dedup.max_hamming, dedup.min_similarity)
-                {
-                    eprintln!(
-                        "merged (J={similarity:.2}): {}\n   and: {}",
-                        bases[i], bases[j]
-                    );
-                }
+        let mut stream: Vec<&str> = pairs.iter().map(|p| p.first.as_str()).collect();
+        stream.extend(pairs.iter().map(|p| p.second.as_str()));
+        let found = run(&stream, &dedup, &fingerprint);
+        for (pair, found) in pairs.iter().zip(&found[pairs.len()..]) {
+            if std::env::var_os("SHOW").is_some()
+                && let Some(f) = found
+            {
+                eprintln!(
+                    "{}: {:?}\n   merged into {:?}",
+                    pair.kind, pair.second, stream[*f]
+                );
             }
+            let chars = comparison_key(&pair.second).chars().count();
+            let script = corpus::script_of(&pair.second);
+            by_kind
+                .entry(pair.kind)
+                .or_default()
+                .add(script, chars, found.is_some());
+            datatrove_pairs.entry(pair.kind).or_default().add(
+                script,
+                chars,
+                datatrove_merges(&datatrove(&pair.first), &datatrove(&pair.second)),
+            );
         }
-        print!("{:<28}", format!("false merges, {label} (n={pairs})"));
-        for m in merges {
-            print!(" | {:>12}", m);
+    }
+
+    // Distinct paragraphs with a shared template sentence (of 100
+    // characters or more, so that the template is the smaller part).
+    let templated = corpus::with_template_sentence(&bases);
+    let templated: Vec<&str> = templated.iter().map(String::as_str).collect();
+    let found = run(&templated, &dedup, &fingerprint);
+    let mut template = Tally::default();
+    for ((base, found), text) in bases.iter().zip(&found).zip(&templated) {
+        if base.chars < 100 {
+            continue;
         }
-        println!();
+        if std::env::var_os("SHOW").is_some()
+            && let Some(f) = found
+        {
+            eprintln!("template: {text:?}\n   merged into {:?}", templated[*f]);
+        }
+        template.add(base.script, base.chars, found.is_some());
     }
-}
 
-fn swap_sentences(text: &str) -> String {
-    let sentences: Vec<&str> = chaff::split::sentence_ranges(text)
-        .into_iter()
-        .map(|range| &text[range])
-        .collect();
-    if sentences.len() < 2 {
-        return text.to_owned();
+    println!("### Typographic variants caught\n");
+    header("variants");
+    for (label, scripts) in SCRIPTS {
+        row(label, &typography, scripts, true);
     }
-    let mut out = String::new();
-    out.push_str(sentences[1]);
-    out.push_str(sentences[0]);
-    sentences[2..].iter().for_each(|s| out.push_str(s));
-    out
-}
-
-fn change_punctuation(text: &str) -> String {
-    text.replace(',', "，")
-        .replace('。', ".")
-        .replace(':', "：")
-        .replace(". ", "。")
+    println!("\n### False merges (of pairs that must stay apart)\n");
+    header("pairs");
+    let all = &[Script::Cjk, Script::Latin][..];
+    row("distinct bases", &false_bases, all, false);
+    row(
+        "reposts merged into another base (all rates)",
+        &wrong,
+        all,
+        false,
+    );
+    row(
+        "distinct bases of 100+ characters sharing a template sentence",
+        &template,
+        all,
+        false,
+    );
+    let mut kinds: Vec<_> = by_kind.keys().copied().collect();
+    kinds.sort_unstable();
+    for kind in kinds {
+        row(
+            &format!("another {kind}, chaff"),
+            &by_kind[kind],
+            all,
+            false,
+        );
+        row(
+            &format!("another {kind}, datatrove"),
+            &datatrove_pairs[kind],
+            all,
+            false,
+        );
+    }
 }

@@ -119,7 +119,10 @@ fn estimate_bottom(a: &[u16], b: &[u16]) -> f64 {
     union.sort_unstable();
     union.dedup();
     union.truncate(a.len().min(b.len()));
-    let both = union.iter().filter(|v| a.contains(v) && b.contains(v)).count();
+    let both = union
+        .iter()
+        .filter(|v| a.contains(v) && b.contains(v))
+        .count();
     both as f64 / union.len().max(1) as f64
 }
 
@@ -133,7 +136,8 @@ fn estimate_bit128(a: &Features, b: &Features) -> f64 {
 }
 
 fn estimate_bit256(a: &Features, b: &Features) -> f64 {
-    let differ = (a.bit256[0] ^ b.bit256[0]).count_ones() + (a.bit256[1] ^ b.bit256[1]).count_ones();
+    let differ =
+        (a.bit256[0] ^ b.bit256[0]).count_ones() + (a.bit256[1] ^ b.bit256[1]).count_ones();
     estimate_bit(256 - differ, 256)
 }
 
@@ -153,7 +157,10 @@ fn estimate_odd96(a: &Features, b: &Features) -> f64 {
 }
 
 fn estimate_odd_bits(a: &Features, b: &Features, bits: u32) -> f64 {
-    let level = (a.set.len().max(1) as f64 / f64::from(bits)).log2().ceil().max(0.0) as u32;
+    let level = (a.set.len().max(1) as f64 / f64::from(bits))
+        .log2()
+        .ceil()
+        .max(0.0) as u32;
     let odd = |set: &[u64]| -> (u128, usize) {
         let mut sketch = 0u128;
         let mut size = 0;
@@ -238,7 +245,9 @@ fn char5(key: &str) -> Vec<u64> {
     let mut minhash = vec![u64::MAX; 112];
     for g in grams {
         for (i, m) in minhash.iter_mut().enumerate() {
-            *m = (*m).min(fmix64(g ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+            *m = (*m).min(fmix64(
+                g ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            ));
         }
     }
     minhash
@@ -270,7 +279,12 @@ impl Features {
         Self::with(text, shingler, config, true)
     }
 
-    fn with(text: &str, shingler: &mut Shingler, config: &FingerprintConfig, datatrove: bool) -> Features {
+    fn with(
+        text: &str,
+        shingler: &mut Shingler,
+        config: &FingerprintConfig,
+        datatrove: bool,
+    ) -> Features {
         let key = comparison_key(text);
         let mut hashes = Vec::new();
         shingler.for_each_shingle(&key, config, |s| hashes.push(FeatureHash::Fast.hash(s)));
@@ -286,7 +300,10 @@ impl Features {
         let (sketch, second) = one_permutation::<16>(&set);
         let (sketch32, _) = one_permutation::<32>(&set);
         let (bbit, _) = one_permutation::<64>(&set);
-        let mut remixed: Vec<u64> = set.iter().map(|h| fmix64(h ^ 0x1234_5678_9ABC_DEF1)).collect();
+        let mut remixed: Vec<u64> = set
+            .iter()
+            .map(|h| fmix64(h ^ 0x1234_5678_9ABC_DEF1))
+            .collect();
         remixed.sort_unstable();
         Features {
             sketch32,
@@ -294,7 +311,9 @@ impl Features {
             bbit: bbit.map(|v| v & 3),
             bit128: {
                 let (b, _) = one_permutation::<128>(&set);
-                b.iter().enumerate().fold(0u128, |acc, (i, v)| acc | (u128::from(v & 1) << i))
+                b.iter()
+                    .enumerate()
+                    .fold(0u128, |acc, (i, v)| acc | (u128::from(v & 1) << i))
             },
             bit256: {
                 let (b, _) = one_permutation::<256>(&set);
@@ -361,11 +380,18 @@ type Merged = Box<dyn Fn(&Features, &Features) -> bool>;
 fn options() -> Vec<(&'static str, Merged)> {
     let masks = permuted_keys();
     let confirm = |a: &Features, b: &Features| jaccard(&a.set, &b.set) >= 0.7;
-    let confirm_sketch =
-        |a: &Features, b: &Features| estimate_odd(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14;
+    let confirm_sketch = |a: &Features, b: &Features| {
+        estimate_odd(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14
+    };
     let mut options: Vec<(&'static str, Merged)> = vec![
-        ("today k=11", Box::new(move |a, b| hamming(a.simhash, b.simhash) <= 11 && confirm(a, b))),
-        ("k=3", Box::new(move |a, b| hamming(a.simhash, b.simhash) <= 3 && confirm(a, b))),
+        (
+            "today k=11",
+            Box::new(move |a, b| hamming(a.simhash, b.simhash) <= 11 && confirm(a, b)),
+        ),
+        (
+            "k=3",
+            Box::new(move |a, b| hamming(a.simhash, b.simhash) <= 3 && confirm(a, b)),
+        ),
     ];
     for (name, l, k) in [
         ("4 SimHash k=3", 4, 3),
@@ -405,7 +431,11 @@ fn options() -> Vec<(&'static str, Merged)> {
             Box::new(move |a, b| band_match(a, b, bands, multiprobe) && confirm_sketch(a, b)),
         ));
     }
-    for (name, bands, rows, replaced) in [("bands 2x3+mp", 2, 3, 1), ("bands 2+mp2", 2, 4, 2), ("bands 3+mp2", 3, 4, 2)] {
+    for (name, bands, rows, replaced) in [
+        ("bands 2x3+mp", 2, 3, 1),
+        ("bands 2+mp2", 2, 4, 2),
+        ("bands 3+mp2", 3, 4, 2),
+    ] {
         options.push((
             name,
             Box::new(move |a, b| band_match_r(a, b, bands, rows, replaced) && confirm_sketch(a, b)),
@@ -413,7 +443,9 @@ fn options() -> Vec<(&'static str, Merged)> {
     }
     options.push((
         "datatrove",
-        Box::new(|a, b| (0..14).any(|band| a.char5[band * 8..band * 8 + 8] == b.char5[band * 8..band * 8 + 8])),
+        Box::new(|a, b| {
+            (0..14).any(|band| a.char5[band * 8..band * 8 + 8] == b.char5[band * 8..band * 8 + 8])
+        }),
     ));
     options
 }
@@ -427,7 +459,9 @@ fn quality() {
         .map(|b| Features::of(&b.text, &mut shingler, &config))
         .collect();
     let options = options();
-    let eligible: Vec<usize> = (0..bases.len()).filter(|&i| features[i].eligible()).collect();
+    let eligible: Vec<usize> = (0..bases.len())
+        .filter(|&i| features[i].eligible())
+        .collect();
     println!(
         "{} base paragraphs, {} of at least 40 characters and {MIN_SHINGLES} shingles\n",
         bases.len(),
@@ -468,7 +502,10 @@ fn quality() {
         .iter()
         .map(|t| Features::of(t, &mut shingler, &config))
         .collect();
-    for (label, set) in [("distinct pairs", &features), ("shared template sentence", &templated)] {
+    for (label, set) in [
+        ("distinct pairs", &features),
+        ("shared template sentence", &templated),
+    ] {
         let mut merges = vec![0usize; options.len()];
         let mut pairs = 0usize;
         for (x, &i) in eligible.iter().enumerate() {
@@ -478,7 +515,12 @@ fn quality() {
                     if merged(&set[j], &set[i]) {
                         merges[o] += 1;
                         if std::env::var_os("SHOW").is_some() && name.starts_with("bands 4") {
-                            eprintln!("{name} merged (J={:.2}):\n  {}\n  {}", jaccard(&set[i].set, &set[j].set), bases[j].text, bases[i].text);
+                            eprintln!(
+                                "{name} merged (J={:.2}):\n  {}\n  {}",
+                                jaccard(&set[i].set, &set[j].set),
+                                bases[j].text,
+                                bases[i].text
+                            );
                         }
                     }
                 }
@@ -500,28 +542,123 @@ fn quality() {
 fn confirmation(bases: &[Base], features: &[Features], eligible: &[usize]) {
     let config = FingerprintConfig::default();
     let mut shingler = Shingler::new();
-    type Rule = (&'static str, usize, Box<dyn Fn(&Features, &Features) -> bool>);
+    type Rule = (
+        &'static str,
+        usize,
+        Box<dyn Fn(&Features, &Features) -> bool>,
+    );
     let rules: Vec<Rule> = vec![
-        ("exact J>=0.7", 0, Box::new(|a, b| jaccard(&a.set, &b.set) >= 0.7)),
-        ("J16>=0.6, d<=14", 16, Box::new(|a, b| estimate(&a.sketch, &b.sketch) >= 0.6 && hamming(a.simhash, b.simhash) <= 14)),
-        ("J16>=0.7, d<=14", 16, Box::new(|a, b| estimate(&a.sketch, &b.sketch) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("J16>=0.6, d<=11", 16, Box::new(|a, b| estimate(&a.sketch, &b.sketch) >= 0.6 && hamming(a.simhash, b.simhash) <= 11)),
-        ("J16>=0.6", 16, Box::new(|a, b| estimate(&a.sketch, &b.sketch) >= 0.6)),
-        ("d<=14", 0, Box::new(|a, b| hamming(a.simhash, b.simhash) <= 14)),
-        ("mean(J16,Jsim)>=0.65", 16, Box::new(|a, b| estimate(&a.sketch, &b.sketch) + estimate_simhash(a.simhash, b.simhash) >= 1.3)),
-        ("J32>=0.6, d<=14", 32, Box::new(|a, b| estimate(&a.sketch32, &b.sketch32) >= 0.6 && hamming(a.simhash, b.simhash) <= 14)),
-        ("J32>=0.65, d<=14", 32, Box::new(|a, b| estimate(&a.sketch32, &b.sketch32) >= 0.65 && hamming(a.simhash, b.simhash) <= 14)),
-        ("1-bit x128>=0.7, d<=14", 16, Box::new(|a, b| estimate_bit128(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("1-bit x128>=0.65, d<=14", 16, Box::new(|a, b| estimate_bit128(a, b) >= 0.65 && hamming(a.simhash, b.simhash) <= 14)),
-        ("1-bit x256>=0.7, d<=14", 32, Box::new(|a, b| estimate_bit256(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("odd 128>=0.7, d<=14", 18, Box::new(|a, b| estimate_odd(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("odd 96>=0.7, d<=14", 14, Box::new(|a, b| estimate_odd96(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("odd 64>=0.7, d<=14", 10, Box::new(|a, b| estimate_odd64(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14)),
-        ("odd 128>=0.65, d<=14", 18, Box::new(|a, b| estimate_odd(a, b) >= 0.65 && hamming(a.simhash, b.simhash) <= 14)),
-        ("bottom-8>=0.6, d<=14", 16, Box::new(|a, b| estimate_bottom(&a.bottom8, &b.bottom8) >= 0.6 && hamming(a.simhash, b.simhash) <= 14)),
-        ("2-bit x64>=0.6, d<=14", 16, Box::new(|a, b| estimate_bbit(&a.bbit, &b.bbit) >= 0.6 && hamming(a.simhash, b.simhash) <= 14)),
+        (
+            "exact J>=0.7",
+            0,
+            Box::new(|a, b| jaccard(&a.set, &b.set) >= 0.7),
+        ),
+        (
+            "J16>=0.6, d<=14",
+            16,
+            Box::new(|a, b| {
+                estimate(&a.sketch, &b.sketch) >= 0.6 && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
+        (
+            "J16>=0.7, d<=14",
+            16,
+            Box::new(|a, b| {
+                estimate(&a.sketch, &b.sketch) >= 0.7 && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
+        (
+            "J16>=0.6, d<=11",
+            16,
+            Box::new(|a, b| {
+                estimate(&a.sketch, &b.sketch) >= 0.6 && hamming(a.simhash, b.simhash) <= 11
+            }),
+        ),
+        (
+            "J16>=0.6",
+            16,
+            Box::new(|a, b| estimate(&a.sketch, &b.sketch) >= 0.6),
+        ),
+        (
+            "d<=14",
+            0,
+            Box::new(|a, b| hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "mean(J16,Jsim)>=0.65",
+            16,
+            Box::new(|a, b| {
+                estimate(&a.sketch, &b.sketch) + estimate_simhash(a.simhash, b.simhash) >= 1.3
+            }),
+        ),
+        (
+            "J32>=0.6, d<=14",
+            32,
+            Box::new(|a, b| {
+                estimate(&a.sketch32, &b.sketch32) >= 0.6 && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
+        (
+            "J32>=0.65, d<=14",
+            32,
+            Box::new(|a, b| {
+                estimate(&a.sketch32, &b.sketch32) >= 0.65 && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
+        (
+            "1-bit x128>=0.7, d<=14",
+            16,
+            Box::new(|a, b| estimate_bit128(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "1-bit x128>=0.65, d<=14",
+            16,
+            Box::new(|a, b| estimate_bit128(a, b) >= 0.65 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "1-bit x256>=0.7, d<=14",
+            32,
+            Box::new(|a, b| estimate_bit256(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "odd 128>=0.7, d<=14",
+            18,
+            Box::new(|a, b| estimate_odd(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "odd 96>=0.7, d<=14",
+            14,
+            Box::new(|a, b| estimate_odd96(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "odd 64>=0.7, d<=14",
+            10,
+            Box::new(|a, b| estimate_odd64(a, b) >= 0.7 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "odd 128>=0.65, d<=14",
+            18,
+            Box::new(|a, b| estimate_odd(a, b) >= 0.65 && hamming(a.simhash, b.simhash) <= 14),
+        ),
+        (
+            "bottom-8>=0.6, d<=14",
+            16,
+            Box::new(|a, b| {
+                estimate_bottom(&a.bottom8, &b.bottom8) >= 0.6
+                    && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
+        (
+            "2-bit x64>=0.6, d<=14",
+            16,
+            Box::new(|a, b| {
+                estimate_bbit(&a.bbit, &b.bbit) >= 0.6 && hamming(a.simhash, b.simhash) <= 14
+            }),
+        ),
     ];
-    println!("\nConfirmation rules alone (every pair a candidate); sketch bytes per paragraph in the header\n");
+    println!(
+        "\nConfirmation rules alone (every pair a candidate); sketch bytes per paragraph in the header\n"
+    );
     print!("| pairs |");
     for (name, bytes, _) in &rules {
         print!(" {name} ({bytes} B) |");
@@ -548,12 +685,17 @@ fn confirmation(bases: &[Base], features: &[Features], eligible: &[usize]) {
             .map(|&i| (i, Features::of(&reposts[i].1, &mut shingler, &config)))
             .filter(|(_, f)| f.eligible())
             .collect();
-        let pairs: Vec<(&Features, &Features)> = edited.iter().map(|(i, f)| (&features[*i], f)).collect();
+        let pairs: Vec<(&Features, &Features)> =
+            edited.iter().map(|(i, f)| (&features[*i], f)).collect();
         row(format!("{:.0}% edits, Chinese", rate * 100.0), &pairs, true);
     }
     // Paragraphs that share one part and differ in the rest: A+B vs A+C (about a third in
     // common) and A+B+C vs A+B+D (about a half).
-    let same_script: Vec<usize> = eligible.iter().copied().filter(|&i| bases[i].chars < 200).collect();
+    let same_script: Vec<usize> = eligible
+        .iter()
+        .copied()
+        .filter(|&i| bases[i].chars < 200)
+        .collect();
     let mut thirds = Vec::new();
     let mut halves = Vec::new();
     for w in same_script.windows(4).step_by(4) {
@@ -576,7 +718,11 @@ fn confirmation(bases: &[Base], features: &[Features], eligible: &[usize]) {
 fn bases_by_script(bases: &[Base]) {
     let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
     for b in bases {
-        let script = if b.script == Script::Cjk { "Chinese" } else { "Latin" };
+        let script = if b.script == Script::Cjk {
+            "Chinese"
+        } else {
+            "Latin"
+        };
         *counts.entry((script, corpus::bucket(b.chars))).or_default() += 1;
     }
     let mut counts: Vec<_> = counts.into_iter().collect();
@@ -598,7 +744,7 @@ fn scale(crawl: &PathBuf) {
     let mut stream: Vec<(u64, [u64; 8], [u8; 16], u64)> = Vec::new();
     let keep_features = std::env::var_os("SIMULATE").is_some();
     let mut kept_features: Vec<Features> = Vec::new();
-    let docs = chaff::read::documents(std::slice::from_ref(crawl), chaff::read::Utf8Policy::Strict);
+    let docs = chaff::io::documents(std::slice::from_ref(crawl), chaff::io::Utf8Policy::Strict);
     let mut batch = Vec::new();
     let mut flush = |batch: Vec<chaff::Document>, stream: &mut Vec<_>| {
         for doc in cleaner.clean_batch(batch) {
@@ -629,17 +775,21 @@ fn scale(crawl: &PathBuf) {
     }
     flush(batch, &mut stream);
     if keep_features {
-        drop(flush);
         simulate(&kept_features);
         return;
     }
-    println!("{} distinct paragraphs of at least 40 characters and {MIN_SHINGLES} shingles\n", stream.len());
+    println!(
+        "{} distinct paragraphs of at least 40 characters and {MIN_SHINGLES} shingles\n",
+        stream.len()
+    );
     let masks = permuted_keys();
     let probes11: Vec<u16> = (0..=u16::MAX).filter(|v| v.count_ones() <= 2).collect();
     let mut blocks = vec![vec![0u32; 1 << 16]; 4];
     let mut perm: Vec<HashMap<u64, u32>> = vec![HashMap::new(); 16];
     let mut bands: Vec<HashMap<[u8; 4], u32>> = vec![HashMap::new(); 4];
-    println!("| stored | today k=11: probes, candidates | k=3 | perm 16 | bands 4 | bands 4, largest bucket |");
+    println!(
+        "| stored | today k=11: probes, candidates | k=3 | perm 16 | bands 4 | bands 4, largest bucket |"
+    );
     println!("|---|---|---|---|---|---|");
     let mut next_report = 10_000;
     for (n, (simhash, _, sketch, _)) in stream.iter().enumerate() {
@@ -663,7 +813,12 @@ fn scale(crawl: &PathBuf) {
                     cb += u64::from(table.get(&key).copied().unwrap_or(0));
                 }
             }
-            let largest = bands.iter().flat_map(|t| t.values()).max().copied().unwrap_or(0);
+            let largest = bands
+                .iter()
+                .flat_map(|t| t.values())
+                .max()
+                .copied()
+                .unwrap_or(0);
             let q = queries.len().max(1) as f64;
             println!(
                 "| {n} | {}, {:.1} | {:.2} | {:.3} | {:.3} | {largest} |",
@@ -741,7 +896,11 @@ impl Bands {
             self.bands,
             self.rows,
             if self.multiprobe { "+mp" } else { "" },
-            if self.cap == usize::MAX { String::new() } else { format!(", cap {}", self.cap) },
+            if self.cap == usize::MAX {
+                String::new()
+            } else {
+                format!(", cap {}", self.cap)
+            },
             if self.first { " first" } else { "" },
             self.confirm.0,
             self.min_similarity
@@ -802,13 +961,58 @@ impl Bands {
     }
 }
 
+/// The SimHash search of chaff before issue 14 (`chaff::index::SimhashIndex`
+/// until then): four tables by 16-bit block, every value within
+/// `k / 4` bits of the query's block probed, candidates checked by
+/// popcount. Every stored fingerprint within `k` bits is found.
+struct SimhashIndex {
+    k: u32,
+    tables: Vec<HashMap<u16, Vec<(u64, u32)>>>,
+    probes: Vec<u16>,
+}
+
+impl SimhashIndex {
+    fn new(k: u32) -> Self {
+        SimhashIndex {
+            k,
+            tables: vec![HashMap::new(); 4],
+            probes: (0..=u16::MAX).filter(|v| v.count_ones() <= k / 4).collect(),
+        }
+    }
+
+    fn insert(&mut self, fingerprint: u64, id: u32) {
+        for (t, table) in self.tables.iter_mut().enumerate() {
+            table
+                .entry((fingerprint >> (16 * t)) as u16)
+                .or_default()
+                .push((fingerprint, id));
+        }
+    }
+
+    fn within(&self, query: u64) -> Vec<u32> {
+        let mut found = Vec::new();
+        for (t, table) in self.tables.iter().enumerate() {
+            let block = (query >> (16 * t)) as u16;
+            for probe in &self.probes {
+                for (fingerprint, id) in table.get(&(block ^ probe)).into_iter().flatten() {
+                    if (fingerprint ^ query).count_ones() <= self.k {
+                        found.push(*id);
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 /// Whole dedup runs over the crawl's distinct long paragraphs: the
 /// reference (every stored SimHash within 11 bits or sharing a band,
 /// confirmed by the exact Jaccard of full shingle sets) against designs.
 fn simulate(all: &[Features]) {
     let skip_reference = std::env::var_os("SKIP_REFERENCE").is_some();
-    let mut index = chaff::index::SimhashIndex::new(11).expect("k");
-    let mut ids: Vec<u32> = Vec::new();
+    let mut index = SimhashIndex::new(11);
     let mut bands: HashMap<(usize, [u8; 4]), Vec<u32>> = HashMap::new();
     let mut reference = 0u64;
     let started = std::time::Instant::now();
@@ -816,21 +1020,27 @@ fn simulate(all: &[Features]) {
         if skip_reference {
             break;
         }
-        let mut candidates: Vec<u32> = index.within(f.simhash).iter().map(|(i, _)| ids[*i as usize]).collect();
+        let mut candidates: Vec<u32> = index.within(f.simhash);
         for band in 0..4 {
-            let key: [u8; 4] = f.sketch[band * 4..band * 4 + 4].try_into().unwrap_or_default();
+            let key: [u8; 4] = f.sketch[band * 4..band * 4 + 4]
+                .try_into()
+                .unwrap_or_default();
             if let Some(found) = bands.get(&(band, key)) {
                 candidates.extend(found);
             }
         }
-        if candidates.iter().any(|&c| jaccard(&all[c as usize].set, &f.set) >= 0.7) {
+        if candidates
+            .iter()
+            .any(|&c| jaccard(&all[c as usize].set, &f.set) >= 0.7)
+        {
             reference += 1;
             continue;
         }
-        index.insert(f.simhash);
-        ids.push(q as u32);
+        index.insert(f.simhash, q as u32);
         for band in 0..4 {
-            let key: [u8; 4] = f.sketch[band * 4..band * 4 + 4].try_into().unwrap_or_default();
+            let key: [u8; 4] = f.sketch[band * 4..band * 4 + 4]
+                .try_into()
+                .unwrap_or_default();
             bands.entry((band, key)).or_default().push(q as u32);
         }
     }
@@ -839,15 +1049,19 @@ fn simulate(all: &[Features]) {
         all.len(),
         started.elapsed().as_secs_f64()
     );
-    println!("| design | dropped | of them exact J < 0.7 | J < 0.5 | candidates per lookup | seconds |");
+    println!(
+        "| design | dropped | of them exact J < 0.7 | J < 0.5 | candidates per lookup | seconds |"
+    );
     println!("|---|---|---|---|---|---|");
-    let j16: (&'static str, fn(&Features, &Features) -> f64) = ("J16", |a, b| estimate(&a.sketch, &b.sketch));
+    let j16: (&'static str, fn(&Features, &Features) -> f64) =
+        ("J16", |a, b| estimate(&a.sketch, &b.sketch));
     let b128: (&'static str, fn(&Features, &Features) -> f64) = ("1-bit x128", estimate_bit128);
     let b256: (&'static str, fn(&Features, &Features) -> f64) = ("1-bit x256", estimate_bit256);
     let odd: (&'static str, fn(&Features, &Features) -> f64) = ("odd 128", estimate_odd);
     let odd96: (&'static str, fn(&Features, &Features) -> f64) = ("odd 96", estimate_odd96);
     let odd64: (&'static str, fn(&Features, &Features) -> f64) = ("odd 64", estimate_odd64);
-    let exact: (&'static str, fn(&Features, &Features) -> f64) = ("exact J", |a, b| jaccard(&a.set, &b.set));
+    let exact: (&'static str, fn(&Features, &Features) -> f64) =
+        ("exact J", |a, b| jaccard(&a.set, &b.set));
     let rows3 = |mut b: Bands| {
         b.rows = 3;
         b

@@ -25,11 +25,11 @@
 //! |---|---|---|
 //! | 0 | [`html`] | HTML input only: charset, DOM (html5ever), blocks in reading order with structural features |
 //! | 1 | [`split`] | lines become paragraphs; scraper breaks are repaired |
-//! | 2 | [`normalize`] | NFKC comparison key and its hash; the text itself is never rewritten |
+//! | 2 | [`normalize`] | NFKC comparison key, its typographic folding and its hash; the text itself is never rewritten |
 //! | 3 | [`boilerplate`] | structure (HTML: main content region, named containers, link density, hidden text), named rules, shape rules, the page model (main text regions, titles, context), site templates |
-//! | 4 | [`fingerprint`] | CJK character and Latin word shingles, 64-bit SimHash |
-//! | 5 | [`index`] | exact search for fingerprints within `k` bits |
-//! | 6 | [`dedup`] | exact and near repeats, first occurrence wins; sentence trimming; saved state |
+//! | 4 | [`fingerprint`] | CJK character and Latin word shingles, 64-bit SimHash, near sketch (MinHash bands, odd sketch) |
+//! | 5 | [`index`] | hash tables from keys to stored paragraphs, in constant time per lookup |
+//! | 6 | [`dedup`] | exact and near repeats (long paragraphs by Jaccard, short ones by one edit), first occurrence wins; sentence trimming; saved state |
 //! | 7 | [`pipeline`] | the [`Cleaner`]: parallel per-document stages, ordered dedup, sinks |
 //! | 8 | [`report`] | verdicts, report entries, summary counts, the run record |
 //!
@@ -55,8 +55,8 @@
 //! | [`split`] | stage 1 | `chars`, `error` |
 //! | [`normalize`] | stage 2 | `chars` |
 //! | [`boilerplate`] | stage 3, one file per layer; `mod.rs` composes them | `chars`, `error`, `html` (its `Page`, for the structural layer), `normalize` |
-//! | [`fingerprint`] | stage 4: shingler, feature hash, SimHash, SIMD kernel; `mod.rs` composes them | `chars`, `error`, `normalize` |
-//! | [`index`] | stage 5 | `error` |
+//! | [`fingerprint`] | stage 4: shingler, feature hash, SimHash, SIMD kernel, near sketch; `mod.rs` composes them | `chars`, `error`, `normalize` |
+//! | [`index`] | stage 5 | `fingerprint` (its mixer) |
 //! | [`dedup`] | stage 6, with `trim` (sentences) and `state` (persistence through `Read`/`Write`) | `error`, `fingerprint`, `index`, `normalize`, `split` |
 //! | [`config`] | [`Config`]: one section per stage, each stage's `validate` | the stages, `error` |
 //! | [`report`] | [`Verdict`], [`CleanDocument`], report entries, [`Summary`], [`RunRecord`] | `config` |

@@ -10,11 +10,28 @@
 //!    the soft hyphen, the byte-order mark and C0/C1 controls,
 //! 3. whitespace folding: every run of whitespace becomes one ASCII space,
 //!    and the key is trimmed.
+//!
+//! # Typographic folding
+//!
+//! Duplicate detection looks at the key after one more step,
+//! [`fold_into`]: the typographic variants of the same text are made one.
+//! Lower case; curly and straight quotes, 「」 and “”, 『』 and ‘’, « » and
+//! ″ all become `"` or `'`; every dash (‐ ‑ ‒ – — ― − and the full-width
+//! and small forms) becomes `-`, a run of dashes one `-`, without spaces
+//! around it; the ideographic full stop 。 becomes `.`, `⋯` becomes `...`
+//! (NFKC already made `…` `...`), the middle dots `·‧・•` one `·`, the
+//! lenticular and tortoise-shell brackets `【】〔〕〖〗` `[` and `]`; and a
+//! space next to a CJK character or CJK punctuation is dropped ("共 5 项"
+//! and "共5项"). Full and half width are NFKC's. The folded key is what the
+//! exact key hashes, what the shingles are cut from and what the one-edit
+//! comparison of short paragraphs reads, so the exact and the near
+//! comparison ignore the same differences at every length (see
+//! [`dedup`](crate::dedup)). Rules and layout read the unfolded key.
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::chars::{IDEOGRAPH_FIRST, IDEOGRAPH_LAST, is_ideograph, is_invisible};
+use crate::chars::{IDEOGRAPH_FIRST, IDEOGRAPH_LAST, is_cjk, is_ideograph, is_invisible};
 
 /// Writes the comparison key of `text` into `key` (cleared first).
 ///
@@ -124,11 +141,11 @@ pub fn comparison_key(text: &str) -> String {
     key
 }
 
-/// The 64-bit hash of a comparison key: XXH3-64 of its UTF-8 bytes. The
-/// one key hash of the crate: the exact-repeat key
-/// ([`Fingerprint::exact`](crate::fingerprint::Fingerprint::exact)) and the
-/// key of site templates (collision odds in the [`dedup`](crate::dedup)
-/// docs).
+/// The 64-bit hash of a key: XXH3-64 of its UTF-8 bytes. The one key hash
+/// of the crate: of the folded key, the exact-repeat key
+/// ([`Fingerprint::exact`](crate::fingerprint::Fingerprint::exact)); of the
+/// comparison key, the key of site templates (collision odds in the
+/// [`dedup`](crate::dedup) docs).
 ///
 /// ```
 /// use chaff::normalize::{comparison_key, key_hash};
@@ -137,6 +154,161 @@ pub fn comparison_key(text: &str) -> String {
 #[inline]
 pub fn key_hash(key: &str) -> u64 {
     xxh3_64(key.as_bytes())
+}
+
+/// What one character of a comparison key becomes in the folded key.
+enum Folded {
+    /// The character itself, or its replacement.
+    One(char),
+    /// A dash: runs of dashes and the spaces around them become one `-`.
+    Dash,
+    /// More than one character (lower case of some letters, `⋯`).
+    Many,
+}
+
+#[inline]
+fn fold_char(c: char) -> Folded {
+    match c {
+        'A'..='Z' => Folded::One(c.to_ascii_lowercase()),
+        '\0'..='\u{7F}' if c != '-' => Folded::One(c),
+        '-'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2E3A}'
+        | '\u{2E3B}'
+        | '\u{FE58}'
+        | '\u{FE63}'
+        | '\u{FF0D}' => Folded::Dash,
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}'
+        | '\u{2039}' | '\u{203A}' | '\u{300E}' | '\u{300F}' | '\u{FF07}' | '\u{00B4}' => {
+            Folded::One('\'')
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}'
+        | '\u{00AB}' | '\u{00BB}' | '\u{300C}' | '\u{300D}' | '\u{301D}' | '\u{301E}'
+        | '\u{301F}' | '\u{FF02}' => Folded::One('"'),
+        '\u{3002}' | '\u{FF61}' => Folded::One('.'),
+        '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' => Folded::One('\u{00B7}'),
+        '\u{3010}' | '\u{3014}' | '\u{3016}' | '\u{FF3B}' => Folded::One('['),
+        '\u{3011}' | '\u{3015}' | '\u{3017}' | '\u{FF3D}' => Folded::One(']'),
+        '\u{22EF}' => Folded::Many,
+        _ if is_ideograph(c) => Folded::One(c),
+        _ => {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(one), None) => Folded::One(one),
+                _ => Folded::Many,
+            }
+        }
+    }
+}
+
+/// Whether a space next to `c` is dropped by the folding: CJK characters
+/// and CJK punctuation (U+3000–U+303F and the full-width forms that NFKC
+/// keeps).
+#[inline]
+fn joins_without_space(c: char) -> bool {
+    is_cjk(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF5F}'..='\u{FF65}')
+}
+
+/// Writes the folded form of a comparison key into `folded` (cleared
+/// first): the typographic folding of the [module docs](self).
+///
+/// ```
+/// use chaff::normalize::{comparison_key, fold};
+/// let same = |a: &str, b: &str| fold(&comparison_key(a)) == fold(&comparison_key(b));
+/// assert!(same("“We don’t know yet,” the spokesman said.", "\"We don't know yet,\" the spokesman said."));
+/// assert!(same("CITY COUNCIL APPROVES BUDGET", "City council approves budget"));
+/// assert!(same("会议于「本周五」举行", "会议于“本周五”举行"));
+/// assert!(same("Roads — and schools — first", "Roads - and schools - first"));
+/// assert!(same("共 5 项。", "共5项."));
+/// assert!(!same("2023年1月", "2023年2月"));
+/// ```
+pub fn fold_into(key: &str, folded: &mut String) {
+    folded.clear();
+    folded.reserve(key.len());
+    let bytes = key.as_bytes();
+    let mut pending_space = false;
+    let mut after_dash = false;
+    let mut last: Option<char> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        // The common case, copied as it stands: ideographs and ASCII that
+        // fold to themselves, with no space or dash before them to decide
+        // about.
+        if !pending_space && !after_dash {
+            let start = at;
+            while at < bytes.len() {
+                let b = bytes[at];
+                if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' {
+                    at += 1;
+                } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
+                    at += 3;
+                } else {
+                    break;
+                }
+            }
+            if at > start {
+                folded.push_str(&key[start..at]);
+                last = key[..at].chars().next_back();
+                continue;
+            }
+        }
+        let Some(c) = key[at..].chars().next() else {
+            break;
+        };
+        at += c.len_utf8();
+        if c == ' ' {
+            pending_space = true;
+            continue;
+        }
+        let mapped = fold_char(c);
+        if let Folded::Dash = mapped {
+            if !after_dash {
+                folded.push('-');
+            }
+            after_dash = true;
+            pending_space = false;
+            last = Some('-');
+            continue;
+        }
+        if pending_space
+            && !after_dash
+            && last.is_some_and(|last| !joins_without_space(last))
+            && !joins_without_space(c)
+        {
+            folded.push(' ');
+        }
+        pending_space = false;
+        after_dash = false;
+        match mapped {
+            Folded::One(one) => folded.push(one),
+            Folded::Many if c == '\u{22EF}' => folded.push_str("..."),
+            _ => folded.extend(c.to_lowercase()),
+        }
+        last = Some(c);
+    }
+}
+
+/// Whether the three bytes at `at` encode a CJK unified ideograph
+/// (U+4E00–U+9FFF: lead byte E4–E9).
+#[inline]
+fn is_ideograph_at(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at..at + 3) {
+        Some(&[lead, b1, b2]) => {
+            let code =
+                (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 && (0x4E00..=0x9FFF).contains(&code)
+        }
+        _ => false,
+    }
+}
+
+/// The folded form of a comparison key, as a new `String` (see
+/// [`fold_into`]).
+pub fn fold(key: &str) -> String {
+    let mut folded = String::new();
+    fold_into(key, &mut folded);
+    folded
 }
 
 #[cfg(test)]
@@ -194,6 +366,24 @@ mod tests {
                 assert_eq!(comparison_key(line), reference_key(line), "{line:?}");
             }
         }
+    }
+
+    #[test]
+    fn folding_joins_typographic_variants_and_keeps_facts_apart() {
+        let folded = |text: &str| fold(&comparison_key(text));
+        assert_eq!(folded("ÉTÉ À PARIS"), "été à paris");
+        assert_eq!(folded("『引文』与‘引文’"), "'引文'与'引文'");
+        assert_eq!(folded("«Bonjour» „Hallo“"), "\"bonjour\" \"hallo\"");
+        assert_eq!(folded("改革——发展"), "改革-发展");
+        assert_eq!(folded("1990 – 2000"), "1990-2000");
+        assert_eq!(folded("【通知】〔2024〕"), "[通知][2024]");
+        assert_eq!(folded("马克・吐温 马克·吐温"), "马克·吐温马克·吐温");
+        assert_eq!(folded("等等⋯"), "等等...");
+        assert_eq!(folded("第 3 期 iPhone 15"), "第3期iphone 15");
+        // What folding must not join: other digits, other words, a decimal point.
+        assert_ne!(folded("增长1.5%"), folded("增长15%"));
+        assert_ne!(folded("2023年1月"), folded("2023年11月"));
+        assert_ne!(folded("a b"), folded("ab"));
     }
 
     #[test]

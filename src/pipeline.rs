@@ -21,7 +21,6 @@
 //! threads.
 
 use std::borrow::Cow;
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,10 +33,10 @@ use crate::boilerplate::{Class, classify_document, classify_html_document, struc
 use crate::config::Config;
 use crate::dedup::state::{self, SavedState};
 use crate::dedup::trim::{self, SentenceTrimmer};
-use crate::dedup::{Deduplicator, ParagraphRef, Repeat, Searched};
+use crate::dedup::{Deduplicator, ParagraphRef, Probe, Repeat, Searched};
 use crate::document::{Document, Kind};
 use crate::error::Error;
-use crate::fingerprint::{Fingerprint, Shingler, fingerprint_with_set};
+use crate::fingerprint::{Shingler, SketchBuilder, fingerprint_with_sketch};
 use crate::html::Page;
 use crate::io::AtomicFile;
 use crate::normalize::{comparison_key_into, key_hash};
@@ -96,8 +95,6 @@ pub(crate) struct Analyzed {
     pub(crate) bytes_in: usize,
     pub(crate) extra: serde_json::Map<String, serde_json::Value>,
     pub(crate) paragraphs: Vec<AnalyzedParagraph>,
-    /// Shingle sets of the fingerprinted paragraphs, end to end.
-    pub(crate) sets: Vec<u32>,
     timings: StageTimings,
 }
 
@@ -108,16 +105,13 @@ pub(crate) struct AnalyzedParagraph {
     pub(crate) class: Option<Class>,
     /// What decided a structural rule (see [`Verdict::Boilerplate`]).
     pub(crate) detail: Option<String>,
-    /// Its fingerprint, when dedup looks at it.
-    pub(crate) fingerprint: Option<Fingerprint>,
-    /// Its shingle set, a range of [`Analyzed::sets`] (empty when it takes
-    /// no near search).
-    pub(crate) set: Range<usize>,
+    /// What dedup reads of it, when dedup looks at it.
+    pub(crate) probe: Option<Probe>,
     /// The 64-bit hash of its comparison key ([`key_hash`]), what site
     /// templates count.
     pub(crate) key_hash: u64,
-    /// Near candidates found before the batch was resolved (see
-    /// `Cleaner::search_batch`).
+    /// What it repeats among the paragraphs kept before the batch was
+    /// resolved (see `Cleaner::search_batch`).
     searched: Option<Searched>,
 }
 
@@ -128,7 +122,7 @@ pub(crate) struct Scratch {
     keys: String,
     key_ends: Vec<usize>,
     shingler: Shingler,
-    set: Vec<u32>,
+    builder: SketchBuilder,
 }
 
 impl Cleaner {
@@ -144,7 +138,7 @@ impl Cleaner {
             None
         };
         Ok(Cleaner {
-            dedup: Deduplicator::new(config.dedup.clone())?,
+            dedup: Deduplicator::new(config.dedup.clone(), config.fingerprint.clone())?,
             config: Arc::new(config),
             document_ids: Vec::new(),
             summary: Summary::default(),
@@ -178,8 +172,13 @@ impl Cleaner {
         let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let state = state::load_from(file, size, &config.fingerprint, path)?;
         let mut cleaner = Cleaner::new(config)?;
-        cleaner.dedup =
-            Deduplicator::with_entries(cleaner.config.dedup.clone(), state.exact, state.near)?;
+        cleaner.dedup = Deduplicator::with_entries(
+            cleaner.config.dedup.clone(),
+            cleaner.config.fingerprint.clone(),
+            state.exact,
+            state.edit,
+            state.near,
+        )?;
         cleaner.document_ids = state.documents;
         Ok(cleaner)
     }
@@ -198,10 +197,11 @@ impl Cleaner {
     /// Writes what this cleaner has seen to `out` (the format of
     /// [`Cleaner::save_state`]); `name` names it in errors.
     pub fn save_state_to(&self, out: impl std::io::Write, name: &Path) -> Result<(), Error> {
-        let (exact, near) = self.dedup.entries();
+        let (exact, edit, near) = self.dedup.entries();
         let state = SavedState {
             documents: self.document_ids.clone(),
             exact,
+            edit,
             near,
         };
         state::save_to(out, &state, &self.config.fingerprint, name)
@@ -290,19 +290,17 @@ impl Cleaner {
         }
     }
 
-    /// The read-only half of dedup for a whole batch, in parallel: the near
-    /// candidates of every paragraph among the paragraphs kept before the
-    /// batch. [`Self::resolve`] then adds those kept within the batch, in
-    /// input order, so the result is that of a purely sequential search.
+    /// The read-only half of dedup for a whole batch, in parallel: what
+    /// every paragraph repeats among the paragraphs kept before the batch.
+    /// [`Self::resolve`] then adds those kept within the batch, in input
+    /// order, so the result is that of a purely sequential search.
     fn search_batch(&mut self, analyzed: &mut [Analyzed]) {
         let started = Instant::now();
+        self.dedup.start_batch();
         let dedup = &self.dedup;
         analyzed.par_iter_mut().for_each(|analyzed| {
             for paragraph in &mut analyzed.paragraphs {
-                paragraph.searched = paragraph
-                    .fingerprint
-                    .as_ref()
-                    .and_then(|fp| dedup.search(fp));
+                paragraph.searched = paragraph.probe.as_ref().map(|probe| dedup.search(probe));
             }
         });
         self.timings.dedup += elapsed_ns(started);
@@ -392,7 +390,6 @@ impl Cleaner {
             bytes_in,
             extra,
             paragraphs,
-            sets,
             timings: _,
         } = analyzed;
         let mut decisions = Vec::with_capacity(paragraphs.len());
@@ -401,7 +398,7 @@ impl Cleaner {
                 document,
                 paragraph: index as u32,
             };
-            let verdict = match (analyzed.class, analyzed.fingerprint) {
+            let verdict = match (analyzed.class, &analyzed.probe) {
                 (Some(Class::Rule(rule)), _) => Verdict::Boilerplate {
                     rule: Cow::Borrowed(rule),
                     detail: analyzed.detail,
@@ -409,10 +406,7 @@ impl Cleaner {
                 (Some(Class::SiteTemplate { pages, site_pages }), _) => {
                     Verdict::SiteTemplate { pages, site_pages }
                 }
-                (None, Some(fingerprint)) => {
-                    let set = sets.get(analyzed.set).unwrap_or_default();
-                    self.decide(&fingerprint, set, at, analyzed.searched)
-                }
+                (None, Some(probe)) => self.decide(probe, at, analyzed.searched),
                 (None, None) => Verdict::Kept,
             };
             let paragraph = analyzed.paragraph;
@@ -450,17 +444,12 @@ impl Cleaner {
     }
 
     /// Dedup's answer for one paragraph, as a verdict.
-    fn decide(
-        &mut self,
-        fingerprint: &Fingerprint,
-        set: &[u32],
-        at: ParagraphRef,
-        searched: Option<Searched>,
-    ) -> Verdict {
-        match self
-            .dedup
-            .check_and_insert_searched(fingerprint, set, at, searched)
-        {
+    fn decide(&mut self, probe: &Probe, at: ParagraphRef, searched: Option<Searched>) -> Verdict {
+        let repeat = match searched {
+            Some(searched) => self.dedup.check_and_insert_searched(probe, at, searched),
+            None => self.dedup.check_and_insert(probe, at),
+        };
+        match repeat {
             None => Verdict::Kept,
             Some(Repeat::Exact { of }) => Verdict::ExactDuplicate {
                 duplicate_of: self.origin(of),
@@ -598,7 +587,7 @@ pub(crate) fn analyze(
         keys,
         key_ends,
         shingler,
-        set,
+        builder,
     } = scratch;
     keys.clear();
     key_ends.clear();
@@ -653,28 +642,23 @@ pub(crate) fn analyze(
     };
     lap(&mut timings.boilerplate);
     let dedup_on = config.dedup.exact || config.dedup.near;
-    let mut sets = Vec::new();
     let mut details = details_of_structural.into_iter();
     let paragraphs = paragraphs
         .into_iter()
         .zip(page_keys.iter().zip(classes))
         .map(|(paragraph, (key, class))| {
             let detail = details.next().flatten();
-            let start = sets.len();
-            let fingerprint = (dedup_on && class.is_none()).then(|| {
-                let fp = fingerprint_with_set(key, &config.fingerprint, shingler, Some(set));
-                if config.dedup.near && fp.shingles >= config.dedup.min_shingles {
-                    sets.extend_from_slice(set);
-                }
-                fp
+            let probe = (dedup_on && class.is_none()).then(|| {
+                let (fingerprint, near) =
+                    fingerprint_with_sketch(key, &config.fingerprint, shingler, builder);
+                Probe::new(fingerprint, near, shingler.folded(), &config.dedup)
             });
             AnalyzedParagraph {
                 paragraph,
                 class,
                 detail,
-                key_hash: fingerprint.map_or_else(|| key_hash(key), |fp| fp.exact),
-                fingerprint,
-                set: start..sets.len(),
+                key_hash: key_hash(key),
+                probe,
                 searched: None,
             }
         })
@@ -687,7 +671,6 @@ pub(crate) fn analyze(
         bytes_in: document.text.len(),
         extra: document.extra,
         paragraphs,
-        sets,
         timings,
     }
 }

@@ -61,13 +61,16 @@ pub enum Verdict {
         /// The first occurrence.
         duplicate_of: Origin,
     },
-    /// A SimHash within the Hamming distance was seen earlier.
+    /// A near repeat of an earlier kept paragraph (see
+    /// [`crate::dedup`]: a long paragraph within the Hamming distance and
+    /// similar enough, or a short one a single edit away).
     NearDuplicate {
         /// The earlier paragraph.
         duplicate_of: Origin,
         /// Hamming distance between the two SimHashes.
         hamming: u32,
-        /// Jaccard similarity of the two shingle sets that confirmed it.
+        /// Jaccard similarity of the two shingle sets: estimated from their
+        /// odd sketches for long paragraphs, exact for one-edit repeats.
         similarity: f64,
     },
     /// Kept, less the sentences that repeat earlier kept paragraphs (only
@@ -388,7 +391,7 @@ pub struct StageTimings {
     pub normalize: u64,
     /// Boilerplate layers (parallel).
     pub boilerplate: u64,
-    /// Shingles, SimHash and shingle sets (parallel).
+    /// Folding, shingles, SimHash and near sketches (parallel).
     pub fingerprint: u64,
     /// Exact and near repeat search, verdicts (sequential).
     pub dedup: u64,

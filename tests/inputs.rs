@@ -110,7 +110,7 @@ fn run_stops_at_the_first_input_error_after_cleaning_what_came_before() {
 #[test]
 fn bad_configuration_is_rejected() {
     let mut config = Config::default();
-    config.dedup.max_hamming = 40;
+    config.dedup.max_hamming = 65; // a SimHash has 64 bits
     assert!(matches!(Cleaner::new(config), Err(Error::Config(_))));
     let mut config = Config::default();
     config.fingerprint.cjk_shingle_chars = 0;

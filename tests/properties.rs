@@ -1,7 +1,7 @@
 //! Invariants on arbitrary input (proptest).
 
 use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint};
-use chaff::index::SimhashIndex;
+use chaff::index::IdTable;
 use chaff::{Cleaner, Config, Document, Verdict};
 use proptest::prelude::*;
 
@@ -185,70 +185,80 @@ proptest! {
         let mut shingler = Shingler::new();
         let key = chaff::normalize::comparison_key(&text);
         let mut shingles = Vec::new();
-        shingler.for_each_shingle(&key, &config, |s| shingles.push(s.to_owned()));
+        let folded = chaff::normalize::fold(&key);
+        shingler.for_each_shingle(&folded, &config, |s| shingles.push(s.to_owned()));
         let reference = simhash::simhash_stream(shingles.iter().map(String::as_str));
         prop_assert_eq!(fingerprint(&key, &config, &mut shingler).simhash, reference);
     }
 
     #[test]
     fn searching_a_batch_first_changes_no_answer(
-        paragraphs in prop::collection::vec((0u64..6, 0u32..40, prop::collection::vec(0u32..60, 0..30)), 1..80),
+        paragraphs in prop::collection::vec(
+            (0usize..5, prop::collection::vec((0usize..80, 0usize..4), 0..4)),
+            1..80,
+        ),
         batch in 1usize..20,
     ) {
-        use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef};
-        use chaff::fingerprint::Fingerprint;
-        // Few distinct keys and SimHashes near each other, so that exact and
-        // near repeats happen within and across batches.
-        let items: Vec<(Fingerprint, Vec<u32>, ParagraphRef)> = paragraphs
+        use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe};
+        // A few bases, long and short, edited a little, so that exact, long
+        // near and one-edit repeats happen within and across batches.
+        const BASES: [&str; 5] = [
+            "2023年，呼和浩特全力培育六大产业集群，产值实现2430亿元，占全市工业总产值比重突破90%。",
+            "The council approved the budget for the coming year, the mayor said on Monday after a long debate.",
+            "市政府召开常务会议研究部署重点工作",
+            "Mayor opens the new library",
+            "简讯",
+        ];
+        const LETTERS: [char; 4] = ['新', '之', 'x', '7'];
+        let (dedup, fingerprint) = (DedupConfig::default(), FingerprintConfig::default());
+        let probes: Vec<(Probe, ParagraphRef)> = paragraphs
             .iter()
             .enumerate()
-            .map(|(i, (key, shingles, set))| {
-                let mut set = set.clone();
-                set.sort_unstable();
-                set.dedup();
-                let fp = Fingerprint { exact: *key, simhash: (*key << 7) ^ u64::from(*shingles), shingles: 24 + shingles };
-                (fp, set, ParagraphRef { document: i as u64, paragraph: 0 })
+            .map(|(i, (base, edits))| {
+                let mut chars: Vec<char> = BASES[*base].chars().collect();
+                for (at, letter) in edits {
+                    let at = at % (chars.len() + 1);
+                    chars.insert(at, LETTERS[*letter]);
+                }
+                let text: String = chars.into_iter().collect();
+                let probe = Probe::of(&chaff::normalize::comparison_key(&text), &fingerprint, &dedup);
+                (probe, ParagraphRef { document: i as u64, paragraph: 0 })
             })
             .collect();
-        let config = DedupConfig { min_similarity: 0.3, ..DedupConfig::default() };
-        let mut sequential = Deduplicator::new(config.clone()).unwrap();
-        let expected: Vec<_> = items.iter().map(|(fp, set, at)| sequential.check_and_insert(fp, set, *at)).collect();
-        let mut batched = Deduplicator::new(config).unwrap();
+        let mut sequential = Deduplicator::new(dedup.clone(), fingerprint.clone()).unwrap();
+        let expected: Vec<_> = probes.iter().map(|(p, at)| sequential.check_and_insert(p, *at)).collect();
+        let mut batched = Deduplicator::new(dedup, fingerprint).unwrap();
         let mut got = Vec::new();
-        for chunk in items.chunks(batch) {
-            let searched: Vec<_> = chunk.iter().map(|(fp, _, _)| batched.search(fp)).collect();
-            for ((fp, set, at), searched) in chunk.iter().zip(searched) {
-                got.push(batched.check_and_insert_searched(fp, set, *at, searched));
+        for chunk in probes.chunks(batch) {
+            batched.start_batch();
+            let searched: Vec<_> = chunk.iter().map(|(p, _)| batched.search(p)).collect();
+            for ((p, at), searched) in chunk.iter().zip(searched) {
+                got.push(batched.check_and_insert_searched(p, *at, searched));
             }
         }
         prop_assert_eq!(got, expected);
     }
 
     #[test]
-    fn index_equals_brute_force(
-        stored in prop::collection::vec(any::<u64>(), 0..200),
-        queries in prop::collection::vec((any::<u64>(), prop::collection::vec(0u32..64, 0..14)), 1..20),
-        k in 0u32..=15,
+    fn id_table_finds_what_brute_force_finds(
+        entries in prop::collection::vec(0u64..40, 0..3000),
+        queries in prop::collection::vec(0u64..50, 1..20),
     ) {
-        let mut index = SimhashIndex::new(k).unwrap();
-        // queries are stored fingerprints with a few bits flipped, or random
-        let mut all = stored.clone();
-        for (i, (random, flips)) in queries.iter().enumerate() {
-            let base = stored.get(i).copied().unwrap_or(*random);
-            all.push(flips.iter().fold(base, |fp, bit| fp ^ (1 << bit)));
+        let mut table = IdTable::default();
+        for (id, key) in entries.iter().enumerate() {
+            table.insert(*key, id as u32, |id| entries[id as usize]);
         }
-        for fp in &stored {
-            index.insert(*fp);
-        }
-        for query in &all[stored.len()..] {
-            let mut brute: Vec<(u32, u32)> = stored
-                .iter()
-                .enumerate()
-                .map(|(id, fp)| (id as u32, (fp ^ query).count_ones()))
-                .filter(|(_, d)| *d <= k)
+        prop_assert_eq!(table.len(), entries.len());
+        for query in queries {
+            let mut found: Vec<u32> = table
+                .candidates(query)
+                .filter(|id| entries[*id as usize] == query)
                 .collect();
-            brute.sort_by_key(|(id, d)| (*d, *id));
-            prop_assert_eq!(index.within(*query), brute);
+            found.sort_unstable();
+            let brute: Vec<u32> = (0..entries.len() as u32)
+                .filter(|id| entries[*id as usize] == query)
+                .collect();
+            prop_assert_eq!(found, brute);
         }
     }
 }

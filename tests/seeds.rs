@@ -199,21 +199,22 @@ fn trimming_takes_the_repeated_tail_out_of_the_concert_paragraph() {
         .iter()
         .find(|(_, p, _)| p.text.contains("周杰伦演唱音乐会"))
         .expect("the concert paragraph is trimmed");
-    assert!(!sentences.is_empty());
     // The tail repeats "为了让更多的优秀人才…" (paragraph 41): one sentence
-    // with its opening edited, one verbatim.
-    assert_eq!(sentences.len(), 2);
-    assert!(sentences[0].text.starts_with("围绕“宜游”城市建设"));
-    assert!(sentences[0].similarity >= 0.7 && sentences[0].similarity < 1.0);
-    assert_eq!(sentences[1].similarity, 1.0);
+    // verbatim, trimmed; one with its opening edited, at Jaccard 0.72, just
+    // above min_similarity: the band search finds pairs that near about
+    // six times in ten (J^4 per band, three bands), and does not find this
+    // one, so it stays.
+    assert_eq!(sentences.len(), 1);
+    assert_eq!(sentences[0].similarity, 1.0);
+    assert!(sentences[0].text.starts_with("2023年,首府成功获评"));
     for sentence in sentences.iter() {
         assert!(!paragraph.text.contains(sentence.text.trim()));
         assert!(sentence.duplicate_of.paragraph < *index as u32);
         let origin = &page000.paragraphs[sentence.duplicate_of.paragraph as usize];
         assert!(origin.text.starts_with("为了让更多的优秀人才"));
     }
-    assert!(origin_has(&page000.paragraphs[41].text, &sentences[1].text));
-    assert!(paragraph.text.ends_with("的快乐……"));
+    assert!(origin_has(&page000.paragraphs[41].text, &sentences[0].text));
+    assert!(paragraph.text.ends_with("举办各类招聘活动230场。"));
     // Off by default: the same paragraph is kept whole.
     let whole = clean_seeds(Config::default());
     let kept_whole = kept(page(&whole, "000"));
@@ -352,7 +353,8 @@ fn seed_fingerprints_equal_the_simhash_crate() {
         for p in &doc.paragraphs {
             let key = chaff::normalize::comparison_key(&p.text);
             let mut shingles = Vec::new();
-            shingler.for_each_shingle(&key, &config, |s| shingles.push(s.to_owned()));
+            let folded = chaff::normalize::fold(&key);
+            shingler.for_each_shingle(&folded, &config, |s| shingles.push(s.to_owned()));
             let reference = simhash::simhash_stream(shingles.iter().map(String::as_str));
             assert_eq!(
                 fingerprint(&key, &config, &mut shingler).simhash,

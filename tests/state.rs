@@ -96,6 +96,11 @@ fn corrupt_files_are_refused_with_where_and_why() {
             [&bytes[..8], &99u32.to_le_bytes(), &bytes[12..]].concat(),
             "version 99",
         ),
+        (
+            "version 1",
+            [&bytes[..8], &1u32.to_le_bytes(), &bytes[12..]].concat(),
+            "state format version 1, written by a chaff before near-duplicate sketches",
+        ),
         ("truncated", bytes[..bytes.len() / 2].to_vec(), "do not fit"),
         (
             "no checksum",

@@ -14,9 +14,11 @@
 //!   a–z for Latin text). Edits never touch a digit: a changed number is
 //!   another fact, generated among the pairs below.
 //! * **Pairs that must not merge**: the same line with another date, another
-//!   number, or another person's name: templates written for this corpus,
-//!   filled from the lists below, and every base under 40 characters that
-//!   holds a number, with one of its numbers changed.
+//!   number, or another person's name (surname and given name both
+//!   different): templates written for this corpus, filled from the lists
+//!   below, and every base under 40 characters that holds a number, with
+//!   one of its numbers changed. Lines whose names differ in one character
+//!   (another surname) are generated apart ([`one_character_names`]).
 //!
 //! Nothing here decides what a near-duplicate is; it only labels pairs.
 
@@ -48,7 +50,7 @@ pub fn bucket(chars: usize) -> &'static str {
 }
 
 /// The script a paragraph is mostly written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Script {
     /// Ideographs, kana, hangul.
     Cjk,
@@ -99,10 +101,10 @@ fn txt_files(dir: &Path) -> Vec<PathBuf> {
 /// The script of a text: CJK when it has at least as many CJK characters
 /// as other letters.
 pub fn script_of(text: &str) -> Script {
-    let cjk = text.chars().filter(|c| chaff::split::is_cjk(*c)).count();
+    let cjk = text.chars().filter(|c| chaff::chars::is_cjk(*c)).count();
     let other = text
         .chars()
-        .filter(|c| c.is_alphabetic() && !chaff::split::is_cjk(*c))
+        .filter(|c| c.is_alphabetic() && !chaff::chars::is_cjk(*c))
         .count();
     if cjk >= other {
         Script::Cjk
@@ -243,7 +245,13 @@ impl Alphabets {
 
 /// `text` with `rate` of its characters (at least one) substituted,
 /// inserted or deleted, never a digit.
-pub fn edit(text: &str, rate: f64, script: Script, alphabets: &Alphabets, rng: &mut StdRng) -> String {
+pub fn edit(
+    text: &str,
+    rate: f64,
+    script: Script,
+    alphabets: &Alphabets,
+    rng: &mut StdRng,
+) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     let edits = ((chars.len() as f64 * rate).round() as usize).max(1);
     let mut done = 0;
@@ -278,12 +286,12 @@ pub fn reposts(bases: &[Base], rate: f64, seed: u64) -> Vec<(usize, String)> {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高",
-    "林", "罗",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗",
 ];
 const GIVEN: &[&str] = &[
-    "建国", "海燕", "志强", "丽华", "晓明", "文斌", "春梅", "国庆", "秀英", "永刚", "红霞", "伟", "敏", "磊",
-    "静", "涛", "勇", "芳",
+    "建国", "海燕", "志强", "丽华", "晓明", "文斌", "春梅", "国庆", "秀英", "永刚", "红霞", "伟",
+    "敏", "磊", "静", "涛", "勇", "芳",
 ];
 const FIRST_NAMES: &[&str] = &[
     "Jane", "Sarah", "David", "Michael", "Laura", "Thomas", "Emily", "Robert", "Grace", "Daniel",
@@ -352,25 +360,42 @@ fn fill(template: &str, values: &[String]) -> String {
     out
 }
 
-fn zh_name(rng: &mut StdRng) -> String {
-    format!(
-        "{}{}",
-        SURNAMES.choose(rng).unwrap_or(&"王"),
-        GIVEN.choose(rng).unwrap_or(&"伟")
+/// Two names of different people: surname and given name both differ.
+fn zh_names(rng: &mut StdRng) -> (String, String) {
+    let surnames: Vec<&&str> = SURNAMES.choose_multiple(rng, 2).collect();
+    let given: Vec<&&str> = GIVEN.choose_multiple(rng, 2).collect();
+    (
+        format!("{}{}", surnames[0], given[0]),
+        format!("{}{}", surnames[1], given[1]),
     )
 }
 
-fn en_name(rng: &mut StdRng) -> String {
-    format!(
-        "{} {}",
-        FIRST_NAMES.choose(rng).unwrap_or(&"Jane"),
-        LAST_NAMES.choose(rng).unwrap_or(&"Baker")
+fn en_names(rng: &mut StdRng) -> (String, String) {
+    let first: Vec<&&str> = FIRST_NAMES.choose_multiple(rng, 2).collect();
+    let last: Vec<&&str> = LAST_NAMES.choose_multiple(rng, 2).collect();
+    (
+        format!("{} {}", first[0], last[0]),
+        format!("{} {}", first[1], last[1]),
+    )
+}
+
+/// Two names one character apart: the same given name, another surname.
+fn zh_surnames(rng: &mut StdRng) -> (String, String) {
+    let surnames: Vec<&&str> = SURNAMES.choose_multiple(rng, 2).collect();
+    let given = GIVEN.choose(rng).unwrap_or(&"伟");
+    (
+        format!("{}{given}", surnames[0]),
+        format!("{}{given}", surnames[1]),
     )
 }
 
 fn zh_date(rng: &mut StdRng) -> String {
     match rng.random_range(0..3) {
-        0 => format!("{}年{}月", rng.random_range(2015..2026), rng.random_range(1..13)),
+        0 => format!(
+            "{}年{}月",
+            rng.random_range(2015..2026),
+            rng.random_range(1..13)
+        ),
         1 => format!(
             "{}年{}月{}日",
             rng.random_range(2015..2026),
@@ -388,8 +413,18 @@ fn zh_date(rng: &mut StdRng) -> String {
 
 fn en_date(rng: &mut StdRng) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     format!(
         "{} {} {}",
@@ -455,40 +490,105 @@ fn change_a_number(text: &str, rng: &mut StdRng) -> Option<String> {
     Some(out)
 }
 
-/// The pairs that must not merge (see the module docs).
+/// The pairs that must not merge (see the module docs), every line of
+/// them distinct after folding.
 pub fn must_not_merge(bases: &[Base], seed: u64) -> Vec<Pair> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut pairs = Vec::new();
     for _ in 0..8 {
         for template in NAME_TEMPLATES_ZH {
-            let (a, b) = two(&mut rng, zh_name);
-            pairs.push(Pair { kind: "name", first: fill(template, &[a]), second: fill(template, &[b]) });
+            let (a, b) = zh_names(&mut rng);
+            pairs.push(pair("name", template, a, b));
         }
         for template in NAME_TEMPLATES_EN {
-            let (a, b) = two(&mut rng, en_name);
-            pairs.push(Pair { kind: "name", first: fill(template, &[a]), second: fill(template, &[b]) });
+            let (a, b) = en_names(&mut rng);
+            pairs.push(pair("name", template, a, b));
         }
         for template in DATE_TEMPLATES_ZH {
             let (a, b) = two(&mut rng, zh_date);
-            pairs.push(Pair { kind: "date", first: fill(template, &[a]), second: fill(template, &[b]) });
+            pairs.push(pair("date", template, a, b));
         }
         for template in DATE_TEMPLATES_EN {
             let (a, b) = two(&mut rng, en_date);
-            pairs.push(Pair { kind: "date", first: fill(template, &[a]), second: fill(template, &[b]) });
+            pairs.push(pair("date", template, a, b));
         }
         for template in NUMBER_TEMPLATES_ZH.iter().chain(NUMBER_TEMPLATES_EN) {
             let (a, b) = two(&mut rng, number);
-            pairs.push(Pair { kind: "number", first: fill(template, &[a]), second: fill(template, &[b]) });
+            pairs.push(pair("number", template, a, b));
         }
     }
     for base in bases.iter().filter(|b| b.chars < 40) {
         if let Some(changed) = change_a_number(&base.text, &mut rng) {
-            pairs.push(Pair { kind: "number", first: base.text.clone(), second: changed });
+            pairs.push(Pair {
+                kind: "number",
+                first: base.text.clone(),
+                second: changed,
+            });
         }
     }
-    // Distinct lines that came out equal (a template drew the same office twice) are not pairs.
-    pairs.retain(|p| chaff::normalize::comparison_key(&p.first) != chaff::normalize::comparison_key(&p.second));
-    pairs
+    distinct(pairs, true)
+}
+
+/// Pairs of lines that differ in one character of a person's name (the
+/// surname): a difference no character-level rule tells from a typo, so
+/// they are measured apart from the pairs that must not merge.
+pub fn one_character_names(seed: u64) -> Vec<Pair> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut pairs = Vec::new();
+    for _ in 0..8 {
+        for template in NAME_TEMPLATES_ZH {
+            let (a, b) = zh_surnames(&mut rng);
+            pairs.push(pair("name, one character", template, a, b));
+        }
+    }
+    distinct(pairs, false)
+}
+
+fn pair(kind: &'static str, template: &str, a: String, b: String) -> Pair {
+    Pair {
+        kind,
+        first: fill(template, &[a]),
+        second: fill(template, &[b]),
+    }
+}
+
+/// Keeps the pairs whose two lines differ and appear nowhere else (a
+/// template that drew the same value twice gives the same line twice),
+/// and, with `apart`, none of whose lines is one edit that is not a digit
+/// away from a line of another pair (two names drawn one character apart).
+fn distinct(pairs: Vec<Pair>, apart: bool) -> Vec<Pair> {
+    let key = |text: &str| -> Vec<char> {
+        chaff::normalize::fold(&chaff::normalize::comparison_key(text))
+            .chars()
+            .collect()
+    };
+    let mut kept: Vec<Pair> = Vec::new();
+    let mut lines: Vec<Vec<char>> = Vec::new();
+    for p in pairs {
+        let (a, b) = (key(&p.first), key(&p.second));
+        let clash = |line: &Vec<char>| {
+            lines
+                .iter()
+                .any(|other| other == line || (apart && typo_apart(other, line)))
+        };
+        if a != b && !clash(&a) && !clash(&b) {
+            lines.push(a);
+            lines.push(b);
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// One substitution, insertion or deletion apart, of a character that is
+/// not a digit.
+fn typo_apart(a: &[char], b: &[char]) -> bool {
+    if !one_edit_apart(a, b) || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let edited = [a.get(prefix), b.get(prefix)];
+    !edited.iter().flatten().any(|c| c.is_numeric())
 }
 
 /// Every base with one shared sentence put in front: pairs of distinct

@@ -167,8 +167,9 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Dedup")]
     pub no_near_dedup: bool,
 
-    /// Largest Hamming distance between the SimHashes of near repeats, 0 to
-    /// 15 (what the index's block tables serve) [default: 11]
+    /// Largest Hamming distance between the SimHashes of long near
+    /// repeats, 0 to 64 (a gate: candidates come from MinHash bands)
+    /// [default: 14]
     #[arg(long, help_heading = "Dedup", value_name = "BITS")]
     pub max_hamming: Option<u32>,
 

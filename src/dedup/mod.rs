@@ -1,29 +1,73 @@
-//! Stage 6: exact and near repeats, first occurrence wins.
+//! Stage 6: exact and near repeats, first occurrence wins, at a cost per
+//! paragraph that does not grow with the corpus.
 //!
-//! [`Deduplicator`] is fed paragraphs in input order. Each one is checked
-//! against everything fed before it:
+//! [`Deduplicator`] is fed paragraphs in input order, each as a [`Probe`]
+//! (its [`Fingerprint`] and what the comparisons below read of it). Every
+//! comparison reads the *folded* key ([`normalize::fold_into`]): case,
+//! quotes, dashes and the other typographic variants are one, at every
+//! length. A paragraph is a repeat of an earlier kept one when
 //!
-//! 1. **exact**: the 64-bit hash of the comparison key equals an earlier
-//!    one's (collision odds: about `n² / 2⁶⁵`, one in 37 million for a
-//!    million distinct paragraphs);
-//! 2. **near**: its SimHash is within [`DedupConfig::max_hamming`] bits of
-//!    an earlier one's *and* the Jaccard similarity of the two shingle sets
-//!    is at least [`DedupConfig::min_similarity`]. SimHash finds the
-//!    candidates cheaply through the [`SimhashIndex`]; the set comparison
-//!    confirms them, so a larger Hamming distance can be searched (which is
-//!    what catches edited reposts of paragraph-sized text) without merging
-//!    paragraphs that merely share a topic or a template sentence. Only
-//!    paragraphs with at least [`DedupConfig::min_shingles`] shingles take
-//!    part: on a handful of shingles a 64-bit SimHash is noise, so short
-//!    paragraphs are compared exactly only.
+//! 1. **exact**: their folded keys have the same 64-bit hash (collision
+//!    odds about `n² / 2⁶⁵`, one in 37 million for a million distinct
+//!    paragraphs);
+//! 2. **near, long paragraphs** (both of at least
+//!    [`DedupConfig::min_near_chars`] characters and
+//!    [`DedupConfig::min_shingles`] shingles): their SimHashes are within
+//!    [`DedupConfig::max_hamming`] bits *and* the Jaccard similarity of their
+//!    shingle sets, estimated from 16-byte odd sketches, is at least
+//!    [`DedupConfig::min_similarity`];
+//! 3. **near, short paragraphs** (the shorter of at least
+//!    [`DedupConfig::min_edit_chars`] characters, too short for rule 2):
+//!    one character was substituted, inserted or deleted, and it is not a
+//!    digit or a Chinese numeral ([`edit`]). Two short lines that differ in
+//!    a number, a date or a name state different facts; one typo does not
+//!    make a new line. Shorter paragraphs (fewer than `min_edit_chars`, 10
+//!    by default, so that one edit is at most a tenth of the line) repeat
+//!    only exactly.
 //!
-//! Memory per paragraph in the near index: the index's 24 bytes, a 12-byte
-//! reference, and its shingle set at 4 bytes per distinct shingle (capped at
-//! [`MAX_SET`] shingles: longer paragraphs keep the smallest hashes, a
-//! bottom-k sample whose Jaccard estimate has a standard error under 0.03).
-//!
-//! A paragraph that repeats nothing is remembered; a repeat is not, so every
+//! Among several earlier paragraphs a repeat is reported against the
+//! nearest (smallest Hamming distance), the earliest among equals. A
+//! paragraph that repeats nothing is remembered; a repeat is not, so every
 //! reported repeat points at a paragraph that was kept.
+//!
+//! # Finding candidates in constant time
+//!
+//! Nothing here scans the stored paragraphs. Exact keys and the two half
+//! keys of short paragraphs ([`edit`]) are looked up in hash tables
+//! ([`IdTable`]). Long paragraphs are found by locality-sensitive hashing
+//! over a one-permutation MinHash of their shingles
+//! ([`sketch`](crate::fingerprint::sketch)): [`BANDS`] bands of [`ROWS`](crate::fingerprint::sketch::ROWS)
+//! bins each, a stored paragraph is a candidate when one of its band keys
+//! equals one of the query's or one of the query's multi-probe keys (the
+//! band with one bin taken from the second-smallest value): 15 lookups per
+//! paragraph, each reading one small bucket. A band key shared by
+//! [`BUCKET_CAP`] kept paragraphs takes no more (the first ones stay): so
+//! a lookup examines at most `15 × BUCKET_CAP` candidates however large the
+//! corpus, and on the generated crawl about 5 (100 MB) to 11 (1 GB), where
+//! today's 11-bit SimHash search examined 1 in 120 stored paragraphs
+//! (`examples/neardup_options.rs --crawl`). A paragraph that no band took
+//! is still found by its exact key.
+//!
+//! Why not SimHash for the search: a near-duplicate with 3% of its
+//! characters edited differs in about 9 of 64 SimHash bits, so any index
+//! that finds it must search 11 or more bits; exact search at that radius
+//! reads `n / 120` candidates (four 16-bit tables) or needs thousands of
+//! permuted tables to be sized to the corpus. Used as an LSH, 8 independent
+//! SimHashes searched within 5 bits each find 73% of such reposts and 16
+//! permuted 27-bit tables 26%, against 95% for three MinHash bands with
+//! multi-probe (`examples/neardup_options.rs`, labelled corpus). The
+//! SimHash stays the fingerprint: its Hamming distance is part of the test
+//! and of every report.
+//!
+//! # Memory
+//!
+//! Per kept paragraph, besides the [`IdTable`] entries (6.7 bytes each at
+//! 100 million, 8.4 at 10 million, see [`crate::index`]): a long paragraph
+//! keeps 52 bytes (SimHash, odd sketch, band keys, exact key, position) and
+//! three band entries, a short one of 10 to 255 characters 37 bytes, an
+//! exact half-key pair and an exact entry, a shorter one 20 bytes and an
+//! exact entry. The shingle sets of earlier versions (about 350 bytes a
+//! paragraph) are gone: `examples/index_memory.rs` measures the whole.
 //!
 //! Beside the deduplicator: [`trim`], the same test on the sentences of
 //! kept paragraphs, and [`state`], what a deduplicator remembers, saved
@@ -34,11 +78,23 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::fingerprint::Fingerprint;
-use crate::index::SimhashIndex;
+use crate::fingerprint::sketch::{BANDS, odd_jaccard};
+use crate::fingerprint::{
+    Fingerprint, FingerprintConfig, NearSketch, Shingler, StoredSketch, shingle_set,
+};
+use crate::index::{Column, IdTable};
 
+pub mod edit;
 pub mod state;
 pub mod trim;
+
+use edit::{Edit, EditProbe, MAX_EDIT_CHARS, StoredEdit};
+
+#[cfg(doc)]
+use crate::normalize;
+
+/// How many kept paragraphs one band key (or half key) indexes at most.
+pub const BUCKET_CAP: u8 = 4;
 
 /// How repeats are found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,13 +104,18 @@ pub struct DedupConfig {
     pub exact: bool,
     /// Drop near repeats.
     pub near: bool,
-    /// The largest Hamming distance between SimHashes of near repeats.
+    /// The largest Hamming distance between SimHashes of long near repeats.
     pub max_hamming: u32,
-    /// Near repeats must also have shingle sets with at least this
-    /// Jaccard similarity (0 to skip the check).
+    /// Long near repeats must also have shingle sets with at least this
+    /// (estimated) Jaccard similarity.
     pub min_similarity: f64,
-    /// Paragraphs with fewer shingles are compared exactly only.
+    /// Paragraphs with fewer shingles are compared by the one-edit rule.
     pub min_shingles: u32,
+    /// Paragraphs with fewer characters (of the folded key) are compared by
+    /// the one-edit rule.
+    pub min_near_chars: u32,
+    /// Paragraphs with fewer characters are compared exactly only.
+    pub min_edit_chars: u32,
     /// Trim sentences of a kept paragraph that repeat a sentence of an
     /// earlier kept paragraph (a paragraph whose tail repeats another). Off
     /// by default: the paragraph is then kept whole.
@@ -64,88 +125,48 @@ pub struct DedupConfig {
     pub min_sentence_chars: u32,
 }
 
-pub use crate::fingerprint::MAX_SET;
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            exact: true,
+            near: true,
+            max_hamming: 14,
+            min_similarity: 0.7,
+            min_shingles: 24,
+            min_near_chars: 40,
+            min_edit_chars: 10,
+            trim_repeated_sentences: false,
+            min_sentence_chars: 16,
+        }
+    }
+}
+
+/// Paragraphs this close to the shingle threshold are also compared by the
+/// one-edit rule: one edit moves a word-shingle count by up to two.
+const SHINGLE_MARGIN: u32 = 3;
 
 impl DedupConfig {
-    /// Whether a paragraph with this many shingles takes part in near
-    /// search: near repeats are on and it has at least `min_shingles`.
-    pub fn takes_near(&self, shingles: u32) -> bool {
-        self.near && shingles >= self.min_shingles
+    /// Whether a paragraph is compared by the long-paragraph rule (2 in the
+    /// [module docs](self)).
+    pub fn takes_near(&self, fingerprint: &Fingerprint) -> bool {
+        self.near
+            && fingerprint.shingles >= self.min_shingles
+            && fingerprint.chars >= self.min_near_chars
     }
 
-    /// The near-repeat rule on one pair of paragraphs, as the
-    /// [`Deduplicator`] applies it to every candidate: both take part in
-    /// near search, their SimHashes are within `max_hamming` bits, and their
-    /// shingle sets (the first [`MAX_SET`] values of each) have a Jaccard
-    /// similarity of at least `min_similarity`. The distance and the
-    /// similarity when they are near repeats.
-    ///
-    /// ```
-    /// use chaff::dedup::DedupConfig;
-    /// use chaff::fingerprint::Fingerprint;
-    /// let a = Fingerprint { exact: 1, simhash: 0b1011, shingles: 30 };
-    /// let b = Fingerprint { exact: 2, simhash: 0b0011, shingles: 30 };
-    /// let config = DedupConfig::default();
-    /// assert_eq!(config.near_repeat(&a, &[1, 2, 3, 4], &b, &[1, 2, 3, 4]), Some((1, 1.0)));
-    /// assert_eq!(config.near_repeat(&a, &[1, 2, 3, 4], &b, &[5, 6, 7, 8]), None);
-    /// ```
-    pub fn near_repeat(
-        &self,
-        a: &Fingerprint,
-        a_set: &[u32],
-        b: &Fingerprint,
-        b_set: &[u32],
-    ) -> Option<(u32, f64)> {
-        if !(self.takes_near(a.shingles) && self.takes_near(b.shingles)) {
-            return None;
-        }
-        let distance = (a.simhash ^ b.simhash).count_ones();
-        if distance > self.max_hamming {
-            return None;
-        }
-        let cap = |set: &[u32]| set.len().min(MAX_SET);
-        self.confirms(&a_set[..cap(a_set)], &b_set[..cap(b_set)])
-            .map(|similarity| (distance, similarity))
+    /// Whether a paragraph is compared by the one-edit rule (3): it is long
+    /// enough, not too long to read, and too short for rule 2, or so close
+    /// to rule 2's thresholds that one edit could take it below them.
+    pub fn takes_edit(&self, fingerprint: &Fingerprint) -> bool {
+        self.near
+            && fingerprint.chars >= self.min_edit_chars
+            && fingerprint.chars as usize <= MAX_EDIT_CHARS
+            && (!self.takes_near(fingerprint)
+                || fingerprint.chars == self.min_near_chars
+                || fingerprint.shingles < self.min_shingles.saturating_add(SHINGLE_MARGIN))
     }
 
-    /// The candidate keys of a paragraph for finding near repeats by
-    /// grouping instead of through the index: any two paragraphs that
-    /// [`Self::near_repeat`] could accept share at least one key, and a
-    /// paragraph that takes no near search has none. Sorted, without
-    /// repeats. Today these are the block keys of the SimHash
-    /// ([`crate::index::block_keys`], 68 at the default `max_hamming` 11).
-    ///
-    /// ```
-    /// use chaff::dedup::DedupConfig;
-    /// use chaff::fingerprint::Fingerprint;
-    /// let config = DedupConfig::default();
-    /// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
-    /// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
-    /// let (ka, kb) = (config.candidate_keys(&a), config.candidate_keys(&b));
-    /// assert!(ka.iter().any(|k| kb.binary_search(k).is_ok()));
-    /// assert!(config.candidate_keys(&Fingerprint { shingles: 3, ..a }).is_empty());
-    /// ```
-    pub fn candidate_keys(&self, fingerprint: &Fingerprint) -> Vec<u64> {
-        if !self.takes_near(fingerprint.shingles) {
-            return Vec::new();
-        }
-        // `validate` holds max_hamming to what the index serves.
-        let mut keys =
-            crate::index::block_keys(fingerprint.simhash, self.max_hamming).unwrap_or_default();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    }
-
-    /// The shingle-set test that confirms a SimHash candidate: the Jaccard
-    /// similarity, when it is at least `min_similarity`.
-    fn confirms(&self, a: &[u32], b: &[u32]) -> Option<f64> {
-        let similarity = jaccard(a, b);
-        (similarity >= self.min_similarity).then_some(similarity)
-    }
-
-    /// Checks that `min_similarity` is a share and that the index can
-    /// search `max_hamming` bits.
+    /// Checks that `min_similarity` is a share and `max_hamming` at most 64.
     pub fn validate(&self) -> Result<(), Error> {
         if !(0.0..=1.0).contains(&self.min_similarity) {
             return Err(Error::Config(format!(
@@ -153,28 +174,13 @@ impl DedupConfig {
                 self.min_similarity
             )));
         }
-        if self.max_hamming > crate::index::MAX_DISTANCE {
+        if self.max_hamming > 64 {
             return Err(Error::Config(format!(
-                "max_hamming {} is above the supported maximum {}",
-                self.max_hamming,
-                crate::index::MAX_DISTANCE
+                "max_hamming {} is above 64, the bits of a SimHash",
+                self.max_hamming
             )));
         }
         Ok(())
-    }
-}
-
-impl Default for DedupConfig {
-    fn default() -> Self {
-        DedupConfig {
-            exact: true,
-            near: true,
-            max_hamming: 11,
-            min_similarity: 0.7,
-            min_shingles: 24,
-            trim_repeated_sentences: false,
-            min_sentence_chars: 16,
-        }
     }
 }
 
@@ -188,48 +194,1005 @@ pub struct ParagraphRef {
     pub paragraph: u32,
 }
 
-/// What [`Deduplicator::search`] found: near candidates `(id, distance)`
-/// among the first `stored` entries of the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Searched {
-    /// Entries within the distance, as `(id, distance)`.
-    pub candidates: Vec<(u32, u32)>,
-    /// How many entries the index held when it was searched.
-    pub stored: u32,
+/// A paragraph as dedup reads it: its fingerprint, and the near sketch and
+/// one-edit probe of the rules it takes part in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// Exact key, SimHash, shingle and character counts.
+    pub fingerprint: Fingerprint,
+    /// For the long-paragraph rule.
+    pub near: Option<NearSketch>,
+    /// For the one-edit rule.
+    pub edit: Option<EditProbe>,
 }
 
-/// A remembered exact key: the key's hash and where it was kept.
-pub type ExactEntry = (u64, ParagraphRef);
+impl Probe {
+    /// The probe of a paragraph: `near` is its near sketch and `folded` its
+    /// folded key (both from [`fingerprint_with_sketch`](crate::fingerprint::fingerprint_with_sketch));
+    /// each is kept when `config` compares the paragraph by its rule.
+    pub fn new(
+        fingerprint: Fingerprint,
+        near: Option<NearSketch>,
+        folded: &str,
+        config: &DedupConfig,
+    ) -> Probe {
+        Probe {
+            near: near.filter(|_| config.takes_near(&fingerprint)),
+            edit: config
+                .takes_edit(&fingerprint)
+                .then(|| EditProbe::new(folded))
+                .flatten(),
+            fingerprint,
+        }
+    }
 
-/// A remembered near-index entry: SimHash, where it was kept, shingle set.
-pub type NearEntry = (u64, ParagraphRef, Vec<u32>);
+    /// The probe of a comparison key, fingerprinted here (for tests,
+    /// examples and single paragraphs).
+    ///
+    /// ```
+    /// use chaff::dedup::{DedupConfig, Probe};
+    /// use chaff::fingerprint::FingerprintConfig;
+    /// let (dedup, fingerprint) = (DedupConfig::default(), FingerprintConfig::default());
+    /// let long = Probe::of("市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各副市长、秘书长和各部门主要负责同志出席。", &fingerprint, &dedup);
+    /// let short = Probe::of("市政府召开常务会议研究部署重点工作", &fingerprint, &dedup);
+    /// let shorter = Probe::of("常务会议", &fingerprint, &dedup);
+    /// assert!(long.near.is_some() && long.edit.is_none());
+    /// assert!(short.near.is_none() && short.edit.is_some()); // 17 characters: one edit
+    /// assert!(shorter.near.is_none() && shorter.edit.is_none()); // exact only
+    /// ```
+    pub fn of(key: &str, fingerprint: &FingerprintConfig, config: &DedupConfig) -> Probe {
+        let mut shingler = Shingler::new();
+        let mut builder = crate::fingerprint::SketchBuilder::default();
+        let (fp, near) = crate::fingerprint::fingerprint_with_sketch(
+            key,
+            fingerprint,
+            &mut shingler,
+            &mut builder,
+        );
+        Probe::new(fp, near, shingler.folded(), config)
+    }
+}
 
 /// What an earlier paragraph a new one repeats, and how.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Repeat {
-    /// Same comparison key.
+    /// Same folded key.
     Exact {
         /// The first occurrence.
         of: ParagraphRef,
     },
-    /// SimHash within the distance.
+    /// A near repeat by rule 2 or 3.
     Near {
         /// The earlier paragraph, nearest first, earliest among equals.
         of: ParagraphRef,
         /// Hamming distance between the two SimHashes.
         distance: u32,
-        /// Jaccard similarity of the two shingle sets.
+        /// Jaccard similarity of the two shingle sets: estimated from the
+        /// odd sketches (rule 2), or exact, from the two texts (rule 3).
         similarity: f64,
     },
+}
+
+/// A stored paragraph: its kind and its index among those of its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Tagged(u32);
+
+const EXACT: u32 = 0;
+const EDIT: u32 = 1;
+const NEAR: u32 = 2;
+/// Paragraphs of one kind a deduplicator holds at most (2^30).
+const MAX_PER_KIND: usize = 1 << 30;
+
+impl Tagged {
+    fn new(kind: u32, index: usize) -> Tagged {
+        Tagged(kind << 30 | index as u32)
+    }
+
+    fn kind(self) -> u32 {
+        self.0 >> 30
+    }
+
+    fn index(self) -> usize {
+        (self.0 & ((1 << 30) - 1)) as usize
+    }
+}
+
+/// A near match found for a probe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Match {
+    id: Tagged,
+    distance: u32,
+    /// The estimated similarity (rule 2), or the edit (rule 3).
+    how: How,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum How {
+    Estimated(f64),
+    Edited(Edit),
+}
+
+/// What [`Deduplicator::search`] found for a probe among the paragraphs
+/// stored when it ran, for [`Deduplicator::check_and_insert_searched`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Searched {
+    /// Paragraphs of each kind stored when the search ran.
+    stored: [u32; 3],
+    exact: Option<Tagged>,
+    matches: Vec<Match>,
+    /// Stored paragraphs under the probe's own band keys and half keys
+    /// (what decides whether it will be indexed under them).
+    band_counts: [u8; BANDS],
+    half_counts: [u8; 2],
+}
+
+impl Searched {
+    /// Whether the search found an exact or a near repeat (among the
+    /// paragraphs stored when it ran).
+    pub fn finds_a_repeat(&self) -> bool {
+        self.exact.is_some() || !self.matches.is_empty()
+    }
+}
+
+/// Short paragraphs too short for one-edit comparison: compared exactly.
+#[derive(Debug, Clone, Default)]
+struct ExactKind {
+    exact: Column<u64>,
+    simhash: Column<u64>,
+    place: Places,
+}
+
+/// The short paragraphs of the one-edit rule.
+#[derive(Debug, Clone, Default)]
+struct EditKind {
+    hot: Column<EditHot>,
+    len: Column<u8>,
+    exact: Column<u64>,
+    simhash: Column<u64>,
+    place: Places,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EditHot {
+    poly: u64,
+    halves: [u32; 2],
+}
+
+/// The long paragraphs of the near rule.
+#[derive(Debug, Clone, Default)]
+struct NearKind {
+    hot: Column<NearHot>,
+    exact: Column<u64>,
+    place: Places,
+}
+
+/// What a near candidate is checked against: 40 bytes, one cache line.
+#[derive(Debug, Clone, Copy)]
+struct NearHot {
+    odd: [u64; 2],
+    simhash: u64,
+    bands: [u32; BANDS],
+    odd_size: u8,
+    level: u8,
+    /// 1 when the paragraph is also stored for the one-edit rule.
+    flags: u8,
+}
+
+impl NearHot {
+    fn of(simhash: u64, sketch: &StoredSketch, also_edit: bool) -> NearHot {
+        NearHot {
+            odd: [sketch.odd as u64, (sketch.odd >> 64) as u64],
+            simhash,
+            bands: sketch.bands,
+            odd_size: sketch.odd_size,
+            level: sketch.level,
+            flags: u8::from(also_edit),
+        }
+    }
+
+    fn odd(&self) -> u128 {
+        u128::from(self.odd[0]) | u128::from(self.odd[1]) << 64
+    }
+
+    fn sketch(&self) -> StoredSketch {
+        StoredSketch {
+            bands: self.bands,
+            odd: self.odd(),
+            odd_size: self.odd_size,
+            level: self.level,
+        }
+    }
+}
+
+/// Where the paragraphs of one kind were kept: the paragraph index of each
+/// and, for each run of them from one document, the document and the
+/// first of the run.
+#[derive(Debug, Clone, Default)]
+struct Places {
+    paragraph: Column<u32>,
+    runs: Vec<(u64, u32)>,
+}
+
+impl Places {
+    fn push(&mut self, at: ParagraphRef) {
+        let index = self.paragraph.len() as u32;
+        if self
+            .runs
+            .last()
+            .is_none_or(|(document, _)| *document != at.document)
+        {
+            self.runs.push((at.document, index));
+        }
+        self.paragraph.push(at.paragraph);
+    }
+
+    fn get(&self, index: usize) -> ParagraphRef {
+        let run = self
+            .runs
+            .partition_point(|(_, first)| *first as usize <= index);
+        ParagraphRef {
+            document: self.runs[run.saturating_sub(1)].0,
+            paragraph: self.paragraph[index],
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.paragraph.memory_bytes() + self.runs.capacity() * 16
+    }
+}
+
+/// The entries stored since [`Deduplicator::start_batch`], so that the
+/// sequential half of a batch looks them up in small tables.
+#[derive(Debug, Clone, Default)]
+struct Recent {
+    from: [u32; 3],
+    exact: HashMap<u64, Tagged>,
+    bands: HashMap<(usize, u32), Vec<u32>>,
+    halves: HashMap<(usize, u32), Vec<u32>>,
+}
+
+/// Remembers kept paragraphs and finds repeats of them.
+///
+/// ```
+/// use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe, Repeat};
+/// use chaff::fingerprint::FingerprintConfig;
+/// let (config, fingerprint) = (DedupConfig::default(), FingerprintConfig::default());
+/// let mut dedup = Deduplicator::new(config.clone(), fingerprint.clone())?;
+/// let at = |document| ParagraphRef { document, paragraph: 0 };
+/// let probe = |key: &str| Probe::of(key, &fingerprint, &config);
+/// let text = "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长出席会议。";
+/// assert_eq!(dedup.check_and_insert(&probe(text), at(0)), None);
+/// assert_eq!(dedup.check_and_insert(&probe(text), at(1)), Some(Repeat::Exact { of: at(0) }));
+/// let edited = "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长出席了会议。";
+/// assert!(matches!(dedup.check_and_insert(&probe(edited), at(2)), Some(Repeat::Near { of, .. }) if of == at(0)));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Deduplicator {
+    config: DedupConfig,
+    fingerprint: FingerprintConfig,
+    exact_kind: ExactKind,
+    edit_kind: EditKind,
+    near_kind: NearKind,
+    /// Exact keys of every paragraph not found through a band.
+    exact: IdTable,
+    bands: [IdTable; BANDS],
+    /// Short paragraphs by their first half key (0) and their second (1).
+    halves: [IdTable; 2],
+    recent: Option<Recent>,
+    /// Paragraphs remembered.
+    kept: usize,
+    shingler: Shingler,
+    /// Paragraphs not remembered because a kind was full.
+    overflow: u64,
+}
+
+impl Deduplicator {
+    /// An empty deduplicator, comparing fingerprints made with
+    /// `fingerprint` (needed to compute the similarity of one-edit repeats).
+    pub fn new(config: DedupConfig, fingerprint: FingerprintConfig) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(Deduplicator {
+            config,
+            fingerprint,
+            exact_kind: ExactKind::default(),
+            edit_kind: EditKind::default(),
+            near_kind: NearKind::default(),
+            exact: IdTable::default(),
+            bands: Default::default(),
+            halves: Default::default(),
+            recent: None,
+            kept: 0,
+            shingler: Shingler::new(),
+            overflow: 0,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DedupConfig {
+        &self.config
+    }
+
+    /// How many kept paragraphs it was given to remember.
+    pub fn len(&self) -> usize {
+        self.kept
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.kept == 0
+    }
+
+    /// Bytes held: the stored paragraphs and every table.
+    pub fn memory_bytes(&self) -> usize {
+        let exact = &self.exact_kind;
+        let edit = &self.edit_kind;
+        let near = &self.near_kind;
+        exact.exact.memory_bytes()
+            + exact.simhash.memory_bytes()
+            + exact.place.memory_bytes()
+            + edit.hot.memory_bytes()
+            + edit.len.memory_bytes()
+            + edit.exact.memory_bytes()
+            + edit.simhash.memory_bytes()
+            + edit.place.memory_bytes()
+            + near.hot.memory_bytes()
+            + near.exact.memory_bytes()
+            + near.place.memory_bytes()
+            + self.exact.memory_bytes()
+            + self.bands.iter().map(IdTable::memory_bytes).sum::<usize>()
+            + self.halves.iter().map(IdTable::memory_bytes).sum::<usize>()
+    }
+
+    fn counts(&self) -> [u32; 3] {
+        [
+            self.exact_kind.exact.len() as u32,
+            self.edit_kind.exact.len() as u32,
+            self.near_kind.exact.len() as u32,
+        ]
+    }
+
+    /// Starts a batch: [`Self::search`] the batch's probes (in parallel if
+    /// wanted), then [`Self::check_and_insert_searched`] each in order. The
+    /// entries stored from here on are also kept in small tables, so that
+    /// the second half finds them without the large ones.
+    pub fn start_batch(&mut self) {
+        self.recent = Some(Recent {
+            from: self.counts(),
+            ..Recent::default()
+        });
+    }
+
+    /// Checks a paragraph against all earlier ones; remembers it if it is
+    /// not a repeat.
+    pub fn check_and_insert(&mut self, probe: &Probe, at: ParagraphRef) -> Option<Repeat> {
+        let searched = self.search(probe);
+        self.check_and_insert_searched(probe, at, searched)
+    }
+
+    /// The first half of [`Self::check_and_insert`], which only reads and
+    /// so can run for many paragraphs in parallel: what the paragraph
+    /// repeats among the paragraphs stored now.
+    pub fn search(&self, probe: &Probe) -> Searched {
+        let mut searched = Searched {
+            stored: self.counts(),
+            exact: None,
+            matches: Vec::new(),
+            band_counts: [0; BANDS],
+            half_counts: [0; 2],
+        };
+        self.search_into(probe, [0; 3], &mut searched);
+        searched
+    }
+
+    /// Looks `probe` up in the large tables among the paragraphs from
+    /// `from` on (of each kind).
+    fn search_into(&self, probe: &Probe, from: [u32; 3], out: &mut Searched) {
+        let fp = &probe.fingerprint;
+        if self.config.exact {
+            for id in self.exact.candidates(fp.exact) {
+                let id = Tagged(id);
+                if id.index() >= from[id.kind() as usize] as usize && self.exact_of(id) == fp.exact
+                {
+                    out.exact = Some(id);
+                }
+            }
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        if let Some(near) = &probe.near {
+            for band in 0..BANDS {
+                let own = near.stored.bands[band];
+                for key in band_probes(near, band) {
+                    for index in self.bands[band].candidates(u64::from(key)) {
+                        let hot = &self.near_kind.hot[index as usize];
+                        if hot.bands[band] != key || index < from[NEAR as usize] {
+                            continue;
+                        }
+                        if key == own {
+                            out.band_counts[band] = out.band_counts[band].saturating_add(1);
+                        }
+                        if !seen.contains(&index) {
+                            seen.push(index);
+                            self.consider_near(
+                                probe,
+                                near,
+                                Tagged::new(NEAR, index as usize),
+                                hot,
+                                out,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        seen.clear();
+        if let Some(edit) = &probe.edit {
+            let own = edit.stored().halves;
+            for (which, key) in edit.probes() {
+                for index in self.halves[which].candidates(u64::from(key)) {
+                    let hot = &self.edit_kind.hot[index as usize];
+                    if hot.halves[which] != key || index < from[EDIT as usize] {
+                        continue;
+                    }
+                    if own[which] == key {
+                        out.half_counts[which] = out.half_counts[which].saturating_add(1);
+                    }
+                    if !seen.contains(&index) {
+                        seen.push(index);
+                        self.consider_edit(probe, edit, index as usize, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks a long candidate found through a band.
+    fn consider_near(
+        &self,
+        probe: &Probe,
+        near: &NearSketch,
+        id: Tagged,
+        hot: &NearHot,
+        out: &mut Searched,
+    ) {
+        let fp = &probe.fingerprint;
+        if self.config.exact
+            && hot.simhash == fp.simhash
+            && hot.odd() == near.stored.odd
+            && self.near_kind.exact[id.index()] == fp.exact
+        {
+            out.exact = Some(out.exact.map_or(id, |other| other.min(id)));
+            return;
+        }
+        let distance = (hot.simhash ^ fp.simhash).count_ones();
+        if distance > self.config.max_hamming {
+            return;
+        }
+        let Some((odd, size)) = near.odd_at(hot.level) else {
+            return;
+        };
+        let similarity = odd_jaccard(
+            (odd ^ hot.odd()).count_ones(),
+            u16::from(hot.odd_size),
+            size,
+        );
+        if similarity >= self.config.min_similarity {
+            out.matches.push(Match {
+                id,
+                distance,
+                how: How::Estimated(similarity),
+            });
+        }
+    }
+
+    /// Checks a short candidate found through a half key.
+    fn consider_edit(&self, probe: &Probe, edit: &EditProbe, index: usize, out: &mut Searched) {
+        let hot = &self.edit_kind.hot[index];
+        let stored = StoredEdit {
+            poly: hot.poly,
+            len: self.edit_kind.len[index],
+            halves: hot.halves,
+        };
+        if let Some(op) = edit.one_edit(&stored) {
+            out.matches.push(Match {
+                id: Tagged::new(EDIT, index),
+                distance: (self.edit_kind.simhash[index] ^ probe.fingerprint.simhash).count_ones(),
+                how: How::Edited(op),
+            });
+        }
+    }
+
+    /// The second half of [`Self::check_and_insert`], given what
+    /// [`Self::search`] found for this paragraph at some earlier point: the
+    /// paragraphs stored since then are searched here, so the answer is the
+    /// same as a search now.
+    pub fn check_and_insert_searched(
+        &mut self,
+        probe: &Probe,
+        at: ParagraphRef,
+        mut searched: Searched,
+    ) -> Option<Repeat> {
+        self.search_newer(probe, &mut searched);
+        if self.config.exact
+            && let Some(id) = searched.exact
+        {
+            return Some(Repeat::Exact { of: self.place(id) });
+        }
+        let best = searched
+            .matches
+            .iter()
+            .min_by_key(|m| (m.distance, self.place(m.id)))
+            .copied();
+        if let Some(best) = best {
+            let similarity = match best.how {
+                How::Estimated(similarity) => similarity,
+                How::Edited(op) => self.edit_similarity(probe, op),
+            };
+            return Some(Repeat::Near {
+                of: self.place(best.id),
+                distance: best.distance,
+                similarity,
+            });
+        }
+        self.insert(probe, at, searched.band_counts, searched.half_counts);
+        None
+    }
+
+    /// Adds to `searched` what the paragraphs stored since it ran hold for
+    /// `probe`: from the small tables of the batch when they cover them,
+    /// else from the large ones.
+    fn search_newer(&self, probe: &Probe, searched: &mut Searched) {
+        let since = searched.stored;
+        if since == self.counts() {
+            return;
+        }
+        let Some(recent) = self
+            .recent
+            .as_ref()
+            .filter(|recent| (0..3).all(|k| recent.from[k] <= since[k]))
+        else {
+            self.search_into(probe, since, searched);
+            return;
+        };
+        let newer = |id: Tagged| id.index() >= since[id.kind() as usize] as usize;
+        let fp = &probe.fingerprint;
+        if self.config.exact
+            && let Some(&id) = recent.exact.get(&fp.exact)
+            && newer(id)
+            && searched.exact.is_none()
+        {
+            searched.exact = Some(id);
+        }
+        if let Some(near) = &probe.near {
+            let mut seen: Vec<u32> = Vec::new();
+            for band in 0..BANDS {
+                let own = near.stored.bands[band];
+                for key in band_probes(near, band) {
+                    for &index in recent.bands.get(&(band, key)).into_iter().flatten() {
+                        if !newer(Tagged::new(NEAR, index as usize)) {
+                            continue;
+                        }
+                        if key == own {
+                            searched.band_counts[band] =
+                                searched.band_counts[band].saturating_add(1);
+                        }
+                        if !seen.contains(&index) {
+                            seen.push(index);
+                            let hot = &self.near_kind.hot[index as usize];
+                            self.consider_near(
+                                probe,
+                                near,
+                                Tagged::new(NEAR, index as usize),
+                                hot,
+                                searched,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(edit) = &probe.edit {
+            let own = edit.stored().halves;
+            let mut seen: Vec<u32> = Vec::new();
+            for (which, key) in edit.probes() {
+                for &index in recent.halves.get(&(which, key)).into_iter().flatten() {
+                    if !newer(Tagged::new(EDIT, index as usize)) {
+                        continue;
+                    }
+                    if own[which] == key {
+                        searched.half_counts[which] = searched.half_counts[which].saturating_add(1);
+                    }
+                    if !seen.contains(&index) {
+                        seen.push(index);
+                        self.consider_edit(probe, edit, index as usize, searched);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The exact Jaccard similarity of a probe's shingle set and that of
+    /// the stored key its one edit rebuilds.
+    fn edit_similarity(&mut self, probe: &Probe, op: Edit) -> f64 {
+        let Some(edit) = &probe.edit else {
+            return 0.0;
+        };
+        let stored: String = op.apply(edit.chars());
+        let query: String = edit.chars().iter().collect();
+        let a = shingle_set(&query, &self.fingerprint, &mut self.shingler);
+        let b = shingle_set(&stored, &self.fingerprint, &mut self.shingler);
+        jaccard(&a, &b)
+    }
+
+    /// Remembers a kept paragraph, indexed under the band and half keys
+    /// that hold fewer than [`BUCKET_CAP`] paragraphs (`band_counts` and
+    /// `half_counts` say how many they hold).
+    fn insert(
+        &mut self,
+        probe: &Probe,
+        at: ParagraphRef,
+        band_counts: [u8; BANDS],
+        half_counts: [u8; 2],
+    ) {
+        self.kept += 1;
+        let fp = &probe.fingerprint;
+        let mut exact_id = None;
+        let mut stored_edit = None;
+        if let Some(edit) = &probe.edit {
+            let kind = &mut self.edit_kind;
+            if kind.exact.len() < MAX_PER_KIND {
+                let stored = edit.stored();
+                let index = kind.exact.len();
+                kind.hot.push(EditHot {
+                    poly: stored.poly,
+                    halves: stored.halves,
+                });
+                kind.len.push(stored.len);
+                kind.exact.push(fp.exact);
+                kind.simhash.push(fp.simhash);
+                kind.place.push(at);
+                for (which, key) in stored.halves.iter().enumerate() {
+                    if half_counts[which] < BUCKET_CAP {
+                        let hot = &kind.hot;
+                        self.halves[which].insert(u64::from(*key), index as u32, |id| {
+                            u64::from(hot[id as usize].halves[which])
+                        });
+                        if let Some(recent) = &mut self.recent {
+                            recent
+                                .halves
+                                .entry((which, *key))
+                                .or_default()
+                                .push(index as u32);
+                        }
+                    }
+                }
+                exact_id = Some(Tagged::new(EDIT, index));
+                stored_edit = Some(index);
+            } else {
+                self.overflow += 1;
+            }
+        }
+        if let Some(near) = &probe.near {
+            let kind = &mut self.near_kind;
+            if kind.exact.len() < MAX_PER_KIND {
+                let index = kind.exact.len();
+                kind.hot
+                    .push(NearHot::of(fp.simhash, &near.stored, stored_edit.is_some()));
+                kind.exact.push(fp.exact);
+                kind.place.push(at);
+                let mut banded = false;
+                for (band, count) in band_counts.iter().enumerate() {
+                    if *count >= BUCKET_CAP {
+                        continue;
+                    }
+                    let key = near.stored.bands[band];
+                    let hot = &kind.hot;
+                    self.bands[band].insert(u64::from(key), index as u32, |id| {
+                        u64::from(hot[id as usize].bands[band])
+                    });
+                    if let Some(recent) = &mut self.recent {
+                        recent
+                            .bands
+                            .entry((band, key))
+                            .or_default()
+                            .push(index as u32);
+                    }
+                    banded = true;
+                }
+                if exact_id.is_none() {
+                    exact_id = Some(Tagged::new(NEAR, index));
+                    if banded {
+                        // Found through its bands; no exact entry needed.
+                        if let Some(recent) = &mut self.recent {
+                            recent.exact.insert(fp.exact, Tagged::new(NEAR, index));
+                        }
+                        return;
+                    }
+                }
+            } else {
+                self.overflow += 1;
+            }
+        }
+        if exact_id.is_none() && self.config.exact && probe.near.is_none() && probe.edit.is_none() {
+            let kind = &mut self.exact_kind;
+            if kind.exact.len() < MAX_PER_KIND {
+                let index = kind.exact.len();
+                kind.exact.push(fp.exact);
+                kind.simhash.push(fp.simhash);
+                kind.place.push(at);
+                exact_id = Some(Tagged::new(EXACT, index));
+            } else {
+                self.overflow += 1;
+            }
+        }
+        if let Some(id) = exact_id
+            && self.config.exact
+        {
+            self.index_exact(fp.exact, id);
+            if let Some(recent) = &mut self.recent {
+                recent.exact.insert(fp.exact, id);
+            }
+        }
+    }
+
+    fn exact_of(&self, id: Tagged) -> u64 {
+        exact_of(&self.exact_kind, &self.edit_kind, &self.near_kind, id)
+    }
+
+    /// Where a stored paragraph was kept.
+    fn place(&self, id: Tagged) -> ParagraphRef {
+        match id.kind() {
+            EXACT => self.exact_kind.place.get(id.index()),
+            EDIT => self.edit_kind.place.get(id.index()),
+            _ => self.near_kind.place.get(id.index()),
+        }
+    }
+
+    /// Remembers a kept paragraph without checking it (bulk loading).
+    pub fn remember(&mut self, probe: &Probe, at: ParagraphRef) {
+        let searched = Searched {
+            stored: self.counts(),
+            exact: None,
+            matches: Vec::new(),
+            band_counts: self.own_counts(probe),
+            half_counts: self.own_half_counts(probe),
+        };
+        self.insert(probe, at, searched.band_counts, searched.half_counts);
+    }
+
+    fn own_counts(&self, probe: &Probe) -> [u8; BANDS] {
+        let mut counts = [0u8; BANDS];
+        if let Some(near) = &probe.near {
+            for (band, count) in counts.iter_mut().enumerate() {
+                let key = near.stored.bands[band];
+                *count = self.bands[band]
+                    .candidates(u64::from(key))
+                    .filter(|index| self.near_kind.hot[*index as usize].bands[band] == key)
+                    .count()
+                    .min(255) as u8;
+            }
+        }
+        counts
+    }
+
+    fn own_half_counts(&self, probe: &Probe) -> [u8; 2] {
+        let mut counts = [0u8; 2];
+        if let Some(edit) = &probe.edit {
+            for (which, key) in edit.stored().halves.into_iter().enumerate() {
+                counts[which] = self.halves[which]
+                    .candidates(u64::from(key))
+                    .filter(|index| self.edit_kind.hot[*index as usize].halves[which] == key)
+                    .count()
+                    .min(255) as u8;
+            }
+        }
+        counts
+    }
+
+    /// Paragraphs that were not remembered because a kind held 2^30.
+    pub fn overflow(&self) -> u64 {
+        self.overflow
+    }
+
+    /// What this deduplicator remembers, for [`state`], each kind in the
+    /// order it was stored.
+    pub fn entries(&self) -> (Vec<ExactEntry>, Vec<EditEntry>, Vec<NearEntry>) {
+        let exact_kind = &self.exact_kind;
+        let exact = (0..exact_kind.exact.len())
+            .map(|i| ExactEntry {
+                exact: exact_kind.exact[i],
+                simhash: exact_kind.simhash[i],
+                at: exact_kind.place.get(i),
+            })
+            .collect();
+        let edit_kind = &self.edit_kind;
+        let edit = (0..edit_kind.exact.len())
+            .map(|i| EditEntry {
+                exact: edit_kind.exact[i],
+                simhash: edit_kind.simhash[i],
+                at: edit_kind.place.get(i),
+                stored: StoredEdit {
+                    poly: edit_kind.hot[i].poly,
+                    len: edit_kind.len[i],
+                    halves: edit_kind.hot[i].halves,
+                },
+            })
+            .collect();
+        let near_kind = &self.near_kind;
+        let near = (0..near_kind.exact.len())
+            .map(|i| {
+                let hot = &near_kind.hot[i];
+                NearEntry {
+                    exact: near_kind.exact[i],
+                    simhash: hot.simhash,
+                    at: near_kind.place.get(i),
+                    sketch: hot.sketch(),
+                    also_edit: hot.flags & 1 != 0,
+                }
+            })
+            .collect();
+        (exact, edit, near)
+    }
+
+    /// A deduplicator that remembers the given entries (see
+    /// [`Self::entries`]): each kind stored again in its order, so every
+    /// table is as it was.
+    pub fn with_entries(
+        config: DedupConfig,
+        fingerprint: FingerprintConfig,
+        exact: Vec<ExactEntry>,
+        edit: Vec<EditEntry>,
+        near: Vec<NearEntry>,
+    ) -> Result<Self, Error> {
+        let mut dedup = Deduplicator::new(config, fingerprint)?;
+        for entry in exact {
+            let kind = &mut dedup.exact_kind;
+            let index = kind.exact.len();
+            kind.exact.push(entry.exact);
+            kind.simhash.push(entry.simhash);
+            kind.place.push(entry.at);
+            dedup.kept += 1;
+            dedup.index_exact(entry.exact, Tagged::new(EXACT, index));
+        }
+        for entry in edit {
+            let kind = &mut dedup.edit_kind;
+            let index = kind.exact.len();
+            kind.hot.push(EditHot {
+                poly: entry.stored.poly,
+                halves: entry.stored.halves,
+            });
+            kind.len.push(entry.stored.len);
+            kind.exact.push(entry.exact);
+            kind.simhash.push(entry.simhash);
+            kind.place.push(entry.at);
+            dedup.kept += 1;
+            for (which, key) in entry.stored.halves.into_iter().enumerate() {
+                let held = dedup.halves[which]
+                    .candidates(u64::from(key))
+                    .filter(|i| dedup.edit_kind.hot[*i as usize].halves[which] == key)
+                    .count();
+                if held < usize::from(BUCKET_CAP) {
+                    let hot = &dedup.edit_kind.hot;
+                    dedup.halves[which].insert(u64::from(key), index as u32, |id| {
+                        u64::from(hot[id as usize].halves[which])
+                    });
+                }
+            }
+            dedup.index_exact(entry.exact, Tagged::new(EDIT, index));
+        }
+        for entry in near {
+            let kind = &mut dedup.near_kind;
+            let index = kind.exact.len();
+            kind.hot
+                .push(NearHot::of(entry.simhash, &entry.sketch, entry.also_edit));
+            kind.exact.push(entry.exact);
+            kind.place.push(entry.at);
+            if !entry.also_edit {
+                dedup.kept += 1;
+            }
+            let mut banded = false;
+            for band in 0..BANDS {
+                let key = entry.sketch.bands[band];
+                let held = dedup.bands[band]
+                    .candidates(u64::from(key))
+                    .filter(|i| dedup.near_kind.hot[*i as usize].bands[band] == key)
+                    .count();
+                if held < usize::from(BUCKET_CAP) {
+                    let hot = &dedup.near_kind.hot;
+                    dedup.bands[band].insert(u64::from(key), index as u32, |id| {
+                        u64::from(hot[id as usize].bands[band])
+                    });
+                    banded = true;
+                }
+            }
+            if !banded && !entry.also_edit {
+                dedup.index_exact(entry.exact, Tagged::new(NEAR, index));
+            }
+        }
+        Ok(dedup)
+    }
+
+    fn index_exact(&mut self, key: u64, id: Tagged) {
+        if !self.config.exact {
+            return;
+        }
+        let (exact_kind, edit_kind, near_kind) =
+            (&self.exact_kind, &self.edit_kind, &self.near_kind);
+        self.exact.insert(key, id.0, |id| {
+            exact_of(exact_kind, edit_kind, near_kind, Tagged(id))
+        });
+    }
+}
+
+/// A remembered paragraph compared exactly only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactEntry {
+    /// The hash of its folded key.
+    pub exact: u64,
+    /// Its SimHash.
+    pub simhash: u64,
+    /// Where it was kept.
+    pub at: ParagraphRef,
+}
+
+/// A remembered paragraph of the one-edit rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditEntry {
+    /// The hash of its folded key.
+    pub exact: u64,
+    /// Its SimHash.
+    pub simhash: u64,
+    /// Where it was kept.
+    pub at: ParagraphRef,
+    /// Its polynomial hash, length and half keys.
+    pub stored: StoredEdit,
+}
+
+/// A remembered paragraph of the long-paragraph rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NearEntry {
+    /// The hash of its folded key.
+    pub exact: u64,
+    /// Its SimHash.
+    pub simhash: u64,
+    /// Where it was kept.
+    pub at: ParagraphRef,
+    /// Its band keys and odd sketch.
+    pub sketch: StoredSketch,
+    /// Whether it is also an [`EditEntry`] (a paragraph at the border of
+    /// the two rules), which then holds its exact key.
+    pub also_edit: bool,
+}
+
+/// The keys to look a band up under: its own key, then its multi-probe
+/// keys (each once).
+fn band_probes(near: &NearSketch, band: usize) -> impl Iterator<Item = u32> + '_ {
+    let own = near.stored.bands[band];
+    let probes = &near.probes[band];
+    std::iter::once(own).chain(
+        probes
+            .iter()
+            .enumerate()
+            .filter(move |(i, key)| **key != 0 && **key != own && !probes[..*i].contains(key))
+            .map(|(_, key)| *key),
+    )
+}
+
+fn exact_of(exact: &ExactKind, edit: &EditKind, near: &NearKind, id: Tagged) -> u64 {
+    match id.kind() {
+        EXACT => exact.exact[id.index()],
+        EDIT => edit.exact[id.index()],
+        _ => near.exact[id.index()],
+    }
 }
 
 /// Jaccard similarity of two sorted sets without repeats.
 ///
 /// ```
 /// assert_eq!(chaff::dedup::jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
-/// assert_eq!(chaff::dedup::jaccard(&[], &[]), 1.0);
+/// assert_eq!(chaff::dedup::jaccard::<u64>(&[], &[]), 1.0);
 /// ```
-pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -248,173 +1211,309 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
-/// Remembers kept paragraphs and finds repeats of them.
-///
-/// ```
-/// use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
-/// use chaff::fingerprint::Fingerprint;
-/// let mut dedup = Deduplicator::new(DedupConfig::default())?;
-/// let first = ParagraphRef { document: 0, paragraph: 0 };
-/// let fp = Fingerprint { exact: 42, simhash: 7, shingles: 30 };
-/// assert_eq!(dedup.check_and_insert(&fp, &[1, 2, 3], first), None);
-/// let again = ParagraphRef { document: 1, paragraph: 5 };
-/// assert_eq!(dedup.check_and_insert(&fp, &[1, 2, 3], again), Some(Repeat::Exact { of: first }));
-/// # Ok::<(), chaff::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Deduplicator {
-    config: DedupConfig,
-    exact: HashMap<u64, ParagraphRef>,
-    near: SimhashIndex,
-    near_refs: Vec<ParagraphRef>,
-    /// Shingle sets of the near index's entries, end to end.
-    sets: Vec<u32>,
-    set_ends: Vec<usize>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Deduplicator {
-    /// An empty deduplicator.
-    pub fn new(config: DedupConfig) -> Result<Self, Error> {
-        Ok(Deduplicator {
-            near: SimhashIndex::new(config.max_hamming)?,
-            config,
-            exact: HashMap::new(),
-            near_refs: Vec::new(),
-            sets: Vec::new(),
-            set_ends: Vec::new(),
-        })
+    fn probe(text: &str) -> Probe {
+        Probe::of(
+            &crate::normalize::comparison_key(text),
+            &FingerprintConfig::default(),
+            &DedupConfig::default(),
+        )
     }
 
-    /// Checks a paragraph against all earlier ones; remembers it if it is
-    /// not a repeat. `set` is its shingle set (sorted, no repeats), used to
-    /// confirm near repeats.
-    pub fn check_and_insert(
-        &mut self,
-        fingerprint: &Fingerprint,
-        set: &[u32],
-        at: ParagraphRef,
-    ) -> Option<Repeat> {
-        let searched = self.search(fingerprint);
-        self.check_and_insert_searched(fingerprint, set, at, searched)
+    fn dedup() -> Deduplicator {
+        Deduplicator::new(DedupConfig::default(), FingerprintConfig::default()).unwrap()
     }
 
-    /// The first half of [`Self::check_and_insert`], which only reads and
-    /// so can run for many paragraphs in parallel: the near candidates of a
-    /// paragraph among the entries stored now. `None` when the paragraph
-    /// takes no near search (too few shingles, near repeats off, or its
-    /// exact key is already known).
-    pub fn search(&self, fingerprint: &Fingerprint) -> Option<Searched> {
-        let near = self.config.takes_near(fingerprint.shingles);
-        let known = self.config.exact && self.exact.contains_key(&fingerprint.exact);
-        (near && !known).then(|| Searched {
-            candidates: self.near.within(fingerprint.simhash),
-            stored: self.near.len() as u32,
-        })
-    }
-
-    /// The second half of [`Self::check_and_insert`], given what
-    /// [`Self::search`] found for this paragraph at some earlier point: the
-    /// entries stored since then are searched here, so the answer is the
-    /// same as a search now.
-    pub fn check_and_insert_searched(
-        &mut self,
-        fingerprint: &Fingerprint,
-        set: &[u32],
-        at: ParagraphRef,
-        searched: Option<Searched>,
-    ) -> Option<Repeat> {
-        if self.config.exact
-            && let Some(&of) = self.exact.get(&fingerprint.exact)
-        {
-            return Some(Repeat::Exact { of });
+    fn at(document: u64) -> ParagraphRef {
+        ParagraphRef {
+            document,
+            paragraph: 0,
         }
-        let near = self.config.takes_near(fingerprint.shingles);
-        let set = &set[..set.len().min(MAX_SET)];
-        if near {
-            let mut candidates = match searched {
-                Some(searched) => {
-                    let mut candidates = searched.candidates;
-                    let since = searched.stored as usize;
-                    let newer = self.near.fingerprints().get(since..).unwrap_or_default();
-                    for (offset, stored) in newer.iter().enumerate() {
-                        let distance = (stored ^ fingerprint.simhash).count_ones();
-                        if distance <= self.config.max_hamming {
-                            candidates.push(((since + offset) as u32, distance));
-                        }
-                    }
-                    candidates
+    }
+
+    const LONG: &str = "2023年，呼和浩特全力培育六大产业集群，产值实现2430亿元，占全市工业总产值比重突破90%，新能源装机规模达到1000万千瓦。";
+
+    #[test]
+    fn exact_repeats_of_every_kind_name_the_first_occurrence() {
+        for text in [LONG, "市政府召开常务会议研究部署重点工作", "常务会议"] {
+            let mut dedup = dedup();
+            assert_eq!(dedup.check_and_insert(&probe(text), at(0)), None);
+            assert_eq!(
+                dedup.check_and_insert(&probe(text), at(1)),
+                Some(Repeat::Exact { of: at(0) }),
+                "{text}"
+            );
+            // typographic variants are the same key
+            let variant = text.replace('，', ",").replace('。', ".");
+            assert_eq!(
+                dedup.check_and_insert(&probe(&variant), at(2)),
+                Some(Repeat::Exact { of: at(0) })
+            );
+            assert_eq!(dedup.len(), 1, "repeats are not remembered");
+        }
+    }
+
+    #[test]
+    fn long_near_repeats_tolerate_edits_and_figures() {
+        // The search is an LSH: a pair this near is found with odds of about
+        // 0.9 (see the module docs); these two are, deterministically.
+        let mut dedup = dedup();
+        dedup.check_and_insert(&probe(LONG), at(0));
+        for (document, edited) in [
+            LONG.replace("全力培育", "全力培养"),
+            LONG.replace("2430", "2431"),
+            LONG.replace("产值实现", "产值达到"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            match dedup.check_and_insert(&probe(edited), at(document as u64 + 1)) {
+                Some(Repeat::Near {
+                    of,
+                    distance,
+                    similarity,
+                }) => {
+                    assert_eq!(of, at(0));
+                    assert!(
+                        distance <= 14 && similarity >= 0.7,
+                        "{distance} {similarity}"
+                    );
                 }
-                None => self.near.within(fingerprint.simhash),
-            };
-            candidates.sort_unstable_by_key(|(id, distance)| (*distance, *id));
-            for (id, distance) in candidates {
-                if let Some(similarity) = self.config.confirms(set, self.set(id)) {
-                    return Some(Repeat::Near {
-                        of: self.near_refs[id as usize],
-                        distance,
-                        similarity,
-                    });
-                }
+                other => panic!("{edited}: {other:?}"),
             }
         }
-        if self.config.exact {
-            self.exact.insert(fingerprint.exact, at);
-        }
-        if near {
-            self.remember_near(fingerprint.simhash, set, at);
-        }
-        None
+        let other = "市政府新闻办公室召开新闻发布会，介绍全市经济运行情况，全年地区生产总值同比增长百分之六点五，高于全国平均水平。";
+        assert_eq!(dedup.check_and_insert(&probe(other), at(2)), None);
     }
 
-    /// What this deduplicator remembers, for [`state`]: exact keys
-    /// (in no particular order) and near-index entries (in insertion order).
-    pub fn entries(&self) -> (Vec<ExactEntry>, Vec<NearEntry>) {
-        let exact = self.exact.iter().map(|(k, at)| (*k, *at)).collect();
-        let near = self
-            .near
-            .fingerprints()
+    #[test]
+    fn short_lines_merge_on_one_typo_only() {
+        let mut dedup = dedup();
+        let line = "市政府召开常务会议研究部署重点工作";
+        dedup.check_and_insert(&probe(line), at(0));
+        let typo = "市政府召开常务会义研究部署重点工作";
+        match dedup.check_and_insert(&probe(typo), at(1)) {
+            Some(Repeat::Near { of, similarity, .. }) => {
+                assert_eq!(of, at(0));
+                // 15 trigrams each, 3 changed on each side
+                assert!((similarity - 12.0 / 18.0).abs() < 1e-9, "{similarity}");
+            }
+            other => panic!("{other:?}"),
+        }
+        for different in [
+            "市政府召开常务会议研究部署三项工作",
+            "市政府召开常务会议研究部署2项工作",
+            "区政府召开常务会议研究部署重点任务",
+        ] {
+            assert_eq!(
+                dedup.check_and_insert(&probe(different), at(2)),
+                None,
+                "{different}"
+            );
+        }
+        let dates = ["发布时间：2024年1月", "发布时间：2024年2月"];
+        assert_eq!(dedup.check_and_insert(&probe(dates[0]), at(3)), None);
+        assert_eq!(dedup.check_and_insert(&probe(dates[1]), at(4)), None);
+    }
+
+    /// A near entry with chosen band keys, for the bucket cap.
+    fn entry(document: u64, bands: [u32; BANDS]) -> NearEntry {
+        NearEntry {
+            exact: document,
+            simhash: 0,
+            at: at(document),
+            sketch: StoredSketch {
+                bands,
+                odd: u128::from(document),
+                odd_size: 100,
+                level: 0,
+            },
+            also_edit: false,
+        }
+    }
+
+    #[test]
+    fn a_full_band_key_takes_no_more_paragraphs_and_exact_repeats_are_still_found() {
+        let cap = u64::from(BUCKET_CAP);
+        // cap + 2 paragraphs all with the same three band keys
+        let entries: Vec<NearEntry> = (0..cap + 2).map(|d| entry(d, [7, 8, 9])).collect();
+        let dedup = Deduplicator::with_entries(
+            DedupConfig::default(),
+            FingerprintConfig::default(),
+            Vec::new(),
+            Vec::new(),
+            entries.clone(),
+        )
+        .unwrap();
+        for band in 0..BANDS {
+            assert_eq!(dedup.bands[band].len(), usize::from(BUCKET_CAP));
+        }
+        assert_eq!(
+            dedup.exact.len(),
+            2,
+            "the two left out are found by their exact key"
+        );
+        // Each is found as an exact repeat, through a band or the exact table.
+        for e in &entries {
+            let probe = Probe {
+                fingerprint: Fingerprint {
+                    exact: e.exact,
+                    simhash: 0,
+                    shingles: 100,
+                    chars: 100,
+                },
+                near: Some(NearSketch {
+                    stored: e.sketch,
+                    probes: [[0; crate::fingerprint::sketch::ROWS]; BANDS],
+                    odd_levels: [(0, 0), (e.sketch.odd, 100), (0, 0)],
+                }),
+                edit: None,
+            };
+            let searched = dedup.search(&probe);
+            assert_eq!(searched.exact.map(|id| dedup.place(id)), Some(e.at));
+            assert_eq!(searched.band_counts, [BUCKET_CAP; BANDS]);
+        }
+        // what is saved is what was given
+        let (exact, edit, near) = dedup.entries();
+        assert!(exact.is_empty() && edit.is_empty());
+        assert_eq!(near, entries);
+    }
+
+    /// Paragraphs with repeats of every kind, within and across batches.
+    fn stream() -> Vec<String> {
+        let mut texts = Vec::new();
+        for i in 0..30 {
+            let long = LONG.replace("2023", &format!("{}", 1990 + i % 7));
+            texts.push(long.clone());
+            texts.push(long.replace("培育", "培养"));
+            texts.push(format!("第{}次常务会议研究部署重点工作", i % 5));
+            texts.push(
+                "市政府召开常务会议研究部署重点工作"
+                    .replace('重', if i % 3 == 0 { "要" } else { "重" }),
+            );
+            texts.push(format!("简讯{}", i % 4));
+        }
+        texts
+    }
+
+    fn sequential(texts: &[String]) -> Vec<Option<Repeat>> {
+        let mut dedup = dedup();
+        texts
             .iter()
-            .zip(&self.near_refs)
             .enumerate()
-            .map(|(id, (simhash, at))| (*simhash, *at, self.set(id as u32).to_vec()))
+            .map(|(i, t)| dedup.check_and_insert(&probe(t), at(i as u64)))
+            .collect()
+    }
+
+    #[test]
+    fn batches_of_any_size_give_the_sequential_answers() {
+        let texts = stream();
+        let expected = sequential(&texts);
+        assert!(
+            expected
+                .iter()
+                .any(|r| matches!(r, Some(Repeat::Near { .. })))
+        );
+        assert!(
+            expected
+                .iter()
+                .any(|r| matches!(r, Some(Repeat::Exact { .. })))
+        );
+        for batch in [1, 2, 7, 64, 1000] {
+            let mut dedup = dedup();
+            let mut got = Vec::new();
+            for (chunk_index, chunk) in texts.chunks(batch).enumerate() {
+                dedup.start_batch();
+                let probes: Vec<Probe> = chunk.iter().map(|t| probe(t)).collect();
+                let searched: Vec<Searched> = probes.iter().map(|p| dedup.search(p)).collect();
+                for (i, (p, s)) in probes.iter().zip(searched).enumerate() {
+                    let document = (chunk_index * batch + i) as u64;
+                    got.push(dedup.check_and_insert_searched(p, at(document), s));
+                }
+            }
+            assert_eq!(got, expected, "batch {batch}");
+        }
+        // A search that predates a batch's tables still gives the same answer.
+        let mut dedup = dedup();
+        let probes: Vec<Probe> = texts.iter().map(|t| probe(t)).collect();
+        let searched: Vec<Searched> = probes.iter().map(|p| dedup.search(p)).collect();
+        dedup.start_batch();
+        let got: Vec<_> = probes
+            .iter()
+            .zip(searched)
+            .enumerate()
+            .map(|(i, (p, s))| dedup.check_and_insert_searched(p, at(i as u64), s))
             .collect();
-        (exact, near)
+        assert_eq!(got, expected);
     }
 
-    /// A deduplicator that remembers the given entries (see [`Self::entries`]).
-    pub fn with_entries(
-        config: DedupConfig,
-        exact: Vec<ExactEntry>,
-        near: Vec<NearEntry>,
-    ) -> Result<Self, Error> {
-        let mut dedup = Deduplicator::new(config)?;
-        dedup.exact = exact.into_iter().collect();
-        for (simhash, at, set) in near {
-            dedup.remember_near(simhash, &set, at);
+    #[test]
+    fn saved_entries_rebuild_the_same_deduplicator() {
+        let texts = stream();
+        let (first, rest) = texts.split_at(70);
+        let mut original = dedup();
+        for (i, t) in first.iter().enumerate() {
+            original.check_and_insert(&probe(t), at(i as u64));
         }
-        Ok(dedup)
-    }
-
-    /// Remembers a kept paragraph without checking it: its exact key hash
-    /// and, when given, its SimHash and shingle set. For bulk loading.
-    pub fn remember(&mut self, exact: u64, near: Option<(u64, &[u32])>, at: ParagraphRef) {
-        self.exact.insert(exact, at);
-        if let Some((simhash, set)) = near {
-            self.remember_near(simhash, set, at);
+        let (exact, edit, near) = original.entries();
+        let mut rebuilt = Deduplicator::with_entries(
+            DedupConfig::default(),
+            FingerprintConfig::default(),
+            exact,
+            edit,
+            near,
+        )
+        .unwrap();
+        assert_eq!(rebuilt.len(), original.len());
+        assert_eq!(rebuilt.entries(), original.entries());
+        for (i, t) in rest.iter().enumerate() {
+            let document = (first.len() + i) as u64;
+            assert_eq!(
+                rebuilt.check_and_insert(&probe(t), at(document)),
+                original.check_and_insert(&probe(t), at(document))
+            );
         }
     }
 
-    fn remember_near(&mut self, simhash: u64, set: &[u32], at: ParagraphRef) {
-        let set = &set[..set.len().min(MAX_SET)];
-        self.near.insert(simhash);
-        self.near_refs.push(at);
-        self.sets.extend_from_slice(set);
-        self.set_ends.push(self.sets.len());
-    }
-
-    fn set(&self, id: u32) -> &[u32] {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.set_ends[id - 1] };
-        &self.sets[start..self.set_ends[id]]
+    #[test]
+    fn off_switches_are_obeyed() {
+        let exact_only = DedupConfig {
+            near: false,
+            ..DedupConfig::default()
+        };
+        let fingerprint = FingerprintConfig::default();
+        let mut dedup = Deduplicator::new(exact_only.clone(), fingerprint.clone()).unwrap();
+        let p = |t: &str| Probe::of(t, &fingerprint, &exact_only);
+        dedup.check_and_insert(&p(LONG), at(0));
+        assert_eq!(
+            dedup.check_and_insert(&p(LONG), at(1)),
+            Some(Repeat::Exact { of: at(0) })
+        );
+        assert_eq!(
+            dedup.check_and_insert(&p(&LONG.replace("培育", "培养")), at(2)),
+            None
+        );
+        let near_only = DedupConfig {
+            exact: false,
+            ..DedupConfig::default()
+        };
+        let mut dedup = Deduplicator::new(near_only.clone(), fingerprint.clone()).unwrap();
+        let p = |t: &str| Probe::of(t, &fingerprint, &near_only);
+        dedup.check_and_insert(&p(LONG), at(0));
+        assert!(matches!(
+            dedup.check_and_insert(&p(LONG), at(1)),
+            Some(Repeat::Near { distance: 0, .. })
+        ));
+        assert!(
+            DedupConfig {
+                max_hamming: 65,
+                ..DedupConfig::default()
+            }
+            .validate()
+            .is_err()
+        );
     }
 }

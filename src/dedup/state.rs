@@ -6,28 +6,36 @@
 //! is the front's job ([`Cleaner::save_state`](crate::Cleaner::save_state),
 //! [`Cleaner::with_state`](crate::Cleaner::with_state)).
 //!
-//! # File format (version 1)
+//! # File format (version 2)
 //!
-//! All integers little-endian.
+//! All integers little-endian. Each kind of remembered paragraph (see the
+//! [dedup docs](super)) is written in the order it was stored, so that
+//! loading stores it again the same way and every table is as it was.
 //!
 //! | bytes | what |
 //! |---|---|
 //! | 8 | magic `CHAFFIDX` |
-//! | 4 | format version (`u32`, 1) |
-//! | 4 + n | header: `u32` length, then JSON `{"fingerprint": FingerprintConfig, "documents", "exact", "near", "set_values"}` |
+//! | 4 | format version (`u32`, 2) |
+//! | 4 + n | header: `u32` length, then JSON `{"fingerprint": FingerprintConfig, "documents", "exact", "edit", "near"}` |
 //! | per document | `u32` length, UTF-8 id |
-//! | 20 per exact entry | key hash `u64`, document `u64`, paragraph `u32` (sorted by key hash) |
-//! | 24 per near entry | SimHash `u64`, document `u64`, paragraph `u32`, shingle-set length `u32` (insertion order) |
-//! | 4 per set value | the shingle sets, end to end (`u32`) |
+//! | 28 per exact entry | folded-key hash `u64`, SimHash `u64`, document `u64`, paragraph `u32` |
+//! | 45 per edit entry | the same 28, then polynomial hash `u64`, length `u8`, half keys 2 × `u32` |
+//! | 59 per near entry | the same 28, then band keys 3 × `u32`, odd sketch `u128`, sample size `u8`, level `u8`, flags `u8` (1: also an edit entry) |
 //! | 8 | XXH3-64 of every byte before it |
 //!
+//! Version 1 (shingle sets and a SimHash index, before issue 14) cannot be
+//! converted: it holds no sketches, and the texts they would be made from
+//! are gone. Loading it is refused with a message that says so; run over
+//! the earlier inputs again to make a version-2 state.
+//!
 //! Loading checks the magic, the version, that the counts fit in the file
-//! (before allocating for them), every id's UTF-8, the checksum, and that
-//! the fingerprint settings equal the current ones (fingerprints made with
-//! other shingles or another feature hash cannot be compared). Any failure
-//! is an [`Error::State`] naming the file and the byte offset; a loaded index
-//! is never silently empty or partial. The near-neighbour tables are
-//! rebuilt on load, so `max_hamming` may differ from the saving run's.
+//! (before allocating for them), every id's UTF-8, every field's range, the
+//! checksum, and that the fingerprint settings equal the current ones
+//! (fingerprints made with other shingles or another feature hash cannot be
+//! compared). Any failure is an [`Error::State`] naming the file and the
+//! byte offset; a loaded state is never silently empty or partial. The
+//! tables are rebuilt on load, so `max_hamming` and `min_similarity` may
+//! differ from the saving run's.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -36,22 +44,30 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{ExactEntry, NearEntry, ParagraphRef};
+use super::edit::{MAX_EDIT_CHARS, StoredEdit};
+use super::{EditEntry, ExactEntry, NearEntry, ParagraphRef};
 use crate::error::Error;
 use crate::fingerprint::FingerprintConfig;
+use crate::fingerprint::sketch::{BANDS, ODD_SAMPLE, StoredSketch};
 
 const MAGIC: &[u8; 8] = b"CHAFFIDX";
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+const EXACT_BYTES: u64 = 28;
+const EDIT_BYTES: u64 = 45;
+const NEAR_BYTES: u64 = 59;
 
 /// Everything a cleaner has seen that later runs need.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SavedState {
     /// Ids of the documents cleaned, in order.
     pub documents: Vec<Arc<str>>,
-    /// Exact keys of kept paragraphs.
+    /// Kept paragraphs compared exactly only.
     pub exact: Vec<ExactEntry>,
-    /// Near-index entries of kept paragraphs: SimHash, where, shingle set.
+    /// Kept paragraphs of the one-edit rule.
+    pub edit: Vec<EditEntry>,
+    /// Kept paragraphs of the long-paragraph rule.
     pub near: Vec<NearEntry>,
 }
 
@@ -60,8 +76,8 @@ struct Header {
     fingerprint: FingerprintConfig,
     documents: u64,
     exact: u64,
+    edit: u64,
     near: u64,
-    set_values: u64,
 }
 
 /// Writes `state` to `out` in the format above, with the fingerprint
@@ -92,8 +108,8 @@ pub fn save_to(
         fingerprint: fingerprint.clone(),
         documents: state.documents.len() as u64,
         exact: state.exact.len() as u64,
+        edit: state.edit.len() as u64,
         near: state.near.len() as u64,
-        set_values: state.near.iter().map(|(_, _, set)| set.len() as u64).sum(),
     };
     let header = serde_json::to_vec(&header).map_err(|e| Error::State {
         path: path.to_path_buf(),
@@ -110,27 +126,47 @@ pub fn save_to(
             .map_err(err)?;
         out.write_all(id.as_bytes()).map_err(err)?;
     }
-    let mut exact = state.exact.clone();
-    exact.sort_unstable();
-    for (key, at) in &exact {
-        out.write_all(&key.to_le_bytes()).map_err(err)?;
-        write_ref(&mut out, at).map_err(err)?;
+    for entry in &state.exact {
+        write_common(&mut out, entry.exact, entry.simhash, &entry.at).map_err(err)?;
     }
-    for (simhash, at, set) in &state.near {
-        out.write_all(&simhash.to_le_bytes()).map_err(err)?;
-        write_ref(&mut out, at).map_err(err)?;
-        out.write_all(&(set.len() as u32).to_le_bytes())
+    for entry in &state.edit {
+        write_common(&mut out, entry.exact, entry.simhash, &entry.at).map_err(err)?;
+        out.write_all(&entry.stored.poly.to_le_bytes())
             .map_err(err)?;
-    }
-    for (_, _, set) in &state.near {
-        for value in set {
-            out.write_all(&value.to_le_bytes()).map_err(err)?;
+        out.write_all(&[entry.stored.len]).map_err(err)?;
+        for half in entry.stored.halves {
+            out.write_all(&half.to_le_bytes()).map_err(err)?;
         }
+    }
+    for entry in &state.near {
+        write_common(&mut out, entry.exact, entry.simhash, &entry.at).map_err(err)?;
+        for band in entry.sketch.bands {
+            out.write_all(&band.to_le_bytes()).map_err(err)?;
+        }
+        out.write_all(&entry.sketch.odd.to_le_bytes())
+            .map_err(err)?;
+        out.write_all(&[
+            entry.sketch.odd_size,
+            entry.sketch.level,
+            u8::from(entry.also_edit),
+        ])
+        .map_err(err)?;
     }
     let checksum = out.hasher.digest();
     let mut inner = out.inner;
     inner.write_all(&checksum.to_le_bytes()).map_err(err)?;
     inner.flush().map_err(err)
+}
+
+fn write_common(
+    out: &mut impl Write,
+    exact: u64,
+    simhash: u64,
+    at: &ParagraphRef,
+) -> std::io::Result<()> {
+    out.write_all(&exact.to_le_bytes())?;
+    out.write_all(&simhash.to_le_bytes())?;
+    write_ref(out, at)
 }
 
 fn write_ref(out: &mut impl Write, at: &ParagraphRef) -> std::io::Result<()> {
@@ -160,10 +196,18 @@ pub fn load_from(
         return Err(input.error(0, "not a chaff index file (wrong magic bytes)"));
     }
     let version = u32::from_le_bytes(input.array()?);
+    if version == 1 {
+        return Err(input.error(
+            8,
+            "state format version 1, written by a chaff before near-duplicate sketches \
+             (it holds shingle sets, not the sketches this build compares); this build reads \
+             version 2 only: run over the earlier inputs again with --save-state to rebuild it",
+        ));
+    }
     if version != VERSION {
         return Err(input.error(
             8,
-            format!("index format version {version}; this build reads version {VERSION}"),
+            format!("state format version {version}; this build reads version {VERSION}"),
         ));
     }
     let header_at = input.offset;
@@ -184,9 +228,9 @@ pub fn load_from(
     // Everything the header promises must fit in what is left of the file.
     let fixed = header
         .exact
-        .checked_mul(20)
-        .and_then(|n| n.checked_add(header.near.checked_mul(24)?))
-        .and_then(|n| n.checked_add(header.set_values.checked_mul(4)?))
+        .checked_mul(EXACT_BYTES)
+        .and_then(|n| n.checked_add(header.edit.checked_mul(EDIT_BYTES)?))
+        .and_then(|n| n.checked_add(header.near.checked_mul(NEAR_BYTES)?))
         .and_then(|n| n.checked_add(header.documents.checked_mul(4)?))
         .and_then(|n| n.checked_add(8));
     if fixed.is_none_or(|fixed| fixed > size.saturating_sub(input.offset)) {
@@ -205,26 +249,54 @@ pub fn load_from(
     let documents = state.documents.len() as u64;
     state.exact.reserve(header.exact as usize);
     for _ in 0..header.exact {
-        let key = u64::from_le_bytes(input.array()?);
-        let at = input.paragraph_ref(documents)?;
-        state.exact.push((key, at));
+        let (exact, simhash, at) = input.common(documents)?;
+        state.exact.push(ExactEntry { exact, simhash, at });
     }
-    let mut set_lengths = Vec::with_capacity(header.near as usize);
+    state.edit.reserve(header.edit as usize);
+    for _ in 0..header.edit {
+        let (exact, simhash, at) = input.common(documents)?;
+        let field_at = input.offset;
+        let poly = u64::from_le_bytes(input.array()?);
+        let [len] = input.array()?;
+        let halves = [
+            u32::from_le_bytes(input.array()?),
+            u32::from_le_bytes(input.array()?),
+        ];
+        if poly >= (1 << 61) - 1 || len == 0 || usize::from(len) > MAX_EDIT_CHARS {
+            return Err(input.error(field_at, "an edit entry's hash or length is out of range"));
+        }
+        state.edit.push(EditEntry {
+            exact,
+            simhash,
+            at,
+            stored: StoredEdit { poly, len, halves },
+        });
+    }
     state.near.reserve(header.near as usize);
     for _ in 0..header.near {
-        let simhash = u64::from_le_bytes(input.array()?);
-        let at = input.paragraph_ref(documents)?;
-        set_lengths.push(u32::from_le_bytes(input.array()?) as u64);
-        state.near.push((simhash, at, Vec::new()));
-    }
-    if set_lengths.iter().sum::<u64>() != header.set_values {
-        return Err(input.error(input.offset, "shingle-set lengths do not add up"));
-    }
-    for ((_, _, set), len) in state.near.iter_mut().zip(set_lengths) {
-        set.reserve(len as usize);
-        for _ in 0..len {
-            set.push(u32::from_le_bytes(input.array()?));
+        let (exact, simhash, at) = input.common(documents)?;
+        let field_at = input.offset;
+        let mut bands = [0u32; BANDS];
+        for band in &mut bands {
+            *band = u32::from_le_bytes(input.array()?);
         }
+        let odd = u128::from_le_bytes(input.array()?);
+        let [odd_size, level, flags] = input.array()?;
+        if usize::from(odd_size) > ODD_SAMPLE || level > 64 || flags > 1 {
+            return Err(input.error(field_at, "a near entry's sketch is out of range"));
+        }
+        state.near.push(NearEntry {
+            exact,
+            simhash,
+            at,
+            sketch: StoredSketch {
+                bands,
+                odd,
+                odd_size,
+                level,
+            },
+            also_edit: flags == 1,
+        });
     }
     let expected = input.hasher.digest();
     let checksum_at = input.offset;
@@ -299,6 +371,12 @@ impl<R: Read> Reader<R> {
         let mut buf = vec![0u8; len as usize];
         self.fill(&mut buf)?;
         Ok(buf)
+    }
+
+    fn common(&mut self, documents: u64) -> Result<(u64, u64, ParagraphRef), Error> {
+        let exact = u64::from_le_bytes(self.array()?);
+        let simhash = u64::from_le_bytes(self.array()?);
+        Ok((exact, simhash, self.paragraph_ref(documents)?))
     }
 
     fn paragraph_ref(&mut self, documents: u64) -> Result<ParagraphRef, Error> {

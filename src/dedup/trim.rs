@@ -8,9 +8,9 @@
 
 use std::ops::Range;
 
-use super::{DedupConfig, Deduplicator, ParagraphRef, Repeat};
+use super::{DedupConfig, Deduplicator, ParagraphRef, Probe, Repeat};
 use crate::error::Error;
-use crate::fingerprint::{FingerprintConfig, Shingler, fingerprint_with_set};
+use crate::fingerprint::{FingerprintConfig, Shingler, SketchBuilder, fingerprint_with_sketch};
 use crate::normalize::comparison_key_into;
 use crate::split::sentence_ranges;
 
@@ -34,10 +34,11 @@ use crate::split::sentence_ranges;
 pub struct SentenceTrimmer {
     sentences: Deduplicator,
     fingerprint: FingerprintConfig,
+    dedup: DedupConfig,
     min_chars: usize,
     key: String,
     shingler: Shingler,
-    set: Vec<u32>,
+    builder: SketchBuilder,
 }
 
 impl SentenceTrimmer {
@@ -46,11 +47,12 @@ impl SentenceTrimmer {
     pub fn new(dedup: DedupConfig, fingerprint: FingerprintConfig) -> Result<Self, Error> {
         Ok(SentenceTrimmer {
             min_chars: dedup.min_sentence_chars as usize,
-            sentences: Deduplicator::new(dedup)?,
+            sentences: Deduplicator::new(dedup.clone(), fingerprint.clone())?,
             fingerprint,
+            dedup,
             key: String::new(),
             shingler: Shingler::default(),
-            set: Vec::new(),
+            builder: SketchBuilder::default(),
         })
     }
 
@@ -65,13 +67,14 @@ impl SentenceTrimmer {
             if self.key.chars().count() < self.min_chars {
                 continue;
             }
-            let fingerprint = fingerprint_with_set(
+            let (fingerprint, near) = fingerprint_with_sketch(
                 &self.key,
                 &self.fingerprint,
                 &mut self.shingler,
-                Some(&mut self.set),
+                &mut self.builder,
             );
-            if let Some(repeat) = self.sentences.check_and_insert(&fingerprint, &self.set, at) {
+            let probe = Probe::new(fingerprint, near, self.shingler.folded(), &self.dedup);
+            if let Some(repeat) = self.sentences.check_and_insert(&probe, at) {
                 repeats.push((range, repeat));
             }
         }

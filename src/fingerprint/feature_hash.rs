@@ -90,7 +90,7 @@ fn siphash(text: &str) -> u64 {
 /// Murmur3's 64-bit finalizer: a bijection that spreads every input bit
 /// over the output.
 #[inline]
-fn fmix64(mut x: u64) -> u64 {
+pub(crate) fn fmix64(mut x: u64) -> u64 {
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;

@@ -14,6 +14,8 @@
 //! Punctuation and whitespace are skipped inside a run, so a change of
 //! punctuation width or of spacing does not change a single shingle. Mixed
 //! text gets both kinds. A run shorter than the window is one shingle.
+//! Shingles are cut from the folded key ([`normalize::fold_into`]), the
+//! same text the exact key hashes.
 //!
 //! Defaults: 3 characters, 2 words. On the seed pages, 3-character shingles
 //! keep the different interview headers of `004` (which share a 15-character
@@ -35,28 +37,38 @@
 //! hence the same bits (tested against the portable loop).
 
 //!
+//! # Near sketch
+//!
+//! Beside the SimHash, the same feature hashes feed a [`NearSketch`]: band
+//! keys that find near-duplicate candidates in the [`index`](crate::index)
+//! and an odd sketch that estimates their Jaccard similarity (see
+//! [`sketch`]).
+//!
 //! # Files
 //!
-//! `mod.rs` composes the parts into [`fingerprint_with_set`]:
+//! `mod.rs` composes the parts into [`fingerprint_with_sketch`]:
 //! `shingle.rs` cuts the key ([`Shingler`]), `feature_hash.rs` hashes each
 //! shingle ([`FeatureHash`]), `kernel.rs` counts the hashes' bits
 //! ([`count_bits`], the SIMD variants), `simhash.rs` turns counts into a
-//! SimHash ([`simhash()`]).
+//! SimHash ([`simhash()`]), `sketch.rs` builds the [`NearSketch`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::normalize::key_hash;
+use crate::normalize::{self, key_hash};
 
 mod feature_hash;
 mod kernel;
 mod shingle;
 mod simhash;
+pub mod sketch;
 
 pub use feature_hash::FeatureHash;
+pub(crate) use feature_hash::fmix64 as mix64;
 pub use kernel::{Kernel, count_bits, count_bits_reference, kernel};
 pub use shingle::{Shingle, Shingler};
 pub use simhash::simhash;
+pub use sketch::{NearSketch, SketchBuilder, StoredSketch};
 
 /// How shingles are cut and hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,15 +123,19 @@ impl FingerprintConfig {
 /// What dedup needs to know of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
-    /// 64-bit hash of the whole comparison key: equal keys, equal hashes.
+    /// 64-bit hash of the folded key: equal keys, equal hashes.
     pub exact: u64,
     /// SimHash over the shingles.
     pub simhash: u64,
     /// How many shingles went into `simhash`.
     pub shingles: u32,
+    /// Characters of the folded key.
+    pub chars: u32,
 }
 
-/// The fingerprint of a comparison key.
+/// The fingerprint of a comparison key: of its folded form (see
+/// [`normalize::fold_into`]), which the shingler keeps until the next key
+/// ([`Shingler::folded`]).
 ///
 /// ```
 /// use chaff::fingerprint::{fingerprint, FingerprintConfig, Shingler};
@@ -129,61 +145,69 @@ pub struct Fingerprint {
 /// let b = fingerprint("城市建设迈出新步伐，完成投资120亿元", &config, &mut shingler);
 /// assert_eq!(a.simhash, b.simhash); // punctuation does not change shingles
 /// assert_ne!(a.exact, b.exact);     // but the keys differ
+/// let c = fingerprint("“城市建设迈出新步伐,完成投资120亿元。”", &config, &mut shingler);
+/// let d = fingerprint("\"城市建设迈出新步伐,完成投资120亿元.\"", &config, &mut shingler);
+/// assert_eq!(c.exact, d.exact);     // typographic variants fold to one key
+/// assert_eq!(shingler.folded(), "\"城市建设迈出新步伐,完成投资120亿元.\"");
 /// ```
 pub fn fingerprint(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Fingerprint {
-    fingerprint_with_set(key, config, shingler, None)
+    fingerprint_with(key, config, shingler, None)
 }
 
-/// The fingerprint of a comparison key and, when `set` is given, its
-/// shingle set: the low 32 bits of the shingles' hashes, sorted, without
-/// repeats, at most the [`MAX_SET`] smallest (what near-duplicate
-/// verification compares). Memory does not grow with the key's length.
+/// The fingerprint of a comparison key and its [`NearSketch`] (`None` for
+/// a key without shingles), from one pass over the shingles. `builder` is
+/// scratch space reused from one key to the next. Memory does not grow
+/// with the key's length.
 ///
 /// ```
-/// use chaff::fingerprint::{fingerprint_with_set, FingerprintConfig, Shingler};
-/// let mut set = Vec::new();
-/// let fp = fingerprint_with_set("甲乙丙甲乙丙", &FingerprintConfig::default(), &mut Shingler::new(), Some(&mut set));
-/// assert_eq!(fp.shingles, 4); // 甲乙丙 乙丙甲 丙甲乙 甲乙丙
-/// assert_eq!(set.len(), 3);
+/// use chaff::fingerprint::{fingerprint_with_sketch, FingerprintConfig, Shingler, SketchBuilder};
+/// let (config, mut shingler, mut builder) = (FingerprintConfig::default(), Shingler::new(), SketchBuilder::default());
+/// let (fp, sketch) = fingerprint_with_sketch("甲乙丙甲乙丙", &config, &mut shingler, &mut builder);
+/// assert_eq!((fp.shingles, fp.chars), (4, 6)); // 甲乙丙 乙丙甲 丙甲乙 甲乙丙
+/// assert_eq!(sketch.unwrap().stored.odd_size, 3); // three distinct shingles
 /// ```
-pub fn fingerprint_with_set(
+pub fn fingerprint_with_sketch(
     key: &str,
     config: &FingerprintConfig,
     shingler: &mut Shingler,
-    mut set: Option<&mut Vec<u32>>,
+    builder: &mut SketchBuilder,
+) -> (Fingerprint, Option<NearSketch>) {
+    builder.clear();
+    let fingerprint = fingerprint_with(key, config, shingler, Some(builder));
+    (fingerprint, builder.finish())
+}
+
+fn fingerprint_with(
+    key: &str,
+    config: &FingerprintConfig,
+    shingler: &mut Shingler,
+    mut builder: Option<&mut SketchBuilder>,
 ) -> Fingerprint {
     let feature_hash = config.feature_hash;
+    let mut folded = std::mem::take(&mut shingler.folded);
+    normalize::fold_into(key, &mut folded);
     let mut buffer = std::mem::take(&mut shingler.text);
     let mut hashes = std::mem::take(&mut shingler.hashes);
     hashes.clear();
-    if let Some(set) = set.as_deref_mut() {
-        set.clear();
-    }
     let mut ones = [0u32; 64];
     let mut total = 0u64;
     // Hashes are counted a block at a time, so memory stays the same for a
     // paragraph of any length.
-    let mut flush = |hashes: &mut Vec<u64>, set: Option<&mut Vec<u32>>| {
+    let mut flush = |hashes: &mut Vec<u64>, builder: Option<&mut SketchBuilder>| {
         count_bits(hashes, &mut ones);
         total += hashes.len() as u64;
-        if let Some(set) = set {
-            set.extend(hashes.iter().map(|hash| *hash as u32));
-            if set.len() > 4 * MAX_SET {
-                bottom_k(set);
-            }
+        if let Some(builder) = builder {
+            builder.add(hashes);
         }
         hashes.clear();
     };
-    shingler.for_each(key, config, |shingle| {
+    shingler.for_each(&folded, config, |shingle| {
         hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
         if hashes.len() == HASH_BLOCK {
-            flush(&mut hashes, set.as_deref_mut());
+            flush(&mut hashes, builder.as_deref_mut());
         }
     });
-    flush(&mut hashes, set.as_deref_mut());
-    if let Some(set) = set {
-        bottom_k(set);
-    }
+    flush(&mut hashes, builder);
     shingler.text = buffer;
     shingler.hashes = hashes;
     let mut simhash = 0u64;
@@ -192,31 +216,39 @@ pub fn fingerprint_with_set(
             simhash |= 1 << i;
         }
     }
-    Fingerprint {
-        exact: key_hash(key),
+    let fingerprint = Fingerprint {
+        exact: key_hash(&folded),
         simhash,
         shingles: total.min(u64::from(u32::MAX)) as u32,
-    }
+        chars: folded.chars().count().min(u32::MAX as usize) as u32,
+    };
+    shingler.folded = folded;
+    fingerprint
 }
 
 /// Shingle hashes counted at a time (32 KiB).
 const HASH_BLOCK: usize = 4096;
 
-/// The most shingle hashes kept in a shingle set: the smallest ones, a
-/// bottom-k sample whose Jaccard estimate has a standard error under 0.03.
-pub const MAX_SET: usize = 256;
-
-/// Sorts, removes repeats and keeps the [`MAX_SET`] smallest.
-fn bottom_k(set: &mut Vec<u32>) {
+/// The distinct shingle hashes of a comparison key (of its folded form),
+/// sorted: what the exact Jaccard similarity of two keys compares.
+///
+/// ```
+/// use chaff::fingerprint::{shingle_set, FingerprintConfig, Shingler};
+/// let set = shingle_set("甲乙丙甲乙丙", &FingerprintConfig::default(), &mut Shingler::new());
+/// assert_eq!(set.len(), 3);
+/// ```
+pub fn shingle_set(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Vec<u64> {
+    let mut folded = std::mem::take(&mut shingler.folded);
+    normalize::fold_into(key, &mut folded);
+    let mut buffer = std::mem::take(&mut shingler.text);
+    let mut set = Vec::new();
+    shingler.for_each(&folded, config, |shingle| {
+        set.push(config.feature_hash.hash_shingle(shingle, &mut buffer));
+    });
+    shingler.text = buffer;
+    shingler.folded = folded;
     set.sort_unstable();
     set.dedup();
-    set.truncate(MAX_SET);
-}
-
-/// The shingle set of a comparison key (see [`fingerprint_with_set`]).
-pub fn shingle_set(key: &str, config: &FingerprintConfig, shingler: &mut Shingler) -> Vec<u32> {
-    let mut set = Vec::new();
-    fingerprint_with_set(key, config, shingler, Some(&mut set));
     set
 }
 
@@ -224,9 +256,11 @@ pub fn shingle_set(key: &str, config: &FingerprintConfig, shingler: &mut Shingle
 mod tests {
     use super::*;
 
+    /// The shingles of a key's folded form, as the fingerprint cuts them.
     fn shingles(key: &str, config: &FingerprintConfig) -> Vec<String> {
         let mut out = Vec::new();
-        Shingler::new().for_each_shingle(key, config, |s| out.push(s.to_owned()));
+        let folded = normalize::fold(key);
+        Shingler::new().for_each_shingle(&folded, config, |s| out.push(s.to_owned()));
         out
     }
 
@@ -295,6 +329,6 @@ mod tests {
             &FingerprintConfig::default(),
             &mut Shingler::new(),
         );
-        assert_eq!((fp.exact, fp.shingles), (0xcd3b_3532_c667_55e9, 41));
+        assert_eq!((fp.exact, fp.shingles), (0x76fd_eb83_f1f3_35b0, 41));
     }
 }

@@ -36,7 +36,7 @@ impl Shingle<'_> {
 
 /// Cuts keys into shingles in one pass, reusing its buffers from one key
 /// to the next.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Shingler {
     /// The current CJK run.
     cjk: Vec<char>,
@@ -48,6 +48,8 @@ pub struct Shingler {
     pub(super) text: String,
     /// Scratch space for shingle hashes.
     pub(super) hashes: Vec<u64>,
+    /// The folded form of the key last fingerprinted.
+    pub(super) folded: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,13 @@ impl Shingler {
     /// A shingler with empty buffers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The folded form of the key last given to
+    /// [`fingerprint`](super::fingerprint) or
+    /// [`fingerprint_with_sketch`](super::fingerprint_with_sketch).
+    pub fn folded(&self) -> &str {
+        &self.folded
     }
 
     /// Calls `each` with every shingle of `key` as text.

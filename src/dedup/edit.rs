@@ -1,0 +1,344 @@
+//! The one-edit comparison of short paragraphs: two folded keys are near
+//! repeats when one character (not a digit) was substituted, inserted or
+//! deleted, and nothing else changed.
+//!
+//! # Finding candidates
+//!
+//! A stored key of `L` characters is indexed under two half keys: the hash
+//! of `L` and its first `⌊L/2⌋` characters, and the hash of `L` and the
+//! rest. One edit leaves one of the halves untouched (an edit at or after
+//! position `⌊L/2⌋` keeps the first, one before it keeps the rest, which
+//! then ends the query), so a query of `L'` characters probes, for each
+//! stored length `L` in `L' - 1 ..= L' + 1`, its own first `⌊L/2⌋`
+//! characters and its own last `L - ⌊L/2⌋`: at most six probes, none of
+//! which depends on the number of keys stored (pigeonhole filtering as in
+//! Navarro's survey of approximate string matching, 2001).
+//!
+//! # Confirming them
+//!
+//! A candidate is confirmed without its text. Each key is stored with its
+//! polynomial hash `H(s) = Σ (s_i + 1) x^i mod p`, `p = 2^61 - 1`, `x` a
+//! fixed random residue (Karp and Rabin, 1987). For a substitution at `i`,
+//! `H(s) - H(t) = (s_i - t_i) x^i`, so `s_i = t_i + (H(s) - H(t)) x^-i`;
+//! for an insertion or a deletion at `i` the same algebra over the query's
+//! prefix hashes gives the character, or the equality, to test. A position
+//! whose recovered value is a Unicode scalar (about 2^21 of 2^61 residues)
+//! is the edit; a wrong position passes by chance with odds of 2^-40, so
+//! over the at most [`MAX_EDIT_CHARS`] positions of a key a false
+//! confirmation has odds under 2^-32 per candidate. The edit found names the
+//! stored key exactly, which is how the similarity of a one-edit repeat is
+//! computed from the two texts.
+
+use crate::fingerprint::mix64;
+
+/// The longest folded key the one-edit comparison reads (and the longest
+/// stored under half keys).
+pub const MAX_EDIT_CHARS: usize = 255;
+
+const P: u64 = (1 << 61) - 1;
+/// A fixed random residue (the first 61 bits of the fractional part of π,
+/// reduced mod p).
+const X: u64 = 0x243F_6A88_85A3_08D3 % P;
+
+#[inline]
+fn mul(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    let folded = (product as u64 & P) + (product >> 61) as u64;
+    if folded >= P { folded - P } else { folded }
+}
+
+#[inline]
+fn add(a: u64, b: u64) -> u64 {
+    let sum = a + b;
+    if sum >= P { sum - P } else { sum }
+}
+
+#[inline]
+fn sub(a: u64, b: u64) -> u64 {
+    if a >= b { a - b } else { a + P - b }
+}
+
+fn pow(mut base: u64, mut exponent: u64) -> u64 {
+    let mut result = 1;
+    while exponent > 0 {
+        if exponent & 1 == 1 {
+            result = mul(result, base);
+        }
+        base = mul(base, base);
+        exponent >>= 1;
+    }
+    result
+}
+
+/// `x^i` and `x^-i` for `i` up to one past [`MAX_EDIT_CHARS`].
+static POWERS: std::sync::LazyLock<(Vec<u64>, Vec<u64>)> = std::sync::LazyLock::new(|| {
+    let inverse = pow(X, P - 2);
+    let mut up = vec![1u64; MAX_EDIT_CHARS + 2];
+    let mut down = vec![1u64; MAX_EDIT_CHARS + 2];
+    for i in 1..up.len() {
+        up[i] = mul(up[i - 1], X);
+        down[i] = mul(down[i - 1], inverse);
+    }
+    (up, down)
+});
+
+#[inline]
+fn code(c: char) -> u64 {
+    u64::from(c) + 1
+}
+
+/// The character a field element codes for, if it is one.
+fn char_of(value: u64) -> Option<char> {
+    value
+        .checked_sub(1)
+        .and_then(|v| u32::try_from(v).ok())
+        .and_then(char::from_u32)
+}
+
+/// One edit that turns the query's key into the stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// The stored key has `char` at `position`, the query another.
+    Substitute(usize, char),
+    /// The stored key has `char` inserted before the query's `position`.
+    Insert(usize, char),
+    /// The stored key lacks the query's character at `position`.
+    Delete(usize),
+}
+
+impl Edit {
+    /// The stored key, rebuilt from the query's characters.
+    pub fn apply(self, query: &[char]) -> String {
+        let mut chars = query.to_vec();
+        match self {
+            Edit::Substitute(at, c) => chars[at] = c,
+            Edit::Insert(at, c) => chars.insert(at, c),
+            Edit::Delete(at) => {
+                chars.remove(at);
+            }
+        }
+        chars.into_iter().collect()
+    }
+}
+
+/// Whether an edit of `c` changes a fact rather than a spelling: digits of
+/// any script and the Chinese numerals.
+pub fn is_fact(c: char) -> bool {
+    c.is_numeric() || "〇一二三四五六七八九十百千万亿两".contains(c)
+}
+
+/// A short key as stored: its polynomial hash, its length and its two half
+/// keys (17 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoredEdit {
+    /// `H(s)`.
+    pub poly: u64,
+    /// Characters.
+    pub len: u8,
+    /// The half keys it is indexed under.
+    pub halves: [u32; 2],
+}
+
+/// A short key about to be looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditProbe {
+    chars: Vec<char>,
+    /// `prefix[i]` is the hash of the first `i` characters.
+    prefix: Vec<u64>,
+}
+
+/// The half key of a stored length, which half, and the half's hash.
+fn half_key(len: usize, which: u64, hash: u64) -> u32 {
+    mix64(hash ^ ((len as u64) << 1 | which).wrapping_mul(0x9E37_79B9_7F4A_7C15)) as u32
+}
+
+impl EditProbe {
+    /// The probe of a folded key, or `None` when it is longer than
+    /// [`MAX_EDIT_CHARS`].
+    ///
+    /// ```
+    /// use chaff::dedup::edit::EditProbe;
+    /// let stored = EditProbe::new("市政府召开常务会议研究部署重点工作").unwrap();
+    /// let typo = EditProbe::new("市政府召开常务会义研究部署重点工作").unwrap();
+    /// assert!(typo.probes().contains(&(0, stored.stored().halves[0])));
+    /// assert!(typo.one_edit(&stored.stored()).is_some());
+    /// let other_year = EditProbe::new("市政府召开常务会议研究部署2024年工作").unwrap();
+    /// let year = EditProbe::new("市政府召开常务会议研究部署2025年工作").unwrap();
+    /// assert!(year.one_edit(&other_year.stored()).is_none()); // a digit is a fact
+    /// ```
+    pub fn new(folded: &str) -> Option<Self> {
+        let chars: Vec<char> = folded.chars().take(MAX_EDIT_CHARS + 1).collect();
+        if chars.len() > MAX_EDIT_CHARS {
+            return None;
+        }
+        let powers = &POWERS.0;
+        let mut prefix = Vec::with_capacity(chars.len() + 1);
+        prefix.push(0);
+        let mut hash = 0;
+        for (i, c) in chars.iter().enumerate() {
+            hash = add(hash, mul(code(*c), powers[i]));
+            prefix.push(hash);
+        }
+        Some(EditProbe { chars, prefix })
+    }
+
+    /// Characters of the key.
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// Whether the key is empty.
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The key's characters.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
+    /// The hash of characters `from..to`, as if they started at 0.
+    fn range(&self, from: usize, to: usize) -> u64 {
+        mul(sub(self.prefix[to], self.prefix[from]), POWERS.1[from])
+    }
+
+    /// What is stored for this key.
+    pub fn stored(&self) -> StoredEdit {
+        let len = self.chars.len();
+        let half = len / 2;
+        StoredEdit {
+            poly: self.prefix[len],
+            len: len as u8,
+            halves: [
+                half_key(len, 0, self.range(0, half)),
+                half_key(len, 1, self.range(half, len)),
+            ],
+        }
+    }
+
+    /// The half keys to probe, as `(half, key)`: for each stored length
+    /// within one of this key's, its first half (0) and its second (1) as
+    /// this key would have them.
+    pub fn probes(&self) -> Vec<(usize, u32)> {
+        let own = self.chars.len();
+        let mut probes = Vec::with_capacity(6);
+        for len in own.saturating_sub(1)..=own + 1 {
+            if len == 0 || len > MAX_EDIT_CHARS {
+                continue;
+            }
+            let half = len / 2;
+            if half <= own {
+                probes.push((0, half_key(len, 0, self.range(0, half))));
+            }
+            if len - half <= own {
+                probes.push((1, half_key(len, 1, self.range(own - (len - half), own))));
+            }
+        }
+        probes
+    }
+
+    /// The one edit, not of a digit, that makes this key the stored one, if
+    /// there is one (see the [module docs](self)).
+    pub fn one_edit(&self, stored: &StoredEdit) -> Option<Edit> {
+        let own = self.chars.len();
+        let len = usize::from(stored.len);
+        let total = self.prefix[own];
+        let (_, down) = &*POWERS;
+        let fact = is_fact;
+        if len == own {
+            let difference = sub(stored.poly, total);
+            if difference == 0 {
+                return None;
+            }
+            return (0..own).find_map(|i| {
+                let value = add(code(self.chars[i]), mul(difference, down[i]));
+                let c = char_of(value)?;
+                (c != self.chars[i] && !fact(c) && !fact(self.chars[i]))
+                    .then_some(Edit::Substitute(i, c))
+            });
+        }
+        if len == own + 1 {
+            // stored = query with one character inserted before position i
+            return (0..=own).find_map(|i| {
+                let before = self.prefix[i];
+                let shifted = mul(X, sub(total, before));
+                let value = mul(sub(sub(stored.poly, before), shifted), down[i]);
+                let c = char_of(value)?;
+                (!fact(c)).then_some(Edit::Insert(i, c))
+            });
+        }
+        if len + 1 == own {
+            // stored = query without its character at position i
+            return (0..own).find_map(|i| {
+                let rest = mul(down[1], sub(total, self.prefix[i + 1]));
+                (add(self.prefix[i], rest) == stored.poly && !fact(self.chars[i]))
+                    .then_some(Edit::Delete(i))
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(text: &str) -> EditProbe {
+        EditProbe::new(text).unwrap()
+    }
+
+    /// Whether `query` finds `stored` through a half key and confirms it.
+    fn found(stored: &str, query: &str) -> Option<Edit> {
+        let stored = probe(stored).stored();
+        let query = probe(query);
+        let shares = query
+            .probes()
+            .iter()
+            .any(|(which, key)| stored.halves[*which] == *key);
+        shares.then(|| query.one_edit(&stored)).flatten()
+    }
+
+    #[test]
+    fn every_single_edit_is_found_and_names_the_stored_key() {
+        let base: Vec<char> = "市长主持召开市政府常务会议审议通过城市更新方案"
+            .chars()
+            .collect();
+        let text: String = base.iter().collect();
+        for i in 0..=base.len() {
+            let mut inserted = base.clone();
+            inserted.insert(i, '新');
+            let inserted: String = inserted.iter().collect();
+            let edit = found(&text, &inserted).expect("deletion from the query");
+            assert_eq!(edit.apply(&probe(&inserted).chars), text);
+            let edit = found(&inserted, &text).expect("insertion into the query");
+            assert_eq!(edit.apply(&base), inserted);
+            if i < base.len() {
+                let mut changed = base.clone();
+                changed[i] = '改';
+                let changed: String = changed.iter().collect();
+                if changed != text {
+                    let edit = found(&text, &changed).expect("substitution");
+                    assert_eq!(edit.apply(&probe(&changed).chars), text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn two_edits_a_digit_or_the_same_key_are_not_one_edit() {
+        let text = "Mayor Jane Collins opened the new library";
+        assert!(found(text, "Mayor Jane Collins opened the new library").is_none());
+        assert!(found(text, "Mayor Sarah Collins opened the new library").is_none());
+        assert!(found(text, "Mayor Jane Collins opened the new librarY!").is_none());
+        assert!(found("Published 12 March 2024", "Published 13 March 2024").is_none());
+        assert!(found("Published 12 March 2024", "Published 112 March 2024").is_none());
+        assert!(found("Published 12 March 2024", "Published 2 March 2024").is_none());
+        assert!(found(text, "Mayor Jane Collins opened the new librar").is_some());
+    }
+
+    #[test]
+    fn keys_too_long_are_not_read() {
+        assert!(EditProbe::new(&"字".repeat(MAX_EDIT_CHARS + 1)).is_none());
+        assert!(EditProbe::new(&"字".repeat(MAX_EDIT_CHARS)).is_some());
+    }
+}

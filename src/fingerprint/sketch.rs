@@ -1,0 +1,414 @@
+//! The near sketch: what finds and confirms near-duplicate candidates
+//! without the shingle set, computed from the same feature hashes as the
+//! SimHash in the same pass.
+//!
+//! * **Band keys** (finding): a one-permutation MinHash (Li, Owen and
+//!   Zhang, NIPS 2012) of the shingle hashes, remixed: [`BINS`] bins by the
+//!   remixed hash's top bits, the smallest value in each; empty bins take
+//!   the value of the next non-empty bin to the right, mixed with the
+//!   distance (rotation densification, Shrivastava and Li, ICML 2014).
+//!   Every [`ROWS`] consecutive bins make a band, hashed to a 32-bit key:
+//!   two sets share a band with probability about `J^ROWS`. For the query
+//!   side, [`NearSketch::probes`] adds for each band the keys with one bin
+//!   replaced by that bin's second-smallest value, which is what a stored
+//!   copy holds when the query gained a shingle that took the minimum
+//!   (multi-probe LSH, Lv et al., VLDB 2007).
+//! * **Odd sketch** (confirming): the shingle set sampled to at most
+//!   [`ODD_SAMPLE`] elements (the elements whose second remixed hash has at
+//!   least `level` trailing zeros, `level` the smallest that keeps the
+//!   sample that small), each toggling one of 128 bits (Mitzenmacher, Pagh
+//!   and Pham, WWW 2014). The bits where two sketches of the same level
+//!   differ estimate the size of the symmetric difference of the samples,
+//!   and with the sample sizes their Jaccard similarity
+//!   ([`odd_jaccard`]); the estimate is sharpest where near-duplicate
+//!   decisions are made (standard error about 0.04 at J = 0.7, on the
+//!   labelled corpus of `examples/neardup_options.rs`). The query side
+//!   keeps the sketches of the levels around its own, since a stored
+//!   paragraph of a near size may sit one level up or down.
+//!
+//! Both are deterministic functions of the shingle set.
+
+use super::mix64;
+
+/// Bins of the one-permutation MinHash.
+pub const BINS: usize = BANDS * ROWS;
+/// Bands searched per paragraph.
+pub const BANDS: usize = 3;
+/// Bins per band.
+pub const ROWS: usize = 4;
+/// The largest odd-sketch sample.
+pub const ODD_SAMPLE: usize = 128;
+
+const MINHASH_SEED: u64 = 0x5851_f42d_4c95_7f2d;
+const ODD_SEED: u64 = 0x0dd5_ce7c_4e1a_b17e;
+const BAND_SEED: u64 = 0xa076_1d64_78bd_642f;
+
+/// The near sketch as it is stored with a kept paragraph: 30 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoredSketch {
+    /// The band keys.
+    pub bands: [u32; BANDS],
+    /// The odd sketch of the sample at `level`.
+    pub odd: u128,
+    /// How many distinct shingles the sample holds (at most [`ODD_SAMPLE`]).
+    pub odd_size: u8,
+    /// The sampling level.
+    pub level: u8,
+}
+
+/// The near sketch of a paragraph about to be looked up: its stored form
+/// and what a lookup needs beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NearSketch {
+    /// What is stored if the paragraph is kept.
+    pub stored: StoredSketch,
+    /// For each band, the keys with one bin replaced by its second-smallest
+    /// value (0 where the bin has none: empty, filled or a single value).
+    pub probes: [[u32; ROWS]; BANDS],
+    /// Odd sketches and sample sizes at `level - 1`, `level` and
+    /// `level + 1` (the first unused at level 0).
+    pub odd_levels: [(u128, u16); 3],
+}
+
+impl NearSketch {
+    /// The odd sketch and sample size at `level`, if it is one of the three
+    /// kept.
+    pub fn odd_at(&self, level: u8) -> Option<(u128, u16)> {
+        // index 0 is level - 1, which exists only above level 0: at level 0
+        // no level is asked for that would need it.
+        let index = (usize::from(level) + 1).checked_sub(usize::from(self.stored.level))?;
+        self.odd_levels.get(index).copied()
+    }
+}
+
+/// The Jaccard similarity two odd sketches of the same level estimate:
+/// `differ` differing bits out of 128 estimate the symmetric difference
+/// `d = ln(1 - 2 differ/128) / ln(1 - 2/128)`, and with the sample sizes
+/// `(a + b - d) / (a + b + d)`. 0 when half the bits or more differ.
+///
+/// ```
+/// use chaff::fingerprint::sketch::odd_jaccard;
+/// assert_eq!(odd_jaccard(0, 40, 40), 1.0);
+/// // about 6 elements differ: 37 shared of 43
+/// assert!((odd_jaccard(6, 40, 40) - 37.0 / 43.0).abs() < 0.01);
+/// assert_eq!(odd_jaccard(64, 40, 40), 0.0);
+/// ```
+pub fn odd_jaccard(differ: u32, a: u16, b: u16) -> f64 {
+    let bits = 128.0;
+    let differ = f64::from(differ);
+    if 2.0 * differ >= bits {
+        return 0.0;
+    }
+    let difference = (1.0 - 2.0 * differ / bits).ln() / (1.0f64 - 2.0 / bits).ln();
+    let sizes = f64::from(a) + f64::from(b);
+    if sizes == 0.0 {
+        return 1.0;
+    }
+    ((sizes - difference) / (sizes + difference)).clamp(0.0, 1.0)
+}
+
+/// Builds a [`NearSketch`] from a stream of shingle hashes (repeats
+/// allowed), in bounded memory.
+#[derive(Debug, Clone)]
+pub struct SketchBuilder {
+    min: [u64; BINS],
+    second: [u64; BINS],
+    /// The distinct odd-sketch samples seen so far (open addressing,
+    /// 0 for empty, a sample of 0 stored as 1: it differs only in its
+    /// lowest bit, which no level reads): `slots` holds them, `used` where.
+    slots: Vec<u64>,
+    used: Vec<u32>,
+    /// Samples are the remixed hashes with at least `floor` trailing zeros.
+    floor: u32,
+    /// For every level from `floor`: the odd sketch and the size of the
+    /// sample at that level.
+    odd: [u128; LEVELS],
+    count: [u32; LEVELS],
+    any: bool,
+}
+
+/// Levels tracked: enough for 128 × 2^40 distinct shingles.
+const LEVELS: usize = 48;
+/// Slots of the sample set; it holds at most half as many samples.
+const SLOTS: usize = 4096;
+
+impl Default for SketchBuilder {
+    fn default() -> Self {
+        SketchBuilder {
+            min: [u64::MAX; BINS],
+            second: [u64::MAX; BINS],
+            slots: vec![0; SLOTS],
+            used: Vec::new(),
+            floor: 0,
+            odd: [0; LEVELS],
+            count: [0; LEVELS],
+            any: false,
+        }
+    }
+}
+
+impl SketchBuilder {
+    /// Starts a new sketch, reusing buffers.
+    pub fn clear(&mut self) {
+        self.min = [u64::MAX; BINS];
+        self.second = [u64::MAX; BINS];
+        for &slot in &self.used {
+            self.slots[slot as usize] = 0;
+        }
+        self.used.clear();
+        self.floor = 0;
+        self.odd = [0; LEVELS];
+        self.count = [0; LEVELS];
+        self.any = false;
+    }
+
+    /// Adds the hashes of a block of shingles.
+    pub fn add(&mut self, hashes: &[u64]) {
+        self.any |= !hashes.is_empty();
+        for &hash in hashes {
+            let v = mix64(hash ^ MINHASH_SEED);
+            let bin = ((v >> 32) as usize * BINS) >> 32;
+            if v < self.min[bin] {
+                self.second[bin] = self.min[bin];
+                self.min[bin] = v;
+            } else if v > self.min[bin] && v < self.second[bin] {
+                self.second[bin] = v;
+            }
+            let w = mix64(hash ^ ODD_SEED);
+            if w.trailing_zeros() >= self.floor && self.insert(w.max(1)) {
+                self.sample(w);
+            }
+        }
+    }
+
+    /// Adds a new sample to the sketches of every level it belongs to.
+    #[inline]
+    fn sample(&mut self, w: u64) {
+        let bit = 1u128 << (w >> 57);
+        let top = (w.trailing_zeros() as usize).min(LEVELS - 1);
+        for level in self.floor as usize..=top {
+            self.odd[level] ^= bit;
+            self.count[level] += 1;
+        }
+        if self.used.len() * 2 > self.slots.len() {
+            self.thin();
+        }
+    }
+
+    /// Whether `w` was not in the sample set (and now is).
+    #[inline]
+    fn insert(&mut self, w: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut slot = (w >> 40) as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => {
+                    self.slots[slot] = w;
+                    self.used.push(slot as u32);
+                    return true;
+                }
+                held if held == w => return false,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Raises the sampling floor while the level can be told from fewer
+    /// samples, dropping the samples below it: the final level is at least
+    /// `floor + 2` whenever the floor is raised, so the sketch one level
+    /// below it stays known. A paragraph whose samples cannot be thinned
+    /// (over 2,048 distinct above a floor whose level needs them) keeps
+    /// its floor and its set grows.
+    fn thin(&mut self) {
+        while self.count[(self.floor as usize + 2).min(LEVELS - 1)] > ODD_SAMPLE as u32
+            && (self.floor as usize) + 2 < LEVELS
+        {
+            self.floor += 1;
+        }
+        let floor = self.floor;
+        let kept: Vec<u64> = self
+            .used
+            .iter()
+            .map(|&slot| self.slots[slot as usize])
+            .filter(|w| w.trailing_zeros() >= floor)
+            .collect();
+        for &slot in &self.used {
+            self.slots[slot as usize] = 0;
+        }
+        self.used.clear();
+        if kept.len() * 2 > self.slots.len() {
+            self.slots = vec![0; self.slots.len() * 2];
+        }
+        for w in kept {
+            let mask = self.slots.len() - 1;
+            let mut slot = (w >> 40) as usize & mask;
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = w;
+            self.used.push(slot as u32);
+        }
+    }
+
+    /// The sketch of everything added, or `None` when nothing was.
+    pub fn finish(&mut self) -> Option<NearSketch> {
+        if !self.any {
+            return None;
+        }
+        let mut level = self.floor as usize;
+        while level + 1 < LEVELS && self.count[level] > ODD_SAMPLE as u32 {
+            level += 1;
+        }
+        let at_level = |level: usize| -> (u128, u16) {
+            match self.odd.get(level) {
+                Some(odd) => (*odd, self.count[level].min(u32::from(u16::MAX)) as u16),
+                None => (0, 0),
+            }
+        };
+        let (odd, odd_size) = at_level(level);
+        let below = if level == 0 {
+            (0, 0)
+        } else {
+            at_level(level - 1)
+        };
+        let mut filled = [0u64; BINS];
+        let mut alternative = [None; BINS];
+        for (i, value) in filled.iter_mut().enumerate() {
+            let mut j = i;
+            let mut distance = 0u64;
+            while self.min[j] == u64::MAX {
+                j = (j + 1) % BINS;
+                distance += 1;
+            }
+            *value = if distance == 0 {
+                self.min[i]
+            } else {
+                mix64(self.min[j] ^ distance.wrapping_mul(BAND_SEED))
+            };
+            if distance == 0 && self.second[i] != u64::MAX {
+                alternative[i] = Some(self.second[i]);
+            }
+        }
+        let mut bands = [0u32; BANDS];
+        let mut probes = [[0u32; ROWS]; BANDS];
+        for band in 0..BANDS {
+            let rows = &filled[band * ROWS..band * ROWS + ROWS];
+            bands[band] = band_key(band, rows);
+            for row in 0..ROWS {
+                if let Some(second) = alternative[band * ROWS + row] {
+                    let mut replaced = [0u64; ROWS];
+                    replaced.copy_from_slice(rows);
+                    replaced[row] = second;
+                    probes[band][row] = band_key(band, &replaced);
+                }
+            }
+        }
+        Some(NearSketch {
+            stored: StoredSketch {
+                bands,
+                odd,
+                odd_size: odd_size.min(u16::from(u8::MAX)) as u8,
+                level: level.min(usize::from(u8::MAX)) as u8,
+            },
+            probes,
+            odd_levels: [below, (odd, odd_size), at_level(level + 1)],
+        })
+    }
+}
+
+/// The 32-bit key of one band's bin values.
+fn band_key(band: usize, rows: &[u64]) -> u32 {
+    let mut key = BAND_SEED ^ band as u64;
+    for row in rows {
+        key = mix64(key ^ row);
+    }
+    key as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sketch(hashes: &[u64]) -> NearSketch {
+        let mut builder = SketchBuilder::default();
+        builder.clear();
+        for block in hashes.chunks(100) {
+            builder.add(block);
+        }
+        builder.finish().unwrap()
+    }
+
+    fn hashes(range: std::ops::Range<u64>) -> Vec<u64> {
+        range
+            .map(|i| mix64(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+            .collect()
+    }
+
+    #[test]
+    fn repeats_and_order_do_not_change_the_sketch() {
+        let mut set = hashes(0..3000);
+        let once = sketch(&set);
+        set.extend(hashes(0..3000));
+        set.reverse();
+        assert_eq!(sketch(&set), once);
+        assert!(once.stored.level >= 4, "3000 shingles are sampled");
+        assert!(usize::from(once.stored.odd_size) <= ODD_SAMPLE);
+    }
+
+    #[test]
+    fn nothing_gives_no_sketch() {
+        let mut builder = SketchBuilder::default();
+        builder.clear();
+        builder.add(&[]);
+        assert!(builder.finish().is_none());
+    }
+
+    #[test]
+    fn the_odd_estimate_follows_the_jaccard_similarity() {
+        for size in [30u64, 100, 400, 2000] {
+            let a = sketch(&hashes(0..size));
+            for share in [1.0, 0.9, 0.7, 0.4] {
+                // b shares `share` of a's elements and adds as many new ones
+                let kept = (size as f64 * share) as u64;
+                let mut b_set = hashes(0..kept);
+                b_set.extend(hashes(10_000_000..10_000_000 + size - kept));
+                let b = sketch(&b_set);
+                let truth = kept as f64 / (2 * size - kept) as f64;
+                let (odd, odd_size) = b.odd_at(a.stored.level).unwrap();
+                let estimate = odd_jaccard(
+                    (odd ^ a.stored.odd).count_ones(),
+                    u16::from(a.stored.odd_size),
+                    odd_size,
+                );
+                // Sharp where decisions are made, saturating far below them.
+                if truth >= 0.5 {
+                    assert!(
+                        (estimate - truth).abs() < 0.1,
+                        "size {size}, J {truth}: {estimate}"
+                    );
+                } else {
+                    assert!(estimate < 0.6, "size {size}, J {truth}: {estimate}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gained_minimum_is_found_by_a_probe() {
+        let base = hashes(0..200);
+        let stored = sketch(&base);
+        // Find an element that would take some bin's minimum and add it.
+        let mut query_set = base.clone();
+        let new = (1_000_000..2_000_000u64)
+            .map(mix64)
+            .find(|h| mix64(h ^ MINHASH_SEED) < 1 << 50)
+            .unwrap();
+        query_set.push(new);
+        let query = sketch(&query_set);
+        let matched = (0..BANDS).any(|band| {
+            query.stored.bands[band] == stored.stored.bands[band]
+                || query.probes[band].contains(&stored.stored.bands[band])
+        });
+        assert!(matched);
+    }
+}
