@@ -256,9 +256,8 @@ impl Cleaner {
     /// rayon pool, then dedup in input order. The result is in input order
     /// and does not depend on the number of threads.
     pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
-        let mut analyzed = analyze_batch(&self.config, self.templates.as_deref(), documents);
-        self.search_batch(&mut analyzed);
-        analyzed.into_iter().map(|a| self.resolve(a)).collect()
+        let analyzed = analyze_batch(&self.config, self.templates.as_deref(), documents);
+        self.resolve_batch(analyzed)
     }
 
     /// Cleans a stream of documents lazily, [`DEFAULT_BATCH`] at a time
@@ -310,13 +309,17 @@ impl Cleaner {
     /// cleaned document to `sink` in input order, between
     /// [`Sink::begin`] and [`Sink::finish`] (with [`Self::run_record`]).
     /// The first input error stops the run after every document before it
-    /// has been cleaned and handed over; a sink error stops it at once.
-    /// Either is returned, and `finish` is not called.
+    /// has been cleaned and handed over; a sink error stops it once the
+    /// batch being deduplicated meanwhile is done (its documents are not
+    /// handed over). Either is returned, and `finish` is not called.
     ///
-    /// Two batches are in flight: while the rayon pool runs the
-    /// per-document stages of one, the calling thread runs dedup and the
-    /// sink on the one before it, so the sequential stages do not leave the
-    /// pool idle. Memory holds those two batches.
+    /// Four batches are in flight, so that nothing sequential waits for
+    /// anything else: while the rayon pool runs the per-document stages of
+    /// one batch and, as one task, dedup on the batch before it, the
+    /// calling thread hands the batch before that to the sink and reads
+    /// (and parses) the batch after next. Reading and writing stay on the
+    /// calling thread, so neither the input nor the sink need be `Send`.
+    /// Memory holds those four batches.
     pub fn run<I, S>(&mut self, documents: I, batch: usize, sink: &mut S) -> Result<(), Error>
     where
         I: IntoIterator<Item = Result<Document, Error>>,
@@ -325,56 +328,68 @@ impl Cleaner {
         let batch = batch.max(1);
         let capacity = batch.min(MAX_PREALLOCATED);
         let mut documents = documents.into_iter();
-        let mut analyzed: Vec<Analyzed> = Vec::new();
         let mut input_error = None;
-        sink.begin()?;
-        loop {
+        let mut read_batch = |input_error: &mut Option<Error>| {
             let mut next = Vec::with_capacity(capacity);
             if input_error.is_none() {
                 for document in documents.by_ref().take(batch) {
                     match document {
                         Ok(document) => next.push(document),
                         Err(error) => {
-                            input_error = Some(error);
+                            *input_error = Some(error);
                             break;
                         }
                     }
                 }
             }
-            if next.is_empty() && analyzed.is_empty() {
+            next
+        };
+        sink.begin()?;
+        let mut read = read_batch(&mut input_error);
+        let mut analyzed: Vec<Analyzed> = Vec::new();
+        let mut resolved: Vec<CleanDocument> = Vec::new();
+        loop {
+            if read.is_empty() && analyzed.is_empty() && resolved.is_empty() {
                 return match input_error {
                     Some(error) => Err(error),
                     None => sink.finish(&self.run_record()),
                 };
             }
-            // Analyze `next` on the pool while this thread resolves the
-            // batch before it. The scope waits for both, and a thread that
-            // waits in it runs pool jobs, so this works on a pool of one.
             let config = Arc::clone(&self.config);
             let templates = self.templates.clone();
+            let to_analyze = std::mem::take(&mut read);
+            let to_resolve = std::mem::take(&mut analyzed);
+            let to_write = std::mem::take(&mut resolved);
             let mut next_analyzed = Vec::new();
-            let previous = std::mem::take(&mut analyzed);
+            let mut next_resolved = Vec::new();
+            let mut written = Ok(());
+            let mut output_ns = 0;
             rayon::in_place_scope(|scope| {
-                scope.spawn(|_| next_analyzed = analyze_batch(&config, templates.as_deref(), next));
-                self.resolve_and_output(previous, sink)
-            })?;
+                scope.spawn(|_| {
+                    next_analyzed = analyze_batch(&config, templates.as_deref(), to_analyze);
+                });
+                scope.spawn(|_| next_resolved = self.resolve_batch(to_resolve));
+                let started = Instant::now();
+                written = to_write
+                    .into_iter()
+                    .try_for_each(|clean| sink.accept(clean));
+                output_ns = elapsed_ns(started);
+                if written.is_ok() {
+                    read = read_batch(&mut input_error);
+                }
+            });
+            self.timings.output += output_ns;
+            written?;
             analyzed = next_analyzed;
+            resolved = next_resolved;
         }
     }
 
-    fn resolve_and_output<S: Sink + ?Sized>(
-        &mut self,
-        mut analyzed: Vec<Analyzed>,
-        sink: &mut S,
-    ) -> Result<(), Error> {
+    /// Dedup for a batch, in input order: [`Self::search_batch`], then
+    /// [`Self::resolve`] each document.
+    fn resolve_batch(&mut self, mut analyzed: Vec<Analyzed>) -> Vec<CleanDocument> {
         self.search_batch(&mut analyzed);
-        for analyzed in analyzed {
-            let clean = self.resolve(analyzed);
-            let started = Instant::now();
-            sink.accept(clean)?;
-            self.timings.output += elapsed_ns(started);
-        }
-        Ok(())
+        analyzed.into_iter().map(|a| self.resolve(a)).collect()
     }
 
     /// The sequential stage: dedup in input order, verdicts, counts.
