@@ -13,19 +13,34 @@
 //! | 1 map | [`map_file`] | one input file's documents → [`StagedFile`] (text, to staging), [`DocumentRow`]s, [`PageKey`]s, [`ParagraphRow`]s |
 //! | 2 templates | [`template_rows`] | page counts per `(site, key)` and per site → [`TemplateRow`]s |
 //! | 3 exact | (grouping) | paragraphs with the same exact key are one node of the dedup graph |
-//! | 4 near candidates | [`NearCandidates`] | [`KeyedNode`]s grouped by candidate key → [`Candidate`] pairs |
-//! | 5 verify | [`verify`] | a candidate pair and both shingle sets → an [`Edge`] or nothing |
+//! | 4 near candidates | [`NearCandidates`] | [`CandidateRow`]s grouped by bucket (band or half key) → [`Candidate`] pairs |
+//! | 5 verify | [`verify`] | a candidate pair and both paragraph rows → an [`Edge`] or nothing |
 //! | 6 components | [`components`] | edges → the component of each node that has one |
 //! | 7 resolve | [`Resolver`] | per component, its edges and its paragraphs in [`Position`] order → [`DuplicateRow`]s |
 //! | 8 apply | [`apply`] | a [`StagedFile`], its duplicates, the templates → [`CleanDocument`]s in input order |
 //!
-//! The candidate keys and the pair test are the dedup module's own
-//! ([`DedupConfig::candidate_keys`], [`DedupConfig::near_repeat`]); the
+//! The buckets and the pair tests are the dedup module's own
+//! ([`Probe::own_buckets`], [`Probe::probe_buckets`], [`BUCKET_CAP`],
+//! [`DedupConfig::near_match`], [`EditProbe::one_edit`]); the
 //! thresholds of site templates are [`TemplateConfig::is_template`]; the
-//! per-document stages are the pipeline's. Only fingerprints, keys and
-//! verdicts travel between stages (and shingle sets, once, to verify
-//! candidate pairs); the text goes to staging once and is read back by
-//! [`apply`].
+//! per-document stages are the pipeline's. Only fingerprints, sketches,
+//! keys and verdicts travel between stages (and the folded key of short
+//! paragraphs, at most 255 characters, for the one-edit test); the text
+//! goes to staging once and is read back by [`apply`].
+//!
+//! # Buckets, the same under any partitioning
+//!
+//! The [`Deduplicator`] finds a paragraph's candidates in buckets (a band
+//! key or a half key) that hold at most [`BUCKET_CAP`] paragraphs: the
+//! first `BUCKET_CAP` distinct folded keys, in input order, that have the
+//! bucket as their own, *kept or dropped as near repeats* (a dropped one
+//! holds its place without being a candidate). Because that definition
+//! reads the input order only, stage 4 computes it by grouping: per bucket,
+//! the paragraphs that own it in [`Position`] order give its members, and
+//! every node that looks the bucket up is paired with each member. A
+//! candidate is directed (`query` looks up, `earlier` is held), as in the
+//! library: whether `a` finds `b` and whether `b` finds `a` are different
+//! questions once buckets are capped.
 //!
 //! # Why resolving per component is exact
 //!
@@ -35,11 +50,12 @@
 //! the connected components of the links can be decided independently, each
 //! walked in [`Position`] order exactly as [`Cleaner`] walks the input:
 //! an exact repeat of a kept paragraph first; otherwise, among the kept
-//! paragraphs of linked nodes (and of its own node, when exact repeats are
-//! off), the one with the smallest Hamming distance, the earliest among
-//! equals, which is the first candidate the [`Deduplicator`] confirms. A
-//! paragraph whose only earlier match was itself dropped is kept, as in
-//! the library.
+//! paragraphs of the nodes it links to (its own node too, when exact
+//! repeats are off and it holds a place in its own bucket), the one with
+//! the smallest Hamming distance, the earliest among equals, the band
+//! match before the one-edit match of the same paragraph, which is the
+//! candidate the [`Deduplicator`] reports. A paragraph whose only earlier
+//! match was itself dropped is kept, as in the library.
 //!
 //! Not supported here (refused by [`check_config`]): sentence trimming,
 //! whose decision for a sentence depends on every earlier kept sentence of
@@ -59,10 +75,11 @@ use serde::{Deserialize, Serialize};
 use crate::boilerplate::Class;
 use crate::boilerplate::templates::TemplateConfig;
 use crate::config::Config;
-use crate::dedup::DedupConfig;
+use crate::dedup::edit::EditProbe;
+use crate::dedup::{BUCKET_CAP, DedupConfig, Probe, edit_similarity, is_band_bucket};
 use crate::document::Document;
 use crate::error::Error;
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{Fingerprint, FingerprintConfig, NearSketch, Shingler};
 use crate::normalize::key_hash;
 use crate::pipeline::analyze_batch;
 use crate::report::{CleanDocument, Origin, ParagraphDecision, Verdict};
@@ -313,10 +330,34 @@ pub struct ParagraphRow {
     pub at: Position,
     /// Its page's site ([`site_hash`]), to leave out site templates.
     pub site: u64,
-    /// Exact key hash, SimHash and shingle count.
+    /// The hash of its comparison key ([`key_hash`]), what site templates
+    /// name.
+    pub key: u64,
+    /// Folded-key hash (its node), SimHash, shingle and character counts.
     pub fingerprint: Fingerprint,
-    /// Its shingle set, when it takes near search (empty otherwise).
-    pub set: Vec<u32>,
+    /// Its near sketch, when it takes the long-paragraph rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearSketch>,
+    /// Its folded key, when it takes the one-edit rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<String>,
+}
+
+impl ParagraphRow {
+    /// What the [`Deduplicator`](crate::dedup::Deduplicator) reads of the
+    /// paragraph.
+    pub fn probe(&self) -> Probe {
+        Probe {
+            fingerprint: self.fingerprint,
+            near: self.near.clone(),
+            edit: self.edit.as_deref().and_then(EditProbe::new),
+        }
+    }
+
+    /// Whether it looks for near repeats (takes either near rule).
+    pub fn searches(&self) -> bool {
+        self.near.is_some() || self.edit.is_some()
+    }
 }
 
 /// What the map stage makes of one input file.
@@ -399,7 +440,7 @@ pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<
                 // Templates are not known yet in this stage.
                 Some(Class::SiteTemplate { .. }) | None => None,
             };
-            if let Some(fingerprint) = paragraph.fingerprint {
+            if let Some(probe) = &paragraph.probe {
                 mapped.paragraphs.push(ParagraphRow {
                     at: Position {
                         file,
@@ -407,12 +448,10 @@ pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<
                         paragraph: index as u32,
                     },
                     site,
-                    fingerprint,
-                    set: analyzed
-                        .sets
-                        .get(paragraph.set.clone())
-                        .unwrap_or_default()
-                        .to_vec(),
+                    key: paragraph.key_hash,
+                    fingerprint: probe.fingerprint,
+                    near: probe.near.clone(),
+                    edit: probe.edit.as_ref().map(|e| e.chars().iter().collect()),
                 });
             }
             staged.push(StagedParagraph {
@@ -420,7 +459,7 @@ pub fn map_file(file: u32, documents: Vec<Document>, config: &Config) -> Result<
                 byte_offset: paragraph.paragraph.byte_offset,
                 text: paragraph.paragraph.text,
                 joins: paragraph.paragraph.joins,
-                dedup: paragraph.fingerprint.is_some(),
+                dedup: paragraph.probe.is_some(),
                 rule,
                 detail: paragraph.detail,
                 key: paragraph.key_hash,
@@ -519,107 +558,158 @@ pub fn template_table<'a>(rows: impl IntoIterator<Item = &'a TemplateRow>) -> Te
         .collect()
 }
 
-/// A node of the dedup graph under one candidate key: what stage 4 groups.
+/// What stage 4 groups by bucket ([`crate::dedup::bucket`]): a paragraph
+/// that owns the bucket (`looks_up` false, with its position), or a node
+/// that looks it up (`looks_up` true; its position is not read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyedNode {
-    /// The candidate key ([`DedupConfig::candidate_keys`]).
-    pub key: u64,
-    /// The node's fingerprint (its exact key names it).
-    pub fingerprint: Fingerprint,
+pub struct CandidateRow {
+    /// The bucket.
+    pub bucket: u64,
+    /// Whether the row looks the bucket up (else it owns it).
+    pub looks_up: bool,
+    /// Where the owning paragraph is.
+    pub at: Position,
+    /// The paragraph's node (folded-key hash).
+    pub exact: u64,
 }
 
-/// The candidate keys of every node, as [`KeyedNode`] rows (stage 4's
-/// input): one row per key of each fingerprint that takes near search.
-///
-/// ```
-/// use chaff::distributed::keyed_nodes;
-/// use chaff::fingerprint::Fingerprint;
-/// let config = chaff::dedup::DedupConfig::default();
-/// let rows = keyed_nodes(&config, &Fingerprint { exact: 1, simhash: 42, shingles: 30 });
-/// assert_eq!(rows.len(), 68);
-/// ```
-pub fn keyed_nodes(config: &DedupConfig, fingerprint: &Fingerprint) -> Vec<KeyedNode> {
-    config
-        .candidate_keys(fingerprint)
+impl CandidateRow {
+    /// The sort key of stage 4's input: bucket, owners (by position) before
+    /// lookups. The rows of a bucket must be together and in this order;
+    /// the buckets themselves may come in any order.
+    pub fn sort_key(&self) -> (u64, bool, Position) {
+        (self.bucket, self.looks_up, self.at)
+    }
+}
+
+/// The rows a paragraph owns ([`Probe::own_buckets`]): one per bucket it
+/// is indexed under if it takes a place there. Every paragraph row gives
+/// them (repeats of a node change nothing).
+pub fn owner_rows(row: &ParagraphRow) -> Vec<CandidateRow> {
+    row.probe()
+        .own_buckets()
         .into_iter()
-        .map(|key| KeyedNode {
-            key,
-            fingerprint: *fingerprint,
+        .map(|bucket| CandidateRow {
+            bucket,
+            looks_up: false,
+            at: row.at,
+            exact: row.fingerprint.exact,
         })
         .collect()
 }
 
-/// Two nodes whose SimHashes are within the distance: `a` has the smaller
-/// exact key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Candidate {
-    /// The node with the smaller exact key.
-    pub a: u64,
-    /// The other.
-    pub b: u64,
-    /// Hamming distance of their SimHashes.
-    pub distance: u32,
-}
-
-/// Stage 4, near candidates: fed [`KeyedNode`] rows sorted (or at least
-/// grouped) by key, finds in each group the pairs of distinct nodes within
-/// `max_hamming` bits. A pair that shares several keys is given once,
-/// under the smallest key they share, so no later step has to remove
-/// repeats. Rows may come in any number of pushes; a group may straddle
-/// two.
+/// The rows of a node's lookups ([`Probe::probe_buckets`]); one paragraph
+/// row per node is enough.
 ///
 /// ```
-/// use chaff::distributed::{keyed_nodes, NearCandidates};
-/// use chaff::fingerprint::Fingerprint;
-/// let config = chaff::dedup::DedupConfig::default();
-/// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
-/// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
-/// let mut rows: Vec<_> = [a, b].iter().flat_map(|f| keyed_nodes(&config, f)).collect();
-/// rows.sort_by_key(|r| r.key);
-/// let mut near = NearCandidates::new(config);
-/// near.push(&rows)?;
-/// let found = near.finish();
-/// assert_eq!(found.len(), 1);
-/// assert_eq!((found[0].a, found[0].b, found[0].distance), (1, 2, 2));
+/// use chaff::distributed::{lookup_rows, map_file, owner_rows};
+/// let text = "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长、秘书长和各部门主要负责同志出席会议并发言。";
+/// let mapped = map_file(0, vec![chaff::Document::new("a", text)], &chaff::Config::default())?;
+/// let row = &mapped.paragraphs[0];
+/// assert_eq!(owner_rows(row).len(), 3); // three bands
+/// assert!(lookup_rows(row).len() >= 3); // own keys and multi-probe keys
 /// # Ok::<(), chaff::Error>(())
 /// ```
-#[derive(Debug)]
+pub fn lookup_rows(row: &ParagraphRow) -> Vec<CandidateRow> {
+    row.probe()
+        .probe_buckets()
+        .into_iter()
+        .map(|bucket| CandidateRow {
+            bucket,
+            looks_up: true,
+            at: Position::default(),
+            exact: row.fingerprint.exact,
+        })
+        .collect()
+}
+
+/// A node that may repeat another: `query` looked up a bucket that
+/// `earlier` holds a place in. Directed; `query` may equal `earlier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The node that looks up.
+    pub query: u64,
+    /// The node held in the bucket.
+    pub earlier: u64,
+    /// Found through a band (the long-paragraph rule), else a half key
+    /// (the one-edit rule).
+    pub band: bool,
+}
+
+/// Stage 4, near candidates: fed [`CandidateRow`]s in
+/// [`CandidateRow::sort_key`] order (buckets together, in any order), in
+/// any number of pushes, takes as each bucket's members the first
+/// [`BUCKET_CAP`] distinct nodes that own it, and pairs every node that
+/// looks the bucket up with each member. A pair found through several
+/// buckets is given once per bucket: take distinct pairs before verifying
+/// (or verify repeats; nothing later minds).
+///
+/// ```
+/// use chaff::distributed::{lookup_rows, map_file, owner_rows, NearCandidates};
+/// let a = "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长出席会议。";
+/// let b = "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长出席了会议。";
+/// let docs = vec![chaff::Document::new("a", a), chaff::Document::new("b", b)];
+/// let mapped = map_file(0, docs, &chaff::Config::default())?;
+/// let mut rows: Vec<_> = mapped.paragraphs.iter().flat_map(|p| owner_rows(p).into_iter().chain(lookup_rows(p))).collect();
+/// rows.sort_by_key(|r| r.sort_key());
+/// let mut near = NearCandidates::new();
+/// near.push(&rows)?;
+/// let found = near.finish();
+/// let (na, nb) = (mapped.paragraphs[0].fingerprint.exact, mapped.paragraphs[1].fingerprint.exact);
+/// assert!(found.iter().any(|c| c.query == nb && c.earlier == na));
+/// # Ok::<(), chaff::Error>(())
+/// ```
+#[derive(Debug, Default)]
 pub struct NearCandidates {
-    config: DedupConfig,
-    key: Option<u64>,
-    group: Vec<Fingerprint>,
+    bucket: Option<u64>,
+    /// The last row's kind and position within the bucket.
+    last: (bool, Position),
+    members: Vec<u64>,
     found: Vec<Candidate>,
-    /// Keys whose groups are done, to catch input that is not grouped.
+    /// Buckets whose rows are done, to catch input that is not grouped.
     done: HashSet<u64>,
 }
 
 impl NearCandidates {
     /// A finder that has seen nothing.
-    pub fn new(config: DedupConfig) -> Self {
-        NearCandidates {
-            config,
-            key: None,
-            group: Vec::new(),
-            found: Vec::new(),
-            done: Default::default(),
-        }
+    pub fn new() -> Self {
+        NearCandidates::default()
     }
 
-    /// Takes more rows; fails ([`Error::Distributed`]) when a key's group
-    /// comes back after another key's (the rows were not grouped by key).
-    pub fn push(&mut self, rows: &[KeyedNode]) -> Result<(), Error> {
+    /// Takes more rows; fails ([`Error::Distributed`]) when they are out
+    /// of [`CandidateRow::sort_key`] order.
+    pub fn push(&mut self, rows: &[CandidateRow]) -> Result<(), Error> {
         for row in rows {
-            if self.key != Some(row.key) {
-                self.close_group();
-                if !self.done.insert(row.key) {
+            let (bucket, looks_up, at) = row.sort_key();
+            if self.bucket != Some(bucket) {
+                if !self.done.insert(bucket) {
                     return Err(Error::Distributed(format!(
-                        "near candidates: the rows of key {:#x} are not together (sort each partition by key)",
-                        row.key
+                        "near candidates: the rows of bucket {bucket:#x} are not together: sort each partition by bucket, looks_up, file, record, paragraph"
                     )));
                 }
-                self.key = Some(row.key);
+                self.bucket = Some(bucket);
+                self.members.clear();
+            } else if (looks_up, at) < self.last {
+                return Err(Error::Distributed(format!(
+                    "near candidates: rows out of order in bucket {bucket:#x}: sort each partition by bucket, looks_up, file, record, paragraph"
+                )));
             }
-            self.group.push(row.fingerprint);
+            self.last = (looks_up, at);
+            if !looks_up {
+                if self.members.len() < usize::from(BUCKET_CAP)
+                    && !self.members.contains(&row.exact)
+                {
+                    self.members.push(row.exact);
+                }
+            } else {
+                let band = is_band_bucket(bucket);
+                self.found
+                    .extend(self.members.iter().map(|&earlier| Candidate {
+                        query: row.exact,
+                        earlier,
+                        band,
+                    }));
+            }
         }
         Ok(())
     }
@@ -630,92 +720,62 @@ impl NearCandidates {
     }
 
     /// Ends the input: the candidate pairs not yet taken.
-    pub fn finish(mut self) -> Vec<Candidate> {
-        self.close_group();
+    pub fn finish(self) -> Vec<Candidate> {
         self.found
     }
-
-    fn close_group(&mut self) {
-        let Some(key) = self.key.take() else { return };
-        let mut group = std::mem::take(&mut self.group);
-        group.sort_unstable_by_key(|f| f.exact);
-        group.dedup_by_key(|f| f.exact);
-        for (i, a) in group.iter().enumerate() {
-            for b in &group[i + 1..] {
-                let distance = (a.simhash ^ b.simhash).count_ones();
-                if distance > self.config.max_hamming || !self.first_shared_key(a, b, key) {
-                    continue;
-                }
-                self.found.push(Candidate {
-                    a: a.exact,
-                    b: b.exact,
-                    distance,
-                });
-            }
-        }
-        self.group = group;
-        self.group.clear();
-    }
-
-    /// Whether `key` is the smallest key `a` and `b` share.
-    fn first_shared_key(&self, a: &Fingerprint, b: &Fingerprint, key: u64) -> bool {
-        let (ka, kb) = (self.config.candidate_keys(a), self.config.candidate_keys(b));
-        let (mut i, mut j) = (0, 0);
-        while i < ka.len() && j < kb.len() {
-            match ka[i].cmp(&kb[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => return ka[i] == key,
-            }
-        }
-        false
-    }
 }
 
-/// A link of the dedup graph: two nodes the near rule accepts.
+/// A link of the dedup graph: `query` repeats `earlier` if `earlier` was
+/// kept before it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
-    /// The node with the smaller exact key.
-    pub a: u64,
-    /// The other.
-    pub b: u64,
+    /// The node that looked up.
+    pub query: u64,
+    /// The node it found.
+    pub earlier: u64,
     /// Hamming distance of their SimHashes.
     pub distance: u32,
-    /// Jaccard similarity of their shingle sets.
+    /// Their similarity: estimated from the odd sketches (band), or the
+    /// exact Jaccard similarity of their shingle sets (one edit).
     pub similarity: f64,
+    /// Found by the long-paragraph rule, else by the one-edit rule.
+    pub band: bool,
 }
 
-/// Stage 5, verify: the library's own near rule
-/// ([`DedupConfig::near_repeat`]) on a candidate pair, with both shingle
-/// sets. The edge when it holds.
-///
-/// ```
-/// use chaff::distributed::verify;
-/// use chaff::fingerprint::Fingerprint;
-/// let config = chaff::dedup::DedupConfig { min_similarity: 0.5, ..Default::default() };
-/// let a = Fingerprint { exact: 1, simhash: 0xF0F0, shingles: 30 };
-/// let b = Fingerprint { exact: 2, simhash: 0xF0F3, shingles: 30 };
-/// let edge = verify(&config, &b, &[1, 2, 3, 4], &a, &[1, 2, 3, 5]).unwrap();
-/// assert_eq!((edge.a, edge.b, edge.distance, edge.similarity), (1, 2, 2, 0.6));
-/// let strict = chaff::dedup::DedupConfig { min_similarity: 0.7, ..config };
-/// assert!(verify(&strict, &a, &[1, 2, 3, 4], &b, &[1, 2, 3, 5]).is_none());
-/// ```
+/// Stage 5, verify: the library's own test for a candidate pair (its
+/// [`Candidate::band`] says which: [`DedupConfig::near_match`] or the
+/// one-edit rule), with both paragraph rows. The edge when it holds.
 pub fn verify(
     config: &DedupConfig,
-    a: &Fingerprint,
-    a_set: &[u32],
-    b: &Fingerprint,
-    b_set: &[u32],
+    fingerprint: &FingerprintConfig,
+    candidate: &Candidate,
+    query: &ParagraphRow,
+    earlier: &ParagraphRow,
 ) -> Option<Edge> {
-    if a.exact == b.exact {
-        return None;
+    let (q, e) = (&query.fingerprint, &earlier.fingerprint);
+    if candidate.band {
+        let (Some(near), Some(stored)) = (&query.near, &earlier.near) else {
+            return None;
+        };
+        let (distance, similarity) =
+            config.near_match(q.simhash, near, e.simhash, &stored.stored)?;
+        return Some(Edge {
+            query: q.exact,
+            earlier: e.exact,
+            distance,
+            similarity,
+            band: true,
+        });
     }
-    let (distance, similarity) = config.near_repeat(a, a_set, b, b_set)?;
+    let edit = EditProbe::new(query.edit.as_deref()?)?;
+    let stored = EditProbe::new(earlier.edit.as_deref()?)?.stored();
+    let op = edit.one_edit(&stored)?;
     Some(Edge {
-        a: a.exact.min(b.exact),
-        b: a.exact.max(b.exact),
-        distance,
-        similarity,
+        query: q.exact,
+        earlier: e.exact,
+        distance: (q.simhash ^ e.simhash).count_ones(),
+        similarity: edit_similarity(&edit, op, fingerprint, &mut Shingler::new()),
+        band: false,
     })
 }
 
@@ -789,10 +849,10 @@ pub enum ResolveRow {
         component: u64,
         /// Where it is.
         at: Position,
-        /// Its node (exact key).
+        /// Its node (folded-key hash).
         exact: u64,
-        /// Whether it takes near search ([`DedupConfig::takes_near`]).
-        takes_near: bool,
+        /// Whether it looks for near repeats ([`ParagraphRow::searches`]).
+        searches: bool,
     },
 }
 
@@ -832,8 +892,8 @@ pub struct DuplicateRow {
 /// ```
 /// use chaff::distributed::{Edge, Position, ResolveRow, Resolver};
 /// let at = |record| Position { file: 0, record, paragraph: 0 };
-/// let edge = Edge { a: 1, b: 2, distance: 3, similarity: 0.8 };
-/// let paragraph = |record, exact| ResolveRow::Paragraph { component: 1, at: at(record), exact, takes_near: true };
+/// let edge = Edge { query: 1, earlier: 2, distance: 3, similarity: 0.8, band: true };
+/// let paragraph = |record, exact| ResolveRow::Paragraph { component: 1, at: at(record), exact, searches: true };
 /// let mut resolver = Resolver::new(chaff::dedup::DedupConfig::default());
 /// resolver.push(&[ResolveRow::Edge { component: 1, edge }, paragraph(0, 2), paragraph(1, 1), paragraph(2, 2)])?;
 /// let verdicts = resolver.finish()?;
@@ -850,7 +910,9 @@ pub struct Resolver {
     last: (u8, Position),
     /// Components whose rows are done, to catch input that is not grouped.
     done: HashSet<u64>,
-    links: HashMap<u64, Vec<(u64, u32, f64)>>,
+    /// Per node, the nodes it finds: `(earlier, distance, similarity,
+    /// rank)`, rank 0 for a band match, 1 for a one-edit match.
+    links: HashMap<u64, Vec<(u64, u32, f64, u8)>>,
     kept_exact: HashMap<u64, Position>,
     kept_near: HashMap<u64, Position>,
     found: Vec<DuplicateRow>,
@@ -895,23 +957,19 @@ impl Resolver {
             self.last = (kind, at);
             match *row {
                 ResolveRow::Edge { edge, .. } => {
-                    self.links.entry(edge.a).or_default().push((
-                        edge.b,
+                    self.links.entry(edge.query).or_default().push((
+                        edge.earlier,
                         edge.distance,
                         edge.similarity,
-                    ));
-                    self.links.entry(edge.b).or_default().push((
-                        edge.a,
-                        edge.distance,
-                        edge.similarity,
+                        u8::from(!edge.band),
                     ));
                 }
                 ResolveRow::Paragraph {
                     at,
                     exact,
-                    takes_near,
+                    searches,
                     ..
-                } => self.decide(at, exact, takes_near),
+                } => self.decide(at, exact, searches),
             }
         }
         Ok(())
@@ -927,7 +985,7 @@ impl Resolver {
         Ok(self.found)
     }
 
-    fn decide(&mut self, at: Position, exact: u64, takes_near: bool) {
+    fn decide(&mut self, at: Position, exact: u64, searches: bool) {
         if self.config.exact
             && let Some(&of) = self.kept_exact.get(&exact)
         {
@@ -940,25 +998,21 @@ impl Resolver {
             });
             return;
         }
-        let takes_near = takes_near && self.config.near;
-        if takes_near {
-            // The Deduplicator's order: nearest first, earliest among equals.
-            let mut best: Option<(u32, Position, f64)> = None;
-            let mut consider = |distance: u32, of: Position, similarity: f64| {
-                if best.is_none_or(|(d, p, _)| (distance, of) < (d, p)) {
-                    best = Some((distance, of, similarity));
-                }
-            };
-            if let Some(&of) = self.kept_near.get(&exact) {
-                // Only when exact repeats are off: the same key, near.
-                consider(0, of, 1.0);
-            }
-            for (other, distance, similarity) in self.links.get(&exact).into_iter().flatten() {
-                if let Some(&of) = self.kept_near.get(other) {
-                    consider(*distance, of, *similarity);
+        if searches {
+            // The Deduplicator's order: nearest first, earliest among
+            // equals, a band match before a one-edit match of the same
+            // paragraph.
+            let mut best: Option<(u32, Position, u8, f64)> = None;
+            for &(earlier, distance, similarity, rank) in
+                self.links.get(&exact).into_iter().flatten()
+            {
+                if let Some(&of) = self.kept_near.get(&earlier)
+                    && best.is_none_or(|(d, p, r, _)| (distance, of, rank) < (d, p, r))
+                {
+                    best = Some((distance, of, rank, similarity));
                 }
             }
-            if let Some((distance, of, similarity)) = best {
+            if let Some((distance, of, _, similarity)) = best {
                 self.found.push(DuplicateRow {
                     at,
                     of,
@@ -969,11 +1023,12 @@ impl Resolver {
                 return;
             }
         }
+        // A node's first kept paragraph is the one its buckets hold.
         if self.config.exact {
-            self.kept_exact.insert(exact, at);
+            self.kept_exact.entry(exact).or_insert(at);
         }
-        if takes_near {
-            self.kept_near.insert(exact, at);
+        if searches {
+            self.kept_near.entry(exact).or_insert(at);
         }
     }
 }

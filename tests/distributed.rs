@@ -10,16 +10,15 @@ mod crawl;
 #[path = "../benches/support/seeds.rs"]
 mod seeds;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chaff::distributed::{
-    Decided, DocumentRow, Edge, KeyedNode, NearCandidates, PageKey, ParagraphRow, Position,
-    ResolveRow, Resolver, StagedFile, apply, components, count_templates, keyed_nodes, map_file,
-    template_table, verify,
+    CandidateRow, Decided, DocumentRow, Edge, NearCandidates, PageKey, ParagraphRow, Position,
+    ResolveRow, Resolver, StagedFile, apply, components, count_templates, lookup_rows, map_file,
+    owner_rows, template_table, verify,
 };
-use chaff::fingerprint::Fingerprint;
 use chaff::io::{RecordShape, write_clean_record, write_report_entries};
 use chaff::{CleanDocument, Cleaner, Config, Document, Error};
 use rand::rngs::StdRng;
@@ -147,50 +146,53 @@ fn distributed(
         Vec::new()
     };
     let table = template_table(&template_rows);
-    paragraphs.retain(|p| !table.contains_key(&(p.site, p.fingerprint.exact)));
+    paragraphs.retain(|p| !table.contains_key(&(p.site, p.key)));
 
-    // 3–4. exact nodes, near candidates by key
-    let mut sets: HashMap<u64, (Fingerprint, Vec<u32>)> = HashMap::new();
+    // 3–4. exact nodes; near candidates by bucket: owners from every
+    // paragraph, lookups from one paragraph per node
+    let mut nodes: HashMap<u64, &ParagraphRow> = HashMap::new();
     for p in &paragraphs {
-        sets.entry(p.fingerprint.exact)
-            .or_insert_with(|| (p.fingerprint, p.set.clone()));
+        nodes.entry(p.fingerprint.exact).or_insert(p);
     }
-    let mut keyed: Vec<KeyedNode> = sets
-        .values()
-        .flat_map(|(fp, _)| keyed_nodes(&config.dedup, fp))
-        .collect();
-    keyed.shuffle(rng);
+    let mut rows: Vec<CandidateRow> = paragraphs.iter().flat_map(owner_rows).collect();
+    rows.extend(nodes.values().flat_map(|p| lookup_rows(p)));
+    rows.shuffle(rng);
     let mut candidates = Vec::new();
     for part in shuffle(
-        keyed,
+        rows,
         partitions,
-        |k| k.key,
-        Some((|k: &KeyedNode| k.key) as fn(&KeyedNode) -> u64),
+        |r| r.bucket,
+        Some((|r: &CandidateRow| r.sort_key()) as fn(&CandidateRow) -> _),
         rng,
     ) {
-        let mut near = NearCandidates::new(config.dedup.clone());
+        let mut near = NearCandidates::new();
         for chunk in chunks(&part, rng) {
             near.push(chunk)?;
             candidates.extend(near.take());
         }
         candidates.extend(near.finish());
     }
-    let unique: HashSet<(u64, u64)> = candidates.iter().map(|c| (c.a, c.b)).collect();
-    assert_eq!(unique.len(), candidates.len(), "a pair found twice");
+    // distinct pairs, as the driver takes them
+    candidates.sort_unstable();
+    candidates.dedup();
 
     // 5. verify
     let mut edges: Vec<Edge> = candidates
         .iter()
         .filter_map(|c| {
-            let (a, a_set) = &sets[&c.a];
-            let (b, b_set) = &sets[&c.b];
-            verify(&config.dedup, b, b_set, a, a_set)
+            verify(
+                &config.dedup,
+                &config.fingerprint,
+                c,
+                nodes[&c.query],
+                nodes[&c.earlier],
+            )
         })
         .collect();
     edges.shuffle(rng);
 
     // 6. components
-    let component: HashMap<u64, u64> = components(edges.iter().map(|e| (e.a, e.b)))
+    let component: HashMap<u64, u64> = components(edges.iter().map(|e| (e.query, e.earlier)))
         .into_iter()
         .collect();
     let of = |node: u64| component.get(&node).copied().unwrap_or(node);
@@ -199,7 +201,7 @@ fn distributed(
     let mut rows: Vec<ResolveRow> = edges
         .iter()
         .map(|edge| ResolveRow::Edge {
-            component: of(edge.a),
+            component: of(edge.query),
             edge: *edge,
         })
         .collect();
@@ -207,7 +209,7 @@ fn distributed(
         component: of(p.fingerprint.exact),
         at: p.at,
         exact: p.fingerprint.exact,
-        takes_near: config.dedup.takes_near(p.fingerprint.shingles),
+        searches: p.searches(),
     }));
     let mut duplicates = Vec::new();
     // Spark sorts the component as a signed number: any order of
@@ -355,6 +357,54 @@ fn generated_crawls_match_the_cleaner_for_any_partitioning() {
     }
 }
 
+/// Many edited copies of a few paragraphs, long and short, so that band
+/// and half-key buckets fill up (more than `BUCKET_CAP` distinct keys under
+/// one key) and near repeats hold places they do not use.
+#[test]
+fn crowded_buckets_match_the_cleaner_for_any_partitioning() {
+    const BASES: [&str; 4] = [
+        "市政府召开常务会议，研究部署今年的重点工作，会议由市长主持，各位副市长、秘书长和各部门主要负责同志出席会议。",
+        "The council approved the budget for the coming year on Monday, after a debate that lasted well into the night, the mayor said.",
+        "市政府召开常务会议研究部署重点工作",
+        "Mayor opens the new city library",
+    ];
+    const LETTERS: [char; 8] = ['新', '之', '会', 'x', 'e', 'a', '的', ' '];
+    let mut rng = StdRng::seed_from_u64(7);
+    let documents: Vec<Document> = (0..160)
+        .map(|d| {
+            let paragraphs: Vec<String> = (0..3)
+                .map(|_| {
+                    let mut chars: Vec<char> =
+                        BASES[rng.random_range(0..BASES.len())].chars().collect();
+                    for _ in 0..rng.random_range(0..4) {
+                        let at = rng.random_range(0..chars.len());
+                        match rng.random_range(0..3) {
+                            0 => chars[at] = LETTERS[rng.random_range(0..LETTERS.len())],
+                            1 => chars.insert(at, LETTERS[rng.random_range(0..LETTERS.len())]),
+                            _ => {
+                                chars.remove(at);
+                            }
+                        }
+                    }
+                    chars.into_iter().collect()
+                })
+                .collect();
+            Document::new(format!("d{d}"), paragraphs.join("\n\n"))
+        })
+        .collect();
+    let mut strict = Config::default();
+    strict.dedup.min_similarity = 0.9;
+    let mut loose = Config::default();
+    loose.dedup.min_similarity = 0.5;
+    loose.dedup.exact = false;
+    let configs = vec![
+        ("default", Config::default(), false),
+        ("similarity 0.9", strict, false),
+        ("similarity 0.5, no exact", loose, false),
+    ];
+    check("crowded", &documents, &configs, 3);
+}
+
 #[test]
 fn rows_out_of_order_are_refused_not_decided() {
     let at = |record| Position {
@@ -366,7 +416,7 @@ fn rows_out_of_order_are_refused_not_decided() {
         component: 1,
         at: at(record),
         exact: 1,
-        takes_near: false,
+        searches: false,
     };
     let mut resolver = Resolver::new(Default::default());
     let err = resolver.push(&[row(2), row(1)]).unwrap_err();
@@ -375,25 +425,27 @@ fn rows_out_of_order_are_refused_not_decided() {
         component: 0,
         at: at(0),
         exact: 2,
-        takes_near: false,
+        searches: false,
     };
     let mut resolver = Resolver::new(Default::default());
     resolver.push(&[row(1), other]).unwrap(); // components in any order
     let err = resolver.push(&[row(3)]).unwrap_err();
     assert!(err.to_string().contains("not together"), "{err}");
 
-    let fp = Fingerprint {
+    let owner = |bucket, record| CandidateRow {
+        bucket,
+        looks_up: false,
+        at: at(record),
         exact: 1,
-        simhash: 0,
-        shingles: 40,
     };
-    let node = |key| KeyedNode {
-        key,
-        fingerprint: fp,
-    };
-    let mut near = NearCandidates::new(Default::default());
-    let err = near.push(&[node(1), node(2), node(1)]).unwrap_err();
+    let mut near = NearCandidates::new();
+    let err = near
+        .push(&[owner(1, 0), owner(2, 0), owner(1, 1)])
+        .unwrap_err();
     assert!(err.to_string().contains("not together"), "{err}");
+    let mut near = NearCandidates::new();
+    let err = near.push(&[owner(1, 1), owner(1, 0)]).unwrap_err();
+    assert!(err.to_string().contains("out of order"), "{err}");
 }
 
 #[test]

@@ -40,9 +40,12 @@
 //! bins each, a stored paragraph is a candidate when one of its band keys
 //! equals one of the query's or one of the query's multi-probe keys (the
 //! band with one bin taken from the second-smallest value): 15 lookups per
-//! paragraph, each reading one small bucket. A band key shared by
-//! [`BUCKET_CAP`] kept paragraphs takes no more (the first ones stay): so
-//! a lookup examines at most `15 × BUCKET_CAP` candidates however large the
+//! paragraph, each reading one small bucket. A band key held by
+//! [`BUCKET_CAP`] distinct paragraphs takes no more (the first ones stay;
+//! a paragraph dropped as a near repeat holds its place without being a
+//! candidate, so that what a key holds depends on the input order alone
+//! and the distributed stages can compute it by grouping): so a lookup
+//! examines at most `15 × BUCKET_CAP` candidates however large the
 //! corpus, and on the generated crawl about 5 (100 MB) to 11 (1 GB), where
 //! today's 11-bit SimHash search examined 1 in 120 stored paragraphs
 //! (`examples/neardup_options.rs --crawl`). A paragraph that no band took
@@ -93,7 +96,13 @@ use edit::{Edit, EditProbe, MAX_EDIT_CHARS, StoredEdit};
 #[cfg(doc)]
 use crate::normalize;
 
-/// How many kept paragraphs one band key (or half key) indexes at most.
+/// How many paragraphs one band key (or half key) indexes at most: the
+/// first `BUCKET_CAP` distinct folded keys (in input order) that have it as
+/// their own, whether they were kept or dropped as near repeats. Dropped
+/// ones hold their place without being candidates, so which paragraphs a
+/// key indexes depends on the input order alone, never on decisions about
+/// other paragraphs: the distributed stages compute it by grouping
+/// ([`crate::distributed::NearCandidates`]).
 pub const BUCKET_CAP: u8 = 4;
 
 /// How repeats are found.
@@ -164,6 +173,32 @@ impl DedupConfig {
             && (!self.takes_near(fingerprint)
                 || fingerprint.chars == self.min_near_chars
                 || fingerprint.shingles < self.min_shingles.saturating_add(SHINGLE_MARGIN))
+    }
+
+    /// The long-paragraph test (rule 2 of the [module docs](self)) of a
+    /// query (SimHash, near sketch) against an earlier paragraph (SimHash,
+    /// stored sketch): their Hamming distance and estimated Jaccard
+    /// similarity when the distance is at most `max_hamming` and the
+    /// similarity at least `min_similarity`. Not symmetric: the similarity
+    /// is read at the earlier paragraph's sampling level.
+    pub fn near_match(
+        &self,
+        simhash: u64,
+        near: &NearSketch,
+        earlier_simhash: u64,
+        earlier: &StoredSketch,
+    ) -> Option<(u32, f64)> {
+        let distance = (earlier_simhash ^ simhash).count_ones();
+        if distance > self.max_hamming {
+            return None;
+        }
+        let (odd, size) = near.odd_at(earlier.level)?;
+        let similarity = odd_jaccard(
+            (odd ^ earlier.odd).count_ones(),
+            u16::from(earlier.odd_size),
+            size,
+        );
+        (similarity >= self.min_similarity).then_some((distance, similarity))
     }
 
     /// Checks that `min_similarity` is a share and `max_hamming` at most 64.
@@ -324,6 +359,10 @@ pub struct Searched {
     /// (what decides whether it will be indexed under them).
     band_counts: [u8; BANDS],
     half_counts: [u8; 2],
+    /// Bit `b` (a band) or `BANDS + h` (a half): the probe's own folded key
+    /// already holds a place under that key (a dropped paragraph's, or a
+    /// kept one's when exact repeats are off).
+    present: u8,
 }
 
 impl Searched {
@@ -347,6 +386,8 @@ struct ExactKind {
 struct EditKind {
     hot: Column<EditHot>,
     len: Column<u8>,
+    /// Whether it holds a place only (see [`GHOST`]).
+    ghost: Column<bool>,
     exact: Column<u64>,
     simhash: Column<u64>,
     place: Places,
@@ -374,20 +415,35 @@ struct NearHot {
     bands: [u32; BANDS],
     odd_size: u8,
     level: u8,
-    /// 1 when the paragraph is also stored for the one-edit rule.
+    /// [`ALSO_EDIT`], [`GHOST`].
     flags: u8,
 }
 
+/// Flag of a near paragraph also stored for the one-edit rule.
+const ALSO_EDIT: u8 = 1;
+/// Flag of a paragraph that was dropped as a near repeat and is stored
+/// only to hold its place under its band or half keys: never a candidate,
+/// never reported, but counted towards [`BUCKET_CAP`]. The first
+/// `BUCKET_CAP` distinct folded keys under a key hold it, whatever became of
+/// them, so which paragraphs a key indexes does not depend on decisions
+/// taken elsewhere: the distributed stages (`crate::distributed`) can
+/// compute it by grouping.
+const GHOST: u8 = 2;
+
 impl NearHot {
-    fn of(simhash: u64, sketch: &StoredSketch, also_edit: bool) -> NearHot {
+    fn of(simhash: u64, sketch: &StoredSketch, also_edit: bool, ghost: bool) -> NearHot {
         NearHot {
             odd: [sketch.odd as u64, (sketch.odd >> 64) as u64],
             simhash,
             bands: sketch.bands,
             odd_size: sketch.odd_size,
             level: sketch.level,
-            flags: u8::from(also_edit),
+            flags: if also_edit { ALSO_EDIT } else { 0 } | if ghost { GHOST } else { 0 },
         }
+    }
+
+    fn is_ghost(&self) -> bool {
+        self.flags & GHOST != 0
     }
 
     fn odd(&self) -> u128 {
@@ -580,6 +636,7 @@ impl Deduplicator {
             matches: Vec::new(),
             band_counts: [0; BANDS],
             half_counts: [0; 2],
+            present: 0,
         };
         self.search_into(probe, [0; 3], &mut searched);
         searched
@@ -610,6 +667,12 @@ impl Deduplicator {
                         }
                         if key == own {
                             out.band_counts[band] = out.band_counts[band].saturating_add(1);
+                            if self.near_kind.exact[index as usize] == fp.exact {
+                                out.present |= 1 << band;
+                            }
+                        }
+                        if hot.is_ghost() {
+                            continue;
                         }
                         if !seen.contains(&index) {
                             seen.push(index);
@@ -636,6 +699,12 @@ impl Deduplicator {
                     }
                     if own[which] == key {
                         out.half_counts[which] = out.half_counts[which].saturating_add(1);
+                        if self.edit_kind.exact[index as usize] == fp.exact {
+                            out.present |= 1 << (BANDS + which);
+                        }
+                    }
+                    if self.edit_kind.ghost[index as usize] {
+                        continue;
                     }
                     if !seen.contains(&index) {
                         seen.push(index);
@@ -664,19 +733,10 @@ impl Deduplicator {
             out.exact = Some(out.exact.map_or(id, |other| other.min(id)));
             return;
         }
-        let distance = (hot.simhash ^ fp.simhash).count_ones();
-        if distance > self.config.max_hamming {
-            return;
-        }
-        let Some((odd, size)) = near.odd_at(hot.level) else {
-            return;
-        };
-        let similarity = odd_jaccard(
-            (odd ^ hot.odd()).count_ones(),
-            u16::from(hot.odd_size),
-            size,
-        );
-        if similarity >= self.config.min_similarity {
+        if let Some((distance, similarity)) =
+            self.config
+                .near_match(fp.simhash, near, hot.simhash, &hot.sketch())
+        {
             out.matches.push(Match {
                 id,
                 distance,
@@ -728,13 +788,14 @@ impl Deduplicator {
                 How::Estimated(similarity) => similarity,
                 How::Edited(op) => self.edit_similarity(probe, op),
             };
+            self.store(probe, at, &searched, true);
             return Some(Repeat::Near {
                 of: self.place(best.id),
                 distance: best.distance,
                 similarity,
             });
         }
-        self.insert(probe, at, searched.band_counts, searched.half_counts);
+        self.store(probe, at, &searched, false);
         None
     }
 
@@ -772,13 +833,19 @@ impl Deduplicator {
                         if !newer(Tagged::new(NEAR, index as usize)) {
                             continue;
                         }
+                        let hot = &self.near_kind.hot[index as usize];
                         if key == own {
                             searched.band_counts[band] =
                                 searched.band_counts[band].saturating_add(1);
+                            if self.near_kind.exact[index as usize] == fp.exact {
+                                searched.present |= 1 << band;
+                            }
+                        }
+                        if hot.is_ghost() {
+                            continue;
                         }
                         if !seen.contains(&index) {
                             seen.push(index);
-                            let hot = &self.near_kind.hot[index as usize];
                             self.consider_near(
                                 probe,
                                 near,
@@ -801,6 +868,12 @@ impl Deduplicator {
                     }
                     if own[which] == key {
                         searched.half_counts[which] = searched.half_counts[which].saturating_add(1);
+                        if self.edit_kind.exact[index as usize] == fp.exact {
+                            searched.present |= 1 << (BANDS + which);
+                        }
+                    }
+                    if self.edit_kind.ghost[index as usize] {
+                        continue;
                     }
                     if !seen.contains(&index) {
                         seen.push(index);
@@ -817,28 +890,28 @@ impl Deduplicator {
         let Some(edit) = &probe.edit else {
             return 0.0;
         };
-        let stored: String = op.apply(edit.chars());
-        let query: String = edit.chars().iter().collect();
-        let a = shingle_set(&query, &self.fingerprint, &mut self.shingler);
-        let b = shingle_set(&stored, &self.fingerprint, &mut self.shingler);
-        jaccard(&a, &b)
+        edit_similarity(edit, op, &self.fingerprint, &mut self.shingler)
     }
 
-    /// Remembers a kept paragraph, indexed under the band and half keys
-    /// that hold fewer than [`BUCKET_CAP`] paragraphs (`band_counts` and
-    /// `half_counts` say how many they hold).
-    fn insert(
-        &mut self,
-        probe: &Probe,
-        at: ParagraphRef,
-        band_counts: [u8; BANDS],
-        half_counts: [u8; 2],
-    ) {
-        self.kept += 1;
+    /// Stores a paragraph, indexed under the band and half keys that hold
+    /// fewer than [`BUCKET_CAP`] paragraphs and not yet its own folded key
+    /// (`searched` says how many they hold): a kept paragraph whole, a
+    /// dropped near repeat (`ghost`) only where it takes a place
+    /// ([`GHOST`]).
+    fn store(&mut self, probe: &Probe, at: ParagraphRef, searched: &Searched, ghost: bool) {
+        let free = |bit: usize, count: u8| count < BUCKET_CAP && searched.present & (1 << bit) == 0;
+        let half_free: [bool; 2] =
+            std::array::from_fn(|w| free(BANDS + w, searched.half_counts[w]));
+        let band_free: [bool; BANDS] = std::array::from_fn(|b| free(b, searched.band_counts[b]));
+        if !ghost {
+            self.kept += 1;
+        }
         let fp = &probe.fingerprint;
         let mut exact_id = None;
         let mut stored_edit = None;
-        if let Some(edit) = &probe.edit {
+        if let Some(edit) = &probe.edit
+            && (!ghost || half_free.contains(&true))
+        {
             let kind = &mut self.edit_kind;
             if kind.exact.len() < MAX_PER_KIND {
                 let stored = edit.stored();
@@ -848,11 +921,12 @@ impl Deduplicator {
                     halves: stored.halves,
                 });
                 kind.len.push(stored.len);
+                kind.ghost.push(ghost);
                 kind.exact.push(fp.exact);
                 kind.simhash.push(fp.simhash);
                 kind.place.push(at);
                 for (which, key) in stored.halves.iter().enumerate() {
-                    if half_counts[which] < BUCKET_CAP {
+                    if half_free[which] {
                         let hot = &kind.hot;
                         self.halves[which].insert(u64::from(*key), index as u32, |id| {
                             u64::from(hot[id as usize].halves[which])
@@ -872,17 +946,23 @@ impl Deduplicator {
                 self.overflow += 1;
             }
         }
-        if let Some(near) = &probe.near {
+        if let Some(near) = &probe.near
+            && (!ghost || band_free.contains(&true))
+        {
             let kind = &mut self.near_kind;
             if kind.exact.len() < MAX_PER_KIND {
                 let index = kind.exact.len();
-                kind.hot
-                    .push(NearHot::of(fp.simhash, &near.stored, stored_edit.is_some()));
+                kind.hot.push(NearHot::of(
+                    fp.simhash,
+                    &near.stored,
+                    stored_edit.is_some(),
+                    ghost,
+                ));
                 kind.exact.push(fp.exact);
                 kind.place.push(at);
                 let mut banded = false;
-                for (band, count) in band_counts.iter().enumerate() {
-                    if *count >= BUCKET_CAP {
+                for (band, free) in band_free.iter().enumerate() {
+                    if !free {
                         continue;
                     }
                     let key = near.stored.bands[band];
@@ -901,7 +981,7 @@ impl Deduplicator {
                 }
                 if exact_id.is_none() {
                     exact_id = Some(Tagged::new(NEAR, index));
-                    if banded {
+                    if banded && !ghost {
                         // Found through its bands; no exact entry needed.
                         if let Some(recent) = &mut self.recent {
                             recent.exact.insert(fp.exact, Tagged::new(NEAR, index));
@@ -912,6 +992,9 @@ impl Deduplicator {
             } else {
                 self.overflow += 1;
             }
+        }
+        if ghost {
+            return;
         }
         if exact_id.is_none() && self.config.exact && probe.near.is_none() && probe.edit.is_none() {
             let kind = &mut self.exact_kind;
@@ -956,8 +1039,9 @@ impl Deduplicator {
             matches: Vec::new(),
             band_counts: self.own_counts(probe),
             half_counts: self.own_half_counts(probe),
+            present: 0,
         };
-        self.insert(probe, at, searched.band_counts, searched.half_counts);
+        self.store(probe, at, &searched, false);
     }
 
     fn own_counts(&self, probe: &Probe) -> [u8; BANDS] {
@@ -1016,6 +1100,7 @@ impl Deduplicator {
                     len: edit_kind.len[i],
                     halves: edit_kind.hot[i].halves,
                 },
+                dropped: edit_kind.ghost[i],
             })
             .collect();
         let near_kind = &self.near_kind;
@@ -1027,7 +1112,8 @@ impl Deduplicator {
                     simhash: hot.simhash,
                     at: near_kind.place.get(i),
                     sketch: hot.sketch(),
-                    also_edit: hot.flags & 1 != 0,
+                    also_edit: hot.flags & ALSO_EDIT != 0,
+                    dropped: hot.is_ghost(),
                 }
             })
             .collect();
@@ -1062,42 +1148,55 @@ impl Deduplicator {
                 halves: entry.stored.halves,
             });
             kind.len.push(entry.stored.len);
+            kind.ghost.push(entry.dropped);
             kind.exact.push(entry.exact);
             kind.simhash.push(entry.simhash);
             kind.place.push(entry.at);
-            dedup.kept += 1;
+            dedup.kept += usize::from(!entry.dropped);
             for (which, key) in entry.stored.halves.into_iter().enumerate() {
-                let held = dedup.halves[which]
+                let held: Vec<u32> = dedup.halves[which]
                     .candidates(u64::from(key))
                     .filter(|i| dedup.edit_kind.hot[*i as usize].halves[which] == key)
-                    .count();
-                if held < usize::from(BUCKET_CAP) {
+                    .collect();
+                let present = held
+                    .iter()
+                    .any(|i| dedup.edit_kind.exact[*i as usize] == entry.exact);
+                if held.len() < usize::from(BUCKET_CAP) && !present {
                     let hot = &dedup.edit_kind.hot;
                     dedup.halves[which].insert(u64::from(key), index as u32, |id| {
                         u64::from(hot[id as usize].halves[which])
                     });
                 }
             }
-            dedup.index_exact(entry.exact, Tagged::new(EDIT, index));
+            if !entry.dropped {
+                dedup.index_exact(entry.exact, Tagged::new(EDIT, index));
+            }
         }
         for entry in near {
             let kind = &mut dedup.near_kind;
             let index = kind.exact.len();
-            kind.hot
-                .push(NearHot::of(entry.simhash, &entry.sketch, entry.also_edit));
+            kind.hot.push(NearHot::of(
+                entry.simhash,
+                &entry.sketch,
+                entry.also_edit,
+                entry.dropped,
+            ));
             kind.exact.push(entry.exact);
             kind.place.push(entry.at);
-            if !entry.also_edit {
+            if !entry.also_edit && !entry.dropped {
                 dedup.kept += 1;
             }
             let mut banded = false;
             for band in 0..BANDS {
                 let key = entry.sketch.bands[band];
-                let held = dedup.bands[band]
+                let held: Vec<u32> = dedup.bands[band]
                     .candidates(u64::from(key))
                     .filter(|i| dedup.near_kind.hot[*i as usize].bands[band] == key)
-                    .count();
-                if held < usize::from(BUCKET_CAP) {
+                    .collect();
+                let present = held
+                    .iter()
+                    .any(|i| dedup.near_kind.exact[*i as usize] == entry.exact);
+                if held.len() < usize::from(BUCKET_CAP) && !present {
                     let hot = &dedup.near_kind.hot;
                     dedup.bands[band].insert(u64::from(key), index as u32, |id| {
                         u64::from(hot[id as usize].bands[band])
@@ -1105,7 +1204,7 @@ impl Deduplicator {
                     banded = true;
                 }
             }
-            if !banded && !entry.also_edit {
+            if !banded && !entry.also_edit && !entry.dropped {
                 dedup.index_exact(entry.exact, Tagged::new(NEAR, index));
             }
         }
@@ -1146,6 +1245,9 @@ pub struct EditEntry {
     pub at: ParagraphRef,
     /// Its polynomial hash, length and half keys.
     pub stored: StoredEdit,
+    /// Dropped as a near repeat, stored only to hold its place under its
+    /// half keys (see [`BUCKET_CAP`]).
+    pub dropped: bool,
 }
 
 /// A remembered paragraph of the long-paragraph rule.
@@ -1162,6 +1264,84 @@ pub struct NearEntry {
     /// Whether it is also an [`EditEntry`] (a paragraph at the border of
     /// the two rules), which then holds its exact key.
     pub also_edit: bool,
+    /// Dropped as a near repeat, stored only to hold its place under its
+    /// band keys (see [`BUCKET_CAP`]).
+    pub dropped: bool,
+}
+
+/// The exact Jaccard similarity of the shingle sets of a short query and
+/// of the earlier key that `op` (its one edit, [`EditProbe::one_edit`])
+/// rebuilds from it: the similarity reported for a one-edit repeat.
+pub fn edit_similarity(
+    edit: &EditProbe,
+    op: Edit,
+    fingerprint: &FingerprintConfig,
+    shingler: &mut Shingler,
+) -> f64 {
+    let stored: String = op.apply(edit.chars());
+    let query: String = edit.chars().iter().collect();
+    let a = shingle_set(&query, fingerprint, shingler);
+    let b = shingle_set(&stored, fingerprint, shingler);
+    jaccard(&a, &b)
+}
+
+/// Number of bucket kinds: [`BANDS`] bands, then the two half keys.
+pub const SLOTS: usize = BANDS + 2;
+
+/// A bucket: a kind (band `0..BANDS`, half key `BANDS + 0`, `BANDS + 1`)
+/// in bits 32–34 and a key in bits 0–31. What the distributed stages group
+/// on.
+pub fn bucket(slot: usize, key: u32) -> u64 {
+    (slot as u64) << 32 | u64::from(key)
+}
+
+/// Whether a [`bucket`] is a band's (else a half key's).
+pub fn is_band_bucket(bucket: u64) -> bool {
+    ((bucket >> 32) as usize) < BANDS
+}
+
+impl Probe {
+    /// The [`bucket`]s a paragraph is indexed under when it takes a place
+    /// there ([`BUCKET_CAP`]): its band keys and its half keys.
+    ///
+    /// ```
+    /// use chaff::dedup::{DedupConfig, Probe};
+    /// let probe = Probe::of("市政府召开常务会议研究部署重点工作", &Default::default(), &DedupConfig::default());
+    /// assert_eq!(probe.own_buckets().len(), 2); // a short paragraph: two half keys
+    /// assert!(probe.own_buckets().iter().all(|b| probe.probe_buckets().contains(b)));
+    /// ```
+    pub fn own_buckets(&self) -> Vec<u64> {
+        let mut out = Vec::with_capacity(SLOTS);
+        if let Some(near) = &self.near {
+            out.extend((0..BANDS).map(|band| bucket(band, near.stored.bands[band])));
+        }
+        if let Some(edit) = &self.edit {
+            let halves = edit.stored().halves;
+            out.extend((0..2).map(|which| bucket(BANDS + which, halves[which])));
+        }
+        out
+    }
+
+    /// The [`bucket`]s a paragraph is looked up in: per band its own key
+    /// and its multi-probe keys, and the half keys of every length within
+    /// one edit. Each once.
+    pub fn probe_buckets(&self) -> Vec<u64> {
+        let mut out = Vec::new();
+        if let Some(near) = &self.near {
+            for band in 0..BANDS {
+                out.extend(band_probes(near, band).map(|key| bucket(band, key)));
+            }
+        }
+        if let Some(edit) = &self.edit {
+            for (which, key) in edit.probes() {
+                let b = bucket(BANDS + which, key);
+                if !out.contains(&b) {
+                    out.push(b);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The keys to look a band up under: its own key, then its multi-probe
@@ -1332,6 +1512,7 @@ mod tests {
                 level: 0,
             },
             also_edit: false,
+            dropped: false,
         }
     }
 

@@ -19,8 +19,8 @@
 //! | 4 + n | header: `u32` length, then JSON `{"fingerprint": FingerprintConfig, "documents", "exact", "edit", "near"}` |
 //! | per document | `u32` length, UTF-8 id |
 //! | 28 per exact entry | folded-key hash `u64`, SimHash `u64`, document `u64`, paragraph `u32` |
-//! | 45 per edit entry | the same 28, then polynomial hash `u64`, length `u8`, half keys 2 × `u32` |
-//! | 59 per near entry | the same 28, then band keys 3 × `u32`, odd sketch `u128`, sample size `u8`, level `u8`, flags `u8` (1: also an edit entry) |
+//! | 46 per edit entry | the same 28, then polynomial hash `u64`, length `u8`, half keys 2 × `u32`, flags `u8` (2: dropped, holds its place only) |
+//! | 59 per near entry | the same 28, then band keys 3 × `u32`, odd sketch `u128`, sample size `u8`, level `u8`, flags `u8` (1: also an edit entry, 2: dropped, holds its place only) |
 //! | 8 | XXH3-64 of every byte before it |
 //!
 //! Version 1 (shingle sets and a SimHash index, before issue 14) cannot be
@@ -55,7 +55,7 @@ const MAGIC: &[u8; 8] = b"CHAFFIDX";
 pub const VERSION: u32 = 2;
 
 const EXACT_BYTES: u64 = 28;
-const EDIT_BYTES: u64 = 45;
+const EDIT_BYTES: u64 = 46;
 const NEAR_BYTES: u64 = 59;
 
 /// Everything a cleaner has seen that later runs need.
@@ -137,6 +137,8 @@ pub fn save_to(
         for half in entry.stored.halves {
             out.write_all(&half.to_le_bytes()).map_err(err)?;
         }
+        out.write_all(&[if entry.dropped { 2 } else { 0 }])
+            .map_err(err)?;
     }
     for entry in &state.near {
         write_common(&mut out, entry.exact, entry.simhash, &entry.at).map_err(err)?;
@@ -148,7 +150,7 @@ pub fn save_to(
         out.write_all(&[
             entry.sketch.odd_size,
             entry.sketch.level,
-            u8::from(entry.also_edit),
+            u8::from(entry.also_edit) | if entry.dropped { 2 } else { 0 },
         ])
         .map_err(err)?;
     }
@@ -262,7 +264,12 @@ pub fn load_from(
             u32::from_le_bytes(input.array()?),
             u32::from_le_bytes(input.array()?),
         ];
-        if poly >= (1 << 61) - 1 || len == 0 || usize::from(len) > MAX_EDIT_CHARS {
+        let [flags] = input.array()?;
+        if poly >= (1 << 61) - 1
+            || len == 0
+            || usize::from(len) > MAX_EDIT_CHARS
+            || (flags != 0 && flags != 2)
+        {
             return Err(input.error(field_at, "an edit entry's hash or length is out of range"));
         }
         state.edit.push(EditEntry {
@@ -270,6 +277,7 @@ pub fn load_from(
             simhash,
             at,
             stored: StoredEdit { poly, len, halves },
+            dropped: flags == 2,
         });
     }
     state.near.reserve(header.near as usize);
@@ -282,7 +290,7 @@ pub fn load_from(
         }
         let odd = u128::from_le_bytes(input.array()?);
         let [odd_size, level, flags] = input.array()?;
-        if usize::from(odd_size) > ODD_SAMPLE || level > 64 || flags > 1 {
+        if usize::from(odd_size) > ODD_SAMPLE || level > 64 || flags > 3 {
             return Err(input.error(field_at, "a near entry's sketch is out of range"));
         }
         state.near.push(NearEntry {
@@ -295,7 +303,8 @@ pub fn load_from(
                 odd_size,
                 level,
             },
-            also_edit: flags == 1,
+            also_edit: flags & 1 != 0,
+            dropped: flags & 2 != 0,
         });
     }
     let expected = input.hasher.digest();

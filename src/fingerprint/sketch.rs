@@ -44,7 +44,7 @@ const ODD_SEED: u64 = 0x0dd5_ce7c_4e1a_b17e;
 const BAND_SEED: u64 = 0xa076_1d64_78bd_642f;
 
 /// The near sketch as it is stored with a kept paragraph: 30 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StoredSketch {
     /// The band keys.
     pub bands: [u32; BANDS],
@@ -58,7 +58,7 @@ pub struct StoredSketch {
 
 /// The near sketch of a paragraph about to be looked up: its stored form
 /// and what a lookup needs beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NearSketch {
     /// What is stored if the paragraph is kept.
     pub stored: StoredSketch,
