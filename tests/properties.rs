@@ -166,6 +166,26 @@ proptest! {
     }
 
     #[test]
+    fn run_does_not_depend_on_the_thread_count_or_the_batch_size(
+        pages in prop::collection::vec(page(), 1..8),
+        batch in 1usize..6,
+        threads in 1usize..4,
+    ) {
+        let docs: Vec<Document> = pages.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.clone())).collect();
+        let expected = Cleaner::new(Config::default()).unwrap().clean_batch(docs.clone());
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let got = pool.install(|| {
+            let mut out = Vec::new();
+            Cleaner::new(Config::default())
+                .unwrap()
+                .run(docs.into_iter().map(Ok), batch, &mut out)
+                .unwrap();
+            out
+        });
+        prop_assert_eq!(got, expected);
+    }
+
+    #[test]
     fn comparison_key_equals_nfkc_of_the_whole_text(
         chars in prop::collection::vec(prop_oneof![
             any::<char>(),
