@@ -25,11 +25,14 @@ The stages (``chaff::distributed`` in the Rust crate documents each):
    per site; the library's thresholds): template paragraphs leave dedup
    (``left_anti`` join) and are dropped at apply.
 3. **exact**: paragraphs with one exact key are one node.
-4. **near candidates**: each node's candidate keys (the library's, 68 at
-   the default ``max_hamming`` 11), ``repartition(key)`` +
-   ``sortWithinPartitions(key)``, pairs within the distance per key.
-5. **verify**: candidate pairs joined with both shingle sets, checked by
-   the library's own near rule.
+4. **near candidates**: the buckets (MinHash band keys, half keys of short
+   paragraphs) every paragraph owns and every node looks up (the
+   library's), ``repartition(bucket)`` + ``sortWithinPartitions(bucket,
+   looks_up, file, record, paragraph)``; each bucket's members are its
+   first ``BUCKET_CAP`` owners in input order, as in the library, and every
+   lookup is paired with them (``distinct`` pairs).
+5. **verify**: candidate pairs joined with both paragraph rows (their
+   sketches), checked by the library's own tests.
 6. **components** of the verified pairs (one task: union-find over edges).
 7. **resolve**: ``repartition(component)`` + ``sortWithinPartitions(component,
    kind, file, record, paragraph)``; each component is walked in the global
@@ -74,17 +77,18 @@ def _spark_types():
             T.StructField("paragraph", T.IntegerType(), False),
             T.StructField("site", T.LongType(), False),
             T.StructField("key", T.LongType(), False),
+            T.StructField("exact", T.LongType(), False),
             T.StructField("simhash", T.LongType(), False),
             T.StructField("shingles", T.IntegerType(), False),
             T.StructField("near", T.BooleanType(), False),
-            T.StructField("set", T.BinaryType(), False),
+            T.StructField("probe", T.BinaryType(), False),
             T.StructField("id", T.StringType(), False),
         ]
     )
     templates = "site long, key long, pages long, site_pages long"
-    keyed = "key long, exact long, simhash long, shingles int"
-    candidates = "a long, b long, distance int"
-    edges = "a long, b long, distance int, similarity double"
+    keyed = "bucket long, looks_up boolean, file int, record int, paragraph int, exact long"
+    candidates = "query long, earlier long, band boolean"
+    edges = "query long, earlier long, distance int, similarity double, band boolean"
     components = "node long, component long"
     duplicates = (
         "file int, record int, paragraph int, of_file int, of_record int, of_paragraph int, "
@@ -227,7 +231,7 @@ def _clean(
     mapped = file_df.mapInArrow(map_fn, MAPPED).persist(StorageLevel.MEMORY_AND_DISK)
     docs = mapped.where("kind = 0").select("file", "record", "site", "id")
     paras = mapped.where("kind = 2").select(
-        "file", "record", "paragraph", "site", F.col("key").alias("exact"), "simhash", "shingles", "near", "set"
+        "file", "record", "paragraph", "site", "key", "exact", "simhash", "shingles", "near", "probe"
     )
 
     # 2. templates
@@ -245,13 +249,15 @@ def _clean(
             )
         ]
         if rows:
-            templ_df = spark.createDataFrame([(r[0], r[1]) for r in rows], "site long, exact long")
-            paras = paras.join(F.broadcast(templ_df), ["site", "exact"], "left_anti")
+            templ_df = spark.createDataFrame([(r[0], r[1]) for r in rows], "site long, key long")
+            paras = paras.join(F.broadcast(templ_df), ["site", "key"], "left_anti")
 
-    # 3-5. exact nodes, near candidates by key, verify
+    # 3-5. exact nodes, near candidates by bucket, verify
     near_rows = paras.where("near")
-    nodes = near_rows.select("exact", "simhash", "shingles").dropDuplicates(["exact"])
-    keyed = nodes.mapInArrow(lambda it: (_chaff.keyed_nodes(cj, b) for b in it), KEYED)
+    located = near_rows.select("file", "record", "paragraph", "exact", "probe")
+    owners = located.mapInArrow(lambda it: (_chaff.candidate_rows(b, False) for b in it), KEYED)
+    nodes = located.dropDuplicates(["exact"])
+    lookups = nodes.mapInArrow(lambda it: (_chaff.candidate_rows(b, True) for b in it), KEYED)
 
     def near_fn(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         finder = _chaff.NearCandidates(cj)
@@ -261,19 +267,19 @@ def _clean(
                 yield out
         yield finder.finish()
 
-    candidates = keyed.repartition(n, "key").sortWithinPartitions("key").mapInArrow(near_fn, CANDIDATES)
-    sets = near_rows.select("exact", "simhash", "shingles", "set").dropDuplicates(["exact"])
+    candidates = (
+        owners.unionByName(lookups)
+        .repartition(n, "bucket")
+        .sortWithinPartitions("bucket", "looks_up", "file", "record", "paragraph")
+        .mapInArrow(near_fn, CANDIDATES)
+        .distinct()
+    )
+    probes = nodes.select("exact", "probe")
 
     def side(prefix: str):
-        return sets.select(
-            F.col("exact").alias(prefix),
-            F.col("exact").alias(f"{prefix}_exact"),
-            F.col("simhash").alias(f"{prefix}_simhash"),
-            F.col("shingles").alias(f"{prefix}_shingles"),
-            F.col("set").alias(f"{prefix}_set"),
-        )
+        return probes.select(F.col("exact").alias(prefix), F.col("probe").alias(f"{prefix}_probe"))
 
-    pairs = candidates.join(side("a"), "a").join(side("b"), "b")
+    pairs = candidates.join(side("query"), "query").join(side("earlier"), "earlier")
     edges = pairs.mapInArrow(lambda it: (_chaff.verify(cj, b) for b in it), EDGES).persist(
         StorageLevel.MEMORY_AND_DISK
     )
@@ -282,7 +288,11 @@ def _clean(
     def components_fn(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield _chaff.components(list(batches))
 
-    comps = edges.select("a", "b").coalesce(1).mapInArrow(components_fn, COMPONENTS)
+    comps = (
+        edges.select(F.col("query").alias("a"), F.col("earlier").alias("b"))
+        .coalesce(1)
+        .mapInArrow(components_fn, COMPONENTS)
+    )
 
     # 7. resolve, per component in the global order
     paragraph_rows = paras.join(comps, paras.exact == comps.node, "left").select(
@@ -296,19 +306,21 @@ def _clean(
         F.lit(0).cast("long").alias("b"),
         F.lit(0).alias("distance"),
         F.lit(0.0).alias("similarity"),
+        F.lit(False).alias("band"),
         "near",
     )
-    edge_rows = edges.join(comps, edges.a == comps.node).select(
+    edge_rows = edges.join(comps, edges.query == comps.node).select(
         "component",
         F.lit(0).cast("byte").alias("kind"),
         F.lit(0).alias("file"),
         F.lit(0).alias("record"),
         F.lit(0).alias("paragraph"),
         F.lit(0).cast("long").alias("exact"),
-        "a",
-        "b",
+        F.col("query").alias("a"),
+        F.col("earlier").alias("b"),
         "distance",
         "similarity",
+        "band",
         F.lit(False).alias("near"),
     )
 

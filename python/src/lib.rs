@@ -30,10 +30,9 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use chaff::boilerplate::templates::SiteTemplates;
 use chaff::distributed::{
-    self as stages, Decided, Edge, KeyedNode, NearCandidates, Position, ResolveRow, Resolver,
-    StagedFile, TemplateRow,
+    self as stages, CandidateRow, Decided, Edge, NearCandidates, ParagraphRow, Position,
+    ResolveRow, Resolver, StagedFile, TemplateRow,
 };
-use chaff::fingerprint::Fingerprint;
 use chaff::io::{AtomicFile, RecordShape, Utf8Policy};
 use chaff::report::{CleanDocument, Summary};
 use chaff::{Config, Document, Error};
@@ -806,21 +805,14 @@ fn strings<'a>(batch: &'a RecordBatch, name: &str) -> PyResult<Vec<&'a str>> {
     })
 }
 
-fn set_bytes(set: &[u32]) -> Vec<u8> {
-    set.iter().flat_map(|v| v.to_le_bytes()).collect()
+/// A paragraph row on the wire: its JSON (`chaff::distributed::ParagraphRow`).
+fn probe_bytes(row: &ParagraphRow) -> PyResult<Vec<u8>> {
+    serde_json::to_vec(row).map_err(|e| stage_error(format!("a paragraph row: {e}")))
 }
 
-fn set_of(bytes: &[u8]) -> PyResult<Vec<u32>> {
-    if !bytes.len().is_multiple_of(4) {
-        return Err(stage_error(format!(
-            "a shingle set of {} bytes is not whole u32s",
-            bytes.len()
-        )));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect())
+fn probe_of(bytes: &[u8]) -> PyResult<ParagraphRow> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| stage_error(format!("a paragraph row is not one this build wrote: {e}")))
 }
 
 fn batch(columns: Vec<(&str, ArrayRef)>) -> PyResult<RecordBatch> {
@@ -863,8 +855,10 @@ fn to_py<'py>(py: Python<'py>, batch: &RecordBatch) -> PyResult<Bound<'py, PyAny
 /// writes its text to `staging` (atomically) and returns the rows that
 /// cross the wire as one batch with a `kind` column: 0 a document (`file`,
 /// `record`, `site`, `id`), 1 a page key (`site`, `key`), 2 a paragraph
-/// that dedup decides (`file`, `record`, `paragraph`, `site`, `key` = its
-/// exact key, `simhash`, `shingles`, `near`, `set`).
+/// that dedup decides (`file`, `record`, `paragraph`, `site`, `key` = the
+/// hash of its comparison key (what templates name), `exact` = its
+/// folded-key hash (its node), `simhash`, `shingles`, `near` = whether it
+/// looks for near repeats, `probe` = the whole row as JSON).
 #[pyfunction]
 #[pyo3(signature = (config_json, file, path, staging, lossy=false, skip_bad_records=false))]
 fn map_file<'py>(
@@ -909,10 +903,11 @@ fn map_file<'py>(
         let mut paragraph = Int32Builder::with_capacity(n);
         let mut site = Int64Builder::with_capacity(n);
         let mut key = Int64Builder::with_capacity(n);
+        let mut exact = Int64Builder::with_capacity(n);
         let mut simhash = Int64Builder::with_capacity(n);
         let mut shingles = Int32Builder::with_capacity(n);
         let mut near = BooleanBuilder::with_capacity(n);
-        let mut set = BinaryBuilder::new();
+        let mut probe = BinaryBuilder::new();
         let mut id = StringBuilder::new();
         for d in &mapped.documents {
             kind.append_value(0);
@@ -921,10 +916,11 @@ fn map_file<'py>(
             paragraph.append_value(0);
             site.append_value(d.site as i64);
             key.append_value(0);
+            exact.append_value(0);
             simhash.append_value(0);
             shingles.append_value(0);
             near.append_value(false);
-            set.append_value([]);
+            probe.append_value([]);
             id.append_value(&d.id);
         }
         for k in &mapped.page_keys {
@@ -934,10 +930,11 @@ fn map_file<'py>(
             paragraph.append_value(0);
             site.append_value(k.site as i64);
             key.append_value(k.key as i64);
+            exact.append_value(0);
             simhash.append_value(0);
             shingles.append_value(0);
             near.append_value(false);
-            set.append_value([]);
+            probe.append_value([]);
             id.append_value("");
         }
         for p in &mapped.paragraphs {
@@ -946,11 +943,12 @@ fn map_file<'py>(
             record.append_value(p.at.record as i32);
             paragraph.append_value(p.at.paragraph as i32);
             site.append_value(p.site as i64);
-            key.append_value(p.fingerprint.exact as i64);
+            key.append_value(p.key as i64);
+            exact.append_value(p.fingerprint.exact as i64);
             simhash.append_value(p.fingerprint.simhash as i64);
             shingles.append_value(p.fingerprint.shingles as i32);
-            near.append_value(config.dedup.takes_near(p.fingerprint.shingles));
-            set.append_value(set_bytes(&p.set));
+            near.append_value(p.searches());
+            probe.append_value(probe_bytes(p)?);
             id.append_value("");
         }
         let rows = batch(vec![
@@ -960,10 +958,11 @@ fn map_file<'py>(
             ("paragraph", Arc::new(paragraph.finish())),
             ("site", Arc::new(site.finish())),
             ("key", Arc::new(key.finish())),
+            ("exact", Arc::new(exact.finish())),
             ("simhash", Arc::new(simhash.finish())),
             ("shingles", Arc::new(shingles.finish())),
             ("near", Arc::new(near.finish())),
-            ("set", Arc::new(set.finish())),
+            ("probe", Arc::new(probe.finish())),
             ("id", Arc::new(id.finish())),
         ])?;
         Ok((rows, skipped))
@@ -1007,60 +1006,64 @@ fn template_batch<'py>(py: Python<'py>, rows: &[TemplateRow]) -> PyResult<Bound<
     to_py(py, &out)
 }
 
-fn fingerprints(rows: &RecordBatch, prefix: &str) -> PyResult<Vec<Fingerprint>> {
-    let (exact, simhash, shingles) = (
-        u64s(rows, &format!("{prefix}exact"))?,
-        u64s(rows, &format!("{prefix}simhash"))?,
-        u32s(rows, &format!("{prefix}shingles"))?,
-    );
-    Ok((0..exact.len())
-        .map(|i| Fingerprint {
-            exact: exact[i],
-            simhash: simhash[i],
-            shingles: shingles[i],
-        })
-        .collect())
-}
-
-/// Stage 4's input: rows `exact`, `simhash`, `shingles` (one per node) →
-/// rows `key`, `exact`, `simhash`, `shingles`, one per candidate key.
+/// Stage 4's input: rows with a `probe` column (paragraph rows of
+/// `map_file`) → rows `bucket`, `looks_up`, `file`, `record`, `paragraph`,
+/// `exact`: the buckets each paragraph owns (`lookups` false; give every
+/// paragraph) or looks up (`lookups` true; one paragraph per node is
+/// enough). See `chaff::distributed::owner_rows` and `lookup_rows`.
 #[pyfunction]
-fn keyed_nodes<'py>(
+fn candidate_rows<'py>(
     py: Python<'py>,
-    config_json: &str,
     rows: &Bound<'py, PyAny>,
+    lookups: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let config = parse_config(config_json)?;
-    let nodes = fingerprints(&from_py(rows)?, "")?;
-    let keyed: Vec<KeyedNode> = py.detach(|| {
-        nodes
+    let rows = from_py(rows)?;
+    let probes = binaries(&rows, "probe")?
+        .into_iter()
+        .map(probe_of)
+        .collect::<PyResult<Vec<_>>>()?;
+    let out: Vec<CandidateRow> = py.detach(|| {
+        probes
             .iter()
-            .flat_map(|fp| stages::keyed_nodes(&config.dedup, fp))
+            .flat_map(|p| {
+                if lookups {
+                    stages::lookup_rows(p)
+                } else {
+                    stages::owner_rows(p)
+                }
+            })
             .collect()
     });
-    to_py(py, &keyed_batch(&keyed)?)
+    to_py(py, &candidate_row_batch(&out)?)
 }
 
-fn keyed_batch(keyed: &[KeyedNode]) -> PyResult<RecordBatch> {
+fn candidate_row_batch(rows: &[CandidateRow]) -> PyResult<RecordBatch> {
+    let mut looks_up = BooleanBuilder::new();
+    looks_up.extend(rows.iter().map(|r| Some(r.looks_up)));
     batch(vec![
-        ("key", i64_array(keyed.iter().map(|k| k.key as i64))),
+        ("bucket", i64_array(rows.iter().map(|r| r.bucket as i64))),
+        ("looks_up", Arc::new(looks_up.finish())),
         (
-            "exact",
-            i64_array(keyed.iter().map(|k| k.fingerprint.exact as i64)),
+            "file",
+            i32_array(rows.iter().map(|r| u32_as_i32(r.at.file))),
         ),
         (
-            "simhash",
-            i64_array(keyed.iter().map(|k| k.fingerprint.simhash as i64)),
+            "record",
+            i32_array(rows.iter().map(|r| u32_as_i32(r.at.record))),
         ),
         (
-            "shingles",
-            i32_array(keyed.iter().map(|k| k.fingerprint.shingles as i32)),
+            "paragraph",
+            i32_array(rows.iter().map(|r| u32_as_i32(r.at.paragraph))),
         ),
+        ("exact", i64_array(rows.iter().map(|r| r.exact as i64))),
     ])
 }
 
-/// Stage 4: fed rows `key`, `exact`, `simhash`, `shingles` sorted by key,
-/// gives rows `a`, `b`, `distance` (see `chaff::distributed::NearCandidates`).
+/// Stage 4: fed rows `bucket`, `looks_up`, `file`, `record`, `paragraph`,
+/// `exact` sorted by (bucket, looks_up, file, record, paragraph), gives
+/// rows `query`, `earlier`, `band` (see
+/// `chaff::distributed::NearCandidates`; take distinct rows before
+/// verifying).
 #[pyclass(module = "chaff._chaff", name = "NearCandidates")]
 struct PyNearCandidates {
     inner: Option<NearCandidates>,
@@ -1070,13 +1073,12 @@ fn candidate_batch<'py>(
     py: Python<'py>,
     found: &[stages::Candidate],
 ) -> PyResult<Bound<'py, PyAny>> {
+    let mut band = BooleanBuilder::new();
+    band.extend(found.iter().map(|c| Some(c.band)));
     let out = batch(vec![
-        ("a", i64_array(found.iter().map(|c| c.a as i64))),
-        ("b", i64_array(found.iter().map(|c| c.b as i64))),
-        (
-            "distance",
-            i32_array(found.iter().map(|c| c.distance as i32)),
-        ),
+        ("query", i64_array(found.iter().map(|c| c.query as i64))),
+        ("earlier", i64_array(found.iter().map(|c| c.earlier as i64))),
+        ("band", Arc::new(band.finish())),
     ])?;
     to_py(py, &out)
 }
@@ -1085,8 +1087,9 @@ fn candidate_batch<'py>(
 impl PyNearCandidates {
     #[new]
     fn new(config_json: &str) -> PyResult<Self> {
+        parse_config(config_json)?;
         Ok(PyNearCandidates {
-            inner: Some(NearCandidates::new(parse_config(config_json)?.dedup)),
+            inner: Some(NearCandidates::new()),
         })
     }
 
@@ -1096,18 +1099,34 @@ impl PyNearCandidates {
         rows: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let rows = from_py(rows)?;
-        let (key, nodes) = (u64s(&rows, "key")?, fingerprints(&rows, "")?);
-        let keyed: Vec<KeyedNode> = key
-            .into_iter()
-            .zip(nodes)
-            .map(|(key, fingerprint)| KeyedNode { key, fingerprint })
+        let (bucket, looks_up, exact) = (
+            u64s(&rows, "bucket")?,
+            ints(&rows, "looks_up")?,
+            u64s(&rows, "exact")?,
+        );
+        let (file, record, paragraph) = (
+            u32s(&rows, "file")?,
+            u32s(&rows, "record")?,
+            u32s(&rows, "paragraph")?,
+        );
+        let input: Vec<CandidateRow> = (0..bucket.len())
+            .map(|i| CandidateRow {
+                bucket: bucket[i],
+                looks_up: looks_up[i] != 0,
+                at: Position {
+                    file: file[i],
+                    record: record[i],
+                    paragraph: paragraph[i],
+                },
+                exact: exact[i],
+            })
             .collect();
         let inner = self
             .inner
             .as_mut()
             .ok_or_else(|| stage_error("push after finish".into()))?;
         let found = py.detach(|| -> Result<_, Error> {
-            inner.push(&keyed)?;
+            inner.push(&input)?;
             Ok(inner.take())
         });
         candidate_batch(py, &found.map_err(py_error)?)
@@ -1123,9 +1142,9 @@ impl PyNearCandidates {
     }
 }
 
-/// Stage 5: rows `a_exact`, `a_simhash`, `a_shingles`, `a_set`, `b_…` →
-/// rows `a`, `b`, `distance`, `similarity` for the pairs the library's
-/// near rule accepts.
+/// Stage 5: rows `query`, `earlier`, `band`, `query_probe`,
+/// `earlier_probe` → rows `query`, `earlier`, `distance`, `similarity`,
+/// `band` for the pairs the library's test accepts.
 #[pyfunction]
 fn verify<'py>(
     py: Python<'py>,
@@ -1134,20 +1153,38 @@ fn verify<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let config = parse_config(config_json)?;
     let rows = from_py(rows)?;
-    let (a, b) = (fingerprints(&rows, "a_")?, fingerprints(&rows, "b_")?);
-    let (a_sets, b_sets) = (binaries(&rows, "a_set")?, binaries(&rows, "b_set")?);
-    let mut pairs = Vec::with_capacity(a.len());
-    for i in 0..a.len() {
-        pairs.push((set_of(a_sets[i])?, set_of(b_sets[i])?));
+    let (query, earlier, band) = (
+        u64s(&rows, "query")?,
+        u64s(&rows, "earlier")?,
+        ints(&rows, "band")?,
+    );
+    let (q, e) = (
+        binaries(&rows, "query_probe")?,
+        binaries(&rows, "earlier_probe")?,
+    );
+    let mut pairs = Vec::with_capacity(query.len());
+    for i in 0..query.len() {
+        pairs.push((
+            stages::Candidate {
+                query: query[i],
+                earlier: earlier[i],
+                band: band[i] != 0,
+            },
+            probe_of(q[i])?,
+            probe_of(e[i])?,
+        ));
     }
     let edges: Vec<Edge> = py.detach(|| {
-        (0..a.len())
-            .filter_map(|i| stages::verify(&config.dedup, &a[i], &pairs[i].0, &b[i], &pairs[i].1))
+        pairs
+            .iter()
+            .filter_map(|(c, q, e)| stages::verify(&config.dedup, &config.fingerprint, c, q, e))
             .collect()
     });
+    let mut band = BooleanBuilder::new();
+    band.extend(edges.iter().map(|e| Some(e.band)));
     let out = batch(vec![
-        ("a", i64_array(edges.iter().map(|e| e.a as i64))),
-        ("b", i64_array(edges.iter().map(|e| e.b as i64))),
+        ("query", i64_array(edges.iter().map(|e| e.query as i64))),
+        ("earlier", i64_array(edges.iter().map(|e| e.earlier as i64))),
         (
             "distance",
             i32_array(edges.iter().map(|e| e.distance as i32)),
@@ -1157,6 +1194,7 @@ fn verify<'py>(
             f.extend(edges.iter().map(|e| Some(e.similarity)));
             Arc::new(f.finish()) as ArrayRef
         }),
+        ("band", Arc::new(band.finish())),
     ])?;
     to_py(py, &out)
 }
@@ -1183,8 +1221,8 @@ fn components<'py>(
 }
 
 /// Stage 7: fed rows `component`, `kind` (0 edge, 1 paragraph), `file`,
-/// `record`, `paragraph`, `exact`, `a`, `b`, `distance`, `similarity`,
-/// `near` sorted by (component, kind, file, record, paragraph), gives rows
+/// `record`, `paragraph`, `exact`, `a` (the edge's query), `b` (its
+/// earlier node), `distance`, `similarity`, `band`, `near` sorted by (component, kind, file, record, paragraph), gives rows
 /// `file`, `record`, `paragraph`, `of_file`, `of_record`, `of_paragraph`,
 /// `exact`, `distance`, `similarity` for the paragraphs dropped as repeats.
 #[pyclass(module = "chaff._chaff", name = "Resolver")]
@@ -1262,16 +1300,18 @@ impl PyResolver {
         let distance = u32s(&rows, "distance")?;
         let similarity = floats(&rows, "similarity")?;
         let near = ints(&rows, "near")?;
+        let band = ints(&rows, "band")?;
         let mut input = Vec::with_capacity(component.len());
         for i in 0..component.len() {
             input.push(match kind[i] {
                 0 => ResolveRow::Edge {
                     component: component[i],
                     edge: Edge {
-                        a: a[i],
-                        b: b[i],
+                        query: a[i],
+                        earlier: b[i],
                         distance: distance[i],
                         similarity: similarity[i],
+                        band: band[i] != 0,
                     },
                 },
                 1 => ResolveRow::Paragraph {
@@ -1282,7 +1322,7 @@ impl PyResolver {
                         paragraph: paragraph[i],
                     },
                     exact: exact[i],
-                    takes_near: near[i] != 0,
+                    searches: near[i] != 0,
                 },
                 other => {
                     return Err(stage_error(format!(
@@ -1504,7 +1544,7 @@ fn _chaff(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_documents, m)?)?;
     m.add_function(wrap_pyfunction!(map_file, m)?)?;
     m.add_function(wrap_pyfunction!(template_rows, m)?)?;
-    m.add_function(wrap_pyfunction!(keyed_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(candidate_rows, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(components, m)?)?;
     m.add_function(wrap_pyfunction!(apply_file, m)?)?;
