@@ -432,6 +432,7 @@ pub(crate) fn rename_listed(from: &Path, to: &Path) -> std::io::Result<()> {
 /// into place until it is dropped: for a signal handler that then ends
 /// the process (the `chaff` command does so on SIGINT, SIGTERM and
 /// SIGHUP).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // only the command handles signals
 pub fn remove_temporaries() -> impl Drop {
     let mut list = temporaries();
     for path in list.drain(..) {
