@@ -165,7 +165,7 @@ const DATED_TITLE: i32 = 2;
 /// What a dated title above a region adds to it when the best region is
 /// chosen: two good paragraphs. Regions worth less than this get no bonus.
 pub const TITLE_BONUS: f32 = 2.0 * LENGTH_HIGH;
-/// A listing of teasers ([`is_teaser_listing`]) is ranked at this share of
+/// A listing of teasers (`is_teaser_listing`) is ranked at this share of
 /// its sum when the best region is chosen, and is never kept beside it.
 pub const LISTING_RANK: f32 = 0.5;
 /// How many dropped lines may stand between a list and the text after it.
