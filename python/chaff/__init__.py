@@ -17,7 +17,8 @@ The same library as the Rust crate, behind a thin layer::
   call, first occurrence wins. Work runs in Rust with the GIL released, the
   per-document stages in parallel on rayon's pool (``RAYON_NUM_THREADS``).
 - Errors are :class:`ChaffError` subclasses carrying ``path``, ``line`` and
-  ``byte_offset`` (None when not known).
+  ``byte_offset`` (None when not known); a file that is not there raises
+  :class:`NotFoundError`, which is also a :class:`FileNotFoundError`.
 - ``chaff.spark`` runs the pipeline on Spark, byte-identical to one
   :class:`Cleaner`; ``chaff.datatrove`` plugs it into datatrove pipelines.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
 from . import _chaff
@@ -33,6 +35,7 @@ from ._chaff import (
     ChaffError,
     CleanResult,
     ConfigError,
+    NotFoundError,
     RecordError,
     SiteTemplates,
     StageError,
@@ -47,6 +50,7 @@ __all__ = [
     "Cleaner",
     "Config",
     "ConfigError",
+    "NotFoundError",
     "RecordError",
     "SiteTemplates",
     "StageError",
@@ -130,55 +134,96 @@ class Config:
 
 
 Record = Mapping[str, Any]
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _paths(paths: Union[PathLike, Iterable[PathLike]], what: str = "paths") -> List[str]:
+    """A list of path strings from one path or an iterable of them (a
+    single ``str``, ``bytes`` or PathLike is one path, never its characters)."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    if isinstance(paths, bytes):
+        raise TypeError(f"{what}: give paths as str or os.PathLike, not bytes")
+    try:
+        items = list(paths)
+    except TypeError:
+        raise TypeError(f"{what}: a path or a list of paths, not {type(paths).__name__}") from None
+    out = []
+    for p in items:
+        if not isinstance(p, (str, os.PathLike)):
+            raise TypeError(f"{what}: each path is a str or os.PathLike, not {type(p).__name__}")
+        out.append(os.fspath(p))
+    return out
 
 
 class Cleaner:
     """Cleans records and remembers what it kept, so repeats are found
     across every call (first occurrence wins).
 
-    ``clean(records, batch=512)`` takes an iterable of ``{"id", "text",
-    "url"?}`` mappings (``id`` a string or an integer; missing, it becomes
-    ``<records>:N``) and yields a :class:`CleanResult` per record, in input
-    order: ``id``, ``url``, ``text`` (kept paragraphs joined by newlines),
-    ``paragraphs`` (the kept ones), ``decisions`` (every paragraph with
-    ``reason``, ``rule``, ``duplicate_of``, ``hamming``, ``similarity``,
-    ``pages``, ``site_pages``), ``report`` (the report entries),
-    ``to_json()`` (the clean JSONL line the example binary writes).
+    ``clean(records, batch=512)`` takes an iterable of ``{"id", "text" or
+    "html", "url"?}`` mappings (``id`` a string or an integer; missing, it
+    becomes ``<records>:N``, N counting every record this cleaner took in;
+    ``html`` makes an HTML page, as in the chaff command's JSONL) and yields
+    a :class:`CleanResult` per record, in input order: ``id``, ``url``,
+    ``text`` (kept paragraphs joined by newlines), ``paragraphs`` (the kept
+    ones), ``decisions`` (every paragraph with ``reason``, ``rule``,
+    ``duplicate_of``, ``hamming``, ``similarity``, ``pages``,
+    ``site_pages``), ``report`` (the report entries), ``to_json()`` (the
+    clean JSONL line the chaff command writes).
 
     Records are read ``batch`` at a time; each batch is cleaned in Rust with
-    the GIL released, the per-document stages in parallel.
+    the GIL released, the per-document stages in parallel. A batch goes
+    into the dedup state whole, before its results are yielded: stopping
+    early (``break``, an exception, Ctrl-C) loses the rest of that batch's
+    results, but not the state's consistency; a batch with a malformed
+    record changes nothing.
+
+    One cleaner may be shared by threads: calls take their turn, a batch at
+    a time (which batch comes first decides first occurrence).
     """
 
     def __init__(self, config: ConfigLike = None) -> None:
         self.config: Config = config if isinstance(config, Config) else Config(config)
         self._native = _chaff.Cleaner(self.config.to_json())
-        self._records = 0
+        self._lock = threading.Lock()
+
+    @property
+    def records(self) -> int:
+        """How many records this cleaner has taken in."""
+        return int(self._native.records)
+
+    def __repr__(self) -> str:
+        with self._lock:
+            documents = json.loads(self._native.summary_json())["documents"]
+        return f"Cleaner(records={self.records}, documents={documents}, config={self.config!r})"
 
     def clean(self, records: Iterable[Record], batch: int = 512) -> Iterator[CleanResult]:
         """Yields one :class:`CleanResult` per record, in input order.
 
-        A record that is not a mapping with a string ``text`` raises
-        :class:`RecordError` with ``line`` its 1-based position among all
-        records this cleaner was given.
+        A record that is not a mapping with a string ``text`` (or ``html``)
+        raises :class:`RecordError` with ``line`` its 1-based position among
+        the records of this call.
         """
         if not isinstance(batch, int) or batch < 1:
             raise ValueError(f"batch must be a positive integer, not {batch!r}")
-        if isinstance(records, Mapping):
+        if isinstance(records, (Mapping, str, bytes)):
             raise TypeError("clean takes an iterable of records; wrap a single record in a list")
         chunk: List[Record] = []
+        seen = 0
         for record in records:
             chunk.append(record)
             if len(chunk) == batch:
-                yield from self._clean_chunk(chunk)
+                yield from self._clean_chunk(chunk, seen)
+                seen += len(chunk)
                 chunk = []
         if chunk:
-            yield from self._clean_chunk(chunk)
+            yield from self._clean_chunk(chunk, seen)
 
-    def _clean_chunk(self, chunk: List[Record]) -> List[CleanResult]:
-        first = self._records
-        results = self._native.clean_batch(chunk, first)
-        self._records += len(chunk)
-        return results
+    def _clean_chunk(self, chunk: List[Record], first_line: int = 0) -> List[CleanResult]:
+        # The native cleaner counts the records in the same call that
+        # changes its state, so nothing (not even a signal) comes between.
+        with self._lock:
+            return self._native.clean_batch(chunk, first_line)
 
     def clean_text(self, text: str, id: str = "text", url: Optional[str] = None) -> CleanResult:
         """Cleans one page given as a string."""
@@ -194,35 +239,44 @@ class Cleaner:
     def set_site_templates(self, templates: SiteTemplates) -> None:
         """Drops template paragraphs from the pages of their sites (reason
         ``site_template``) from now on."""
-        self._native.set_site_templates(templates)
+        with self._lock:
+            self._native.set_site_templates(templates)
 
     def save_state(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Saves what this cleaner has seen (written under ``PATH.partial``,
-        renamed when complete); the example binary's ``--load-state`` reads it."""
-        self._native.save_state(str(path))
+        renamed when complete); the chaff command's ``--load-state`` reads it."""
+        with self._lock:
+            self._native.save_state(os.fspath(path))
 
     def load_state(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Replaces what this cleaner remembers by a saved state (from
-        :meth:`save_state` or the example binary's ``--save-state``); a wrong,
+        :meth:`save_state` or the chaff command's ``--save-state``); a wrong,
         truncated or corrupt file raises :class:`StateError` with its
-        ``byte_offset``. The summary starts again from zero."""
-        self._native.load_state(str(path))
+        ``byte_offset``, a missing one :class:`NotFoundError`. The summary
+        starts again from zero."""
+        with self._lock:
+            self._native.load_state(os.fspath(path))
 
     @property
     def summary(self) -> Dict[str, Any]:
         """Counts so far: documents, paragraphs in and out, bytes, and dropped
         paragraphs per reason."""
-        return json.loads(self._native.summary_json())
+        with self._lock:
+            return json.loads(self._native.summary_json())
 
     def run_record(self) -> Dict[str, Any]:
         """Versions, configuration, counts and stage timings so far (the
-        example binary's ``--summary`` file)."""
-        return json.loads(self._native.run_record_json())
+        chaff command's ``--summary`` file)."""
+        with self._lock:
+            return json.loads(self._native.run_record_json())
 
 
-def read_documents(paths: Iterable[Union[str, "os.PathLike[str]"]], lossy: bool = False) -> List[Dict[str, str]]:
-    """The records of input files as the example binary reads them (``.txt``
-    pages, directories of them sorted by name, JSONL, WARC/WET, ``.gz`` and
-    ``.zst``), as ``{"id", "text", "url"?}`` dicts."""
-    return _chaff.read_documents([str(p) for p in paths], lossy)
+def read_documents(paths: Union[PathLike, Iterable[PathLike]], lossy: bool = False) -> List[Dict[str, Any]]:
+    """The records of input files as the chaff command reads them (``.txt``
+    pages, directories of them sorted by name, JSONL, WARC/WET, ``.html``,
+    ``.gz`` and ``.zst``), as ``{"id", "text" or "html", "url"?, …}`` dicts
+    (``html`` for HTML pages, which :meth:`Cleaner.clean` reads as HTML;
+    other JSONL fields carried along). ``paths`` is one path or a list of
+    them; a missing one raises :class:`NotFoundError`."""
+    return _chaff.read_documents(_paths(paths), lossy)
 

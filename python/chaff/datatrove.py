@@ -12,7 +12,9 @@ For repeats across the whole corpus use :mod:`chaff.spark`, which runs the
 distributed stages with one global order. Those stages as datatrove steps
 (map per rank, one resolve task, apply per rank) are not written yet.
 
-::
+datatrove's ``JsonlReader`` and ``JsonlWriter`` need ``orjson`` (``pip
+install "datatrove[io]"``, or ``pip install './python[datatrove]'``, which
+brings both)::
 
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader

@@ -1,6 +1,6 @@
 """chaff on Spark: the pipeline as engine-free Rust stages driven from
 PySpark, with output and report byte-identical to one :class:`chaff.Cleaner`
-(and to the example binary) over the same inputs in the same order, for any
+(and to the chaff command) over the same inputs in the same order, for any
 number of partitions, with adaptive execution on or off, and when tasks are
 retried.
 
@@ -14,6 +14,14 @@ retried.
     chaff.spark.concatenate("out/", "clean.jsonl", "report.jsonl")
 
 or from the shell: ``python -m chaff.spark crawl/ --output out/ --clean clean.jsonl``.
+
+The output directory must be empty or new (``overwrite=True``, or
+``--overwrite``, replaces an earlier run's output in it); it may not hold
+an input, nor lie inside an input directory. Every shuffle has
+``partitions`` partitions: by default ``spark.sql.shuffle.partitions`` when
+it is set, else one per 64 MiB of input files (on disk), at least
+``spark.default.parallelism`` (see :func:`default_partitions`): Spark's own
+default of 200 costs minutes of task overhead on small inputs.
 
 The stages (``chaff::distributed`` in the Rust crate documents each):
 
@@ -42,7 +50,7 @@ The stages (``chaff::distributed`` in the Rust crate documents each):
    concatenation in file order is the Cleaner's output.
 
 The input order is the order of ``inputs``, directories walked in name
-order, as the chaff binary reads them. Sentence trimming
+order, as the chaff command reads them. Sentence trimming
 (``dedup.trim_repeated_sentences``) cannot be decided this way and is
 refused (:class:`chaff.ConfigError`).
 """
@@ -51,19 +59,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
 import sys
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union
+import time
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 import pyarrow as pa
 
-from . import Config, ConfigLike, _chaff
+from . import ChaffError, Config, ConfigLike, _chaff, _paths
+from . import PathLike as PathLike
 
-__all__ = ["clean", "concatenate", "session"]
+__all__ = ["clean", "concatenate", "default_partitions", "session"]
 
-PathLike = Union[str, "os.PathLike[str]"]
+#: Input bytes (on disk) per shuffle partition when the number is not given.
+BYTES_PER_PARTITION = 64 << 20
+
+#: What a run writes in its output directory.
+_OUTPUTS = ("clean", "report", "summary.json", "summary.json.partial", "_staging")
 
 
 def _spark_types():
@@ -127,23 +142,125 @@ def _part(directory: str, file: int) -> str:
     return os.path.join(directory, f"part-{file:05d}.jsonl")
 
 
+def _error(kind: type, message: str, path: Optional[str] = None) -> Exception:
+    """A chaff exception raised from Python, with ``path``, ``line`` and
+    ``byte_offset`` set as the native ones are."""
+    error: Exception = kind(message)
+    error.path, error.line, error.byte_offset = path, None, None
+    if isinstance(error, OSError):
+        error.filename = path
+    return error
+
+
+def _within(path: str, directory: str) -> bool:
+    """Whether ``path`` is ``directory`` or lies under it (both absolute)."""
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _real(path: PathLike) -> str:
+    return os.path.realpath(os.path.abspath(os.fspath(path)))
+
+
+def _plan(inputs: Union[PathLike, Sequence[PathLike]], output: PathLike, overwrite: bool) -> List[str]:
+    """The input files in order, after the checks on the output directory
+    (before any Spark work): refuses an output that holds an input or lies
+    in an input directory, and a non-empty one unless ``overwrite``, which
+    then removes what an earlier run wrote there."""
+    given = _paths(inputs, "inputs")
+    files = [os.path.abspath(p) for p in _chaff.input_files(given)]
+    if not files:
+        raise _error(ChaffError, f"no input files in {', '.join(given)}")
+    out = _real(output)
+    for path in files:
+        if _within(_real(path), out):
+            raise _error(
+                ChaffError,
+                f"{output}: the output directory holds the input {path}; chaff never writes over its input",
+                os.fspath(output),
+            )
+    for path in given:
+        if os.path.isdir(path) and _within(out, _real(path)):
+            raise _error(
+                ChaffError,
+                f"{output}: the output directory is inside the input directory {path}, "
+                "so a later run would read it as input",
+                os.fspath(output),
+            )
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise _error(ChaffError, f"{output}: the output is not a directory", os.fspath(output))
+    if os.path.isdir(out) and os.listdir(out):
+        if not overwrite:
+            raise _error(
+                ChaffError,
+                f"{output}: the output directory is not empty; choose a new one, "
+                "or overwrite=True (--overwrite) to replace an earlier run's output",
+                os.fspath(output),
+            )
+        for name in _OUTPUTS:
+            target = os.path.join(out, name)
+            if os.path.isdir(target):
+                shutil.rmtree(target)
+            elif os.path.exists(target):
+                os.remove(target)
+    return files
+
+
+def default_partitions(spark: Any, files: Sequence[PathLike]) -> int:
+    """The shuffle partitions :func:`clean` uses when not told:
+    ``spark.sql.shuffle.partitions`` if it was set, else one per
+    :data:`BYTES_PER_PARTITION` (64 MiB) of input files on disk, and at
+    least ``spark.default.parallelism`` (the cores of ``local[N]``)."""
+    # With None for default, an unset key gives None, not Spark's 200.
+    configured = spark.conf.get("spark.sql.shuffle.partitions", None)
+    if configured:
+        return int(configured)
+    size = sum(os.path.getsize(os.fspath(f)) for f in files)
+    return max(1, int(spark.sparkContext.defaultParallelism), math.ceil(size / BYTES_PER_PARTITION))
+
+
 def clean(
     spark: Any,
-    inputs: Sequence[PathLike],
+    inputs: Union[PathLike, Sequence[PathLike]],
     output: PathLike,
-    **options: Any,
+    *,
+    config: ConfigLike = None,
+    site_templates: bool = False,
+    report: bool = True,
+    paragraphs: bool = False,
+    drop_empty: bool = False,
+    lossy: bool = False,
+    skip_bad_records: bool = False,
+    partitions: Optional[int] = None,
+    staging: Optional[PathLike] = None,
+    overwrite: bool = False,
+    progress: Optional[Callable[[str], None]] = None,
+    _fail_once: Optional[PathLike] = None,
 ) -> Dict[str, Any]:
-    """Cleans ``inputs`` on ``spark`` into the directory ``output``:
-    ``clean/part-NNNNN.jsonl`` and (with ``report``) ``report/part-NNNNN.jsonl``
-    per input file, ``summary.json`` (the counts). Returns the summary.
+    """Cleans ``inputs`` (one path or a list: files, directories) on
+    ``spark`` into the directory ``output``: ``clean/part-NNNNN.jsonl`` and
+    (with ``report``) ``report/part-NNNNN.jsonl`` per input file,
+    ``summary.json`` (the input files, the configuration, the counts).
+    Returns the summary (the counts; with ``skip_bad_records``, also
+    ``records_skipped``).
 
-    Options: ``config`` (a :class:`chaff.Config`, dict or JSON),
-    ``site_templates``, ``report`` (default True), ``paragraphs`` and
-    ``drop_empty`` (as the chaff binary's ``--paragraphs`` and
-    ``--drop-empty``), ``lossy``, ``skip_bad_records``, ``partitions`` (of
-    every shuffle; default ``spark.sql.shuffle.partitions``; the output does
-    not depend on it), ``staging`` (default ``OUTPUT/_staging``, which
-    every executor must reach: a shared file system on a cluster).
+    - ``config``: a :class:`chaff.Config`, dict or JSON.
+    - ``site_templates``: learn and drop site templates (the chaff
+      command's ``--site-templates``).
+    - ``report``: write the report parts (default True).
+    - ``paragraphs``, ``drop_empty``: as the chaff command's
+      ``--paragraphs`` and ``--drop-empty``.
+    - ``lossy``: replace invalid UTF-8 instead of failing.
+    - ``skip_bad_records``: skip malformed records (counted in
+      ``records_skipped``) instead of failing.
+    - ``partitions``: of every shuffle; default
+      :func:`default_partitions`. The output does not depend on it.
+    - ``staging``: where the text waits between map and apply (default
+      ``OUTPUT/_staging``, which every executor must reach: a shared file
+      system on a cluster).
+    - ``overwrite``: an ``output`` that is not empty is refused unless this
+      is True; then the earlier run's ``clean/``, ``report/`` and
+      ``summary.json`` are removed first.
+    - ``progress``: called with a line of text as each step starts.
 
     An error of chaff in a task (a malformed record, invalid UTF-8, a file
     that cannot be read) is raised here as the same :class:`chaff.ChaffError`
@@ -151,7 +268,23 @@ def clean(
     message; the Spark exception is its ``__cause__``.
     """
     try:
-        return _clean(spark, inputs, output, **options)
+        return _clean(
+            spark,
+            inputs,
+            output,
+            config=config,
+            site_templates=site_templates,
+            report=report,
+            paragraphs=paragraphs,
+            drop_empty=drop_empty,
+            lossy=lossy,
+            skip_bad_records=skip_bad_records,
+            partitions=partitions,
+            staging=staging,
+            overwrite=overwrite,
+            progress=progress,
+            _fail_once=_fail_once,
+        )
     except _chaff.ChaffError:
         raise
     except Exception as e:  # a task's error, wrapped by Spark
@@ -168,46 +301,55 @@ def clean(
         raise error from e
 
 
-_TASK_ERROR = re.compile(r"(?m)^(?:chaff\._chaff\.|_chaff\.)(\w+Error): (.*)$")
+_TASK_ERROR = re.compile(r"(?m)^(?:chaff\.(?:_chaff\.)?|_chaff\.)(\w+Error): (.*)$")
 _WHERE = re.compile(r"^(.+?):(?:(\d+):)? ")
 _OFFSET = re.compile(r"at byte offset (\d+)")
 
 
 def _clean(
     spark: Any,
-    inputs: Sequence[PathLike],
+    inputs: Union[PathLike, Sequence[PathLike]],
     output: PathLike,
     *,
-    config: ConfigLike = None,
-    site_templates: bool = False,
-    report: bool = True,
-    paragraphs: bool = False,
-    drop_empty: bool = False,
-    lossy: bool = False,
-    skip_bad_records: bool = False,
-    partitions: Optional[int] = None,
-    staging: Optional[PathLike] = None,
-    _fail_once: Optional[PathLike] = None,
+    config: ConfigLike,
+    site_templates: bool,
+    report: bool,
+    paragraphs: bool,
+    drop_empty: bool,
+    lossy: bool,
+    skip_bad_records: bool,
+    partitions: Optional[int],
+    staging: Optional[PathLike],
+    overwrite: bool,
+    progress: Optional[Callable[[str], None]],
+    _fail_once: Optional[PathLike],
 ) -> Dict[str, Any]:
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     cfg = config if isinstance(config, Config) else Config(config)
     if cfg["dedup"]["trim_repeated_sentences"]:
-        raise _chaff.ConfigError(
+        raise _error(
+            _chaff.ConfigError,
             "invalid configuration: dedup.trim_repeated_sentences is not supported on Spark: "
             "clean with one chaff.Cleaner to trim sentences"
         )
     cj = cfg.to_json()
-    files = [os.path.abspath(str(p)) for p in _chaff.input_files([str(p) for p in inputs])]
-    if not files:
-        raise _chaff.ChaffError("no input files")
-    output = os.path.abspath(str(output))
+    files = _plan(inputs, output, overwrite)
+    say = progress or (lambda line: None)
+    started = time.monotonic()
+    output = os.path.abspath(os.fspath(output))
     staging = os.path.abspath(str(staging)) if staging else os.path.join(output, "_staging")
     clean_dir, report_dir = os.path.join(output, "clean"), os.path.join(output, "report")
     for d in (staging, clean_dir) + ((report_dir,) if report else ()):
         os.makedirs(d, exist_ok=True)
-    n = int(partitions or spark.conf.get("spark.sql.shuffle.partitions"))
+    n = int(partitions) if partitions else default_partitions(spark, files)
+    if n < 1:
+        raise ValueError(f"partitions must be a positive integer, not {partitions!r}")
+    say(
+        f"{len(files)} input files, {sum(os.path.getsize(f) for f in files) / 1e6:.1f} MB, "
+        f"{n} shuffle partitions; map{' and site templates' if site_templates else ''}"
+    )
     (MAPPED, TEMPLATES, KEYED, CANDIDATES, EDGES, COMPONENTS, DUPLICATES, SUMMARIES) = _spark_types()
     fail_once = os.path.abspath(str(_fail_once)) if _fail_once else None
 
@@ -223,10 +365,18 @@ def _clean(
                 if fail_once and file == 0 and not os.path.exists(fail_once):
                     open(fail_once, "w").close()
                     raise RuntimeError("chaff.spark: injected task failure (test)")
-                rows, _skipped = _chaff.map_file(
+                rows, skipped = _chaff.map_file(
                     cj, file, path, os.path.join(staging, f"{file:05d}.staged"), lossy, skip_bad_records
                 )
                 yield rows
+                if skipped:
+                    # kind 3: the records of this file skipped as malformed
+                    # (their number in `record`), for the summary.
+                    values = {"kind": 3, "file": file, "record": skipped}
+                    yield pa.RecordBatch.from_arrays(
+                        [pa.array([values.get(f.name, _zero(f.type))], f.type) for f in rows.schema],
+                        schema=rows.schema,
+                    )
 
     mapped = file_df.mapInArrow(map_fn, MAPPED).persist(StorageLevel.MEMORY_AND_DISK)
     docs = mapped.where("kind = 0").select("file", "record", "site", "id")
@@ -252,6 +402,7 @@ def _clean(
             templ_df = spark.createDataFrame([(r[0], r[1]) for r in rows], "site long, key long")
             paras = paras.join(F.broadcast(templ_df), ["site", "key"], "left_anti")
 
+    say("exact and near candidates, verify, resolve, apply")
     # 3-5. exact nodes, near candidates by bucket, verify
     near_rows = paras.where("near")
     located = near_rows.select("file", "record", "paragraph", "exact", "probe")
@@ -417,54 +568,147 @@ def _clean(
         .mapInArrow(apply_fn, SUMMARIES)
         .collect()
     )
+    skipped_rows = mapped.where("kind = 3").select("record").collect() if skip_bad_records else []
     mapped.unpersist()
     edges.unpersist()
     got = sorted(r["file"] for r in summaries)
     if got != list(range(len(files))):
-        raise _chaff.StageError(f"distributed stage: apply wrote {len(got)} files of {len(files)}")
+        raise _error(_chaff.StageError, f"distributed stage: apply wrote {len(got)} files of {len(files)}")
     summary = json.loads(_chaff.merge_summaries([r["summary"] for r in sorted(summaries, key=lambda r: r["file"])]))
+    if skip_bad_records:
+        summary["records_skipped"] = sum(int(r["record"]) for r in skipped_rows)
     with open(os.path.join(output, "summary.json.partial"), "w", encoding="utf-8") as f:
         json.dump({"files": files, "config": cfg.to_dict(), "summary": summary}, f, ensure_ascii=False, indent=1)
         f.write("\n")
     os.replace(os.path.join(output, "summary.json.partial"), os.path.join(output, "summary.json"))
     shutil.rmtree(staging, ignore_errors=True)
+    say(
+        f"done in {time.monotonic() - started:.0f} s: {summary['documents']} documents, "
+        f"{summary['paragraphs_out']} of {summary['paragraphs_in']} paragraphs kept"
+    )
     return summary
+
+
+def _zero(kind: pa.DataType) -> Any:
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return b""
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return ""
+    if pa.types.is_boolean(kind):
+        return False
+    return 0
 
 
 def concatenate(output: PathLike, clean_path: Optional[PathLike] = None, report_path: Optional[PathLike] = None) -> None:
     """Joins the per-file parts of a :func:`clean` output, in input order,
     into one clean JSONL and one report JSONL (each written under
-    ``NAME.partial`` and renamed when complete)."""
-    output = str(output)
+    ``NAME.partial`` and renamed when complete). Only the parts of the run
+    that ``OUTPUT/summary.json`` describes are joined; a missing part is an
+    error, and so is a target that is one of that run's inputs."""
+    output = os.fspath(output)
+    summary_path = os.path.join(output, "summary.json")
+    try:
+        with open(summary_path, encoding="utf-8") as f:
+            files = json.load(f)["files"]
+    except FileNotFoundError:
+        raise _error(
+            _chaff.NotFoundError, f"{summary_path}: no finished chaff.spark run in {output}", summary_path
+        ) from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise _error(_chaff.StateError, f"{summary_path}: not a chaff.spark summary: {e}", summary_path) from None
+    inputs = {_real(p) for p in files}
     for sub, target in (("clean", clean_path), ("report", report_path)):
         if target is None:
             continue
+        target = os.fspath(target)
+        if _real(target) in inputs:
+            raise _error(ChaffError, f"{target}: would write over an input; chaff never writes over its input", target)
         directory = os.path.join(output, sub)
-        parts = sorted(p for p in os.listdir(directory) if p.startswith("part-") and p.endswith(".jsonl"))
+        parts = [_part(directory, i) for i in range(len(files))]
+        for part in parts:
+            if not os.path.isfile(part):
+                raise _error(_chaff.NotFoundError, f"{part}: a part of the run in {output} is missing", part)
         partial = f"{target}.partial"
         with open(partial, "wb") as out:
             for part in parts:
-                with open(os.path.join(directory, part), "rb") as f:
+                with open(part, "rb") as f:
                     shutil.copyfileobj(f, out)
-        os.replace(partial, str(target))
+        os.replace(partial, target)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m chaff.spark",
+        description="Clean inputs on Spark with chaff: the same output, byte for byte, as the chaff command.",
+    )
+    parser.add_argument("inputs", nargs="+", help=".txt pages, directories of them, JSONL, WARC/WET (.gz/.zst)")
+    parser.add_argument(
+        "--output", required=True, help="output directory, new or empty (clean/, report/, summary.json)"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace an earlier run's output in --output")
+    parser.add_argument("--clean", help="also join the clean parts into this JSONL file")
+    parser.add_argument("--report", help="also join the report parts into this JSONL file")
+    parser.add_argument("--config", help="configuration JSON file (defaults for what it leaves out)")
+    parser.add_argument(
+        "--site-templates", action="store_true", help="learn the paragraphs repeated across a site's pages and drop them"
+    )
+    parser.add_argument("--paragraphs", action="store_true", help='add "paragraphs" to each record')
+    parser.add_argument("--drop-empty", action="store_true", help="no record for a document with nothing kept")
+    parser.add_argument("--lossy", action="store_true", help="replace invalid UTF-8 (U+FFFD) instead of failing")
+    parser.add_argument(
+        "--skip-bad-records", action="store_true", help="skip malformed records (counted in the summary) instead of failing"
+    )
+    parser.add_argument(
+        "--master",
+        default=os.environ.get("SPARK_MASTER", "local[2]"),
+        help="Spark master URL (default: $SPARK_MASTER, else local[2])",
+    )
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        help="partitions of every shuffle (default: one per 64 MiB of input, at least the cores; "
+        "the output does not depend on it)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chaff.spark", description="Clean inputs on Spark with chaff.")
-    parser.add_argument("inputs", nargs="+", help=".txt pages, directories of them, JSONL, WARC/WET (.gz/.zst)")
-    parser.add_argument("--output", required=True, help="output directory (clean/, report/, summary.json)")
-    parser.add_argument("--clean", help="also join the clean parts into this JSONL file")
-    parser.add_argument("--report", help="also join the report parts into this JSONL file")
-    parser.add_argument("--config", help="configuration JSON file")
-    parser.add_argument("--site-templates", action="store_true")
-    parser.add_argument("--paragraphs", action="store_true", help='add "paragraphs" to each record')
-    parser.add_argument("--drop-empty", action="store_true", help="no record for a document with nothing kept")
-    parser.add_argument("--lossy", action="store_true")
-    parser.add_argument("--skip-bad-records", action="store_true")
-    parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
-    parser.add_argument("--partitions", type=int)
-    args = parser.parse_args(argv)
-    config = Config(open(args.config, encoding="utf-8").read()) if args.config else Config()
+    """``python -m chaff.spark``: errors are one ``chaff: …`` line on
+    stderr and exit status 2, as the chaff command's."""
+    args = _parser().parse_args(argv)
+
+    def fail(message: str) -> int:
+        print(f"chaff: {message}", file=sys.stderr)
+        return 2
+
+    if args.partitions is not None and args.partitions < 1:
+        return fail(f"--partitions {args.partitions}: must be at least 1")
+    try:
+        if args.config:
+            with open(args.config, encoding="utf-8") as f:
+                config = Config(f.read())
+        else:
+            config = Config()
+    except OSError as e:
+        return fail(f"--config {args.config}: {e.strerror or e}")
+    except (ChaffError, UnicodeDecodeError) as e:
+        return fail(f"--config {args.config}: {e}")
+    try:
+        # The checks that need no Spark first, so that a mistake costs no
+        # Spark start-up.
+        _plan(args.inputs, args.output, args.overwrite)
+        for flag, target in (("--clean", args.clean), ("--report", args.report)):
+            if target and _real(target) in {_real(p) for p in _chaff.input_files(args.inputs)}:
+                return fail(f"{flag} {target} would write over an input; chaff never writes over its input")
+    except (ChaffError, OSError) as e:
+        return fail(str(e))
+
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(f"chaff.spark: {line}", file=sys.stderr, flush=True)
+
+    say(f"starting Spark ({args.master})")
     spark = session(args.master)
     try:
         summary = clean(
@@ -478,10 +722,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             lossy=args.lossy,
             skip_bad_records=args.skip_bad_records,
             partitions=args.partitions,
+            overwrite=args.overwrite,
+            progress=say,
         )
+        concatenate(args.output, args.clean, args.report)
+    except (ChaffError, OSError) as e:
+        return fail(str(e))
     finally:
         spark.stop()
-    concatenate(args.output, args.clean, args.report)
     print(json.dumps(summary, ensure_ascii=False), file=sys.stderr)
     return 0
 

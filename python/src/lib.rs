@@ -38,31 +38,31 @@ use chaff::report::{CleanDocument, Summary};
 use chaff::{Config, Document, Error};
 
 create_exception!(
-    _chaff,
+    chaff,
     ChaffError,
     PyException,
     "An error of chaff: `path`, `line` and `byte_offset` say where (None when not known)."
 );
 create_exception!(
-    _chaff,
+    chaff,
     ConfigError,
     ChaffError,
     "A configuration value is out of range, or the configuration does not parse."
 );
 create_exception!(
-    _chaff,
+    chaff,
     RecordError,
     ChaffError,
     "A malformed input record: bad JSON, a WARC record that does not frame, invalid UTF-8, a record without text."
 );
 create_exception!(
-    _chaff,
+    chaff,
     StateError,
     ChaffError,
     "A saved dedup state, site-templates file or staging file that cannot be used."
 );
 create_exception!(
-    _chaff,
+    chaff,
     StageError,
     ChaffError,
     "A distributed stage got rows it cannot have been meant to get (out of order, naming a paragraph that is not there)."
@@ -114,6 +114,12 @@ fn py_error(error: Error) -> PyErr {
         _ => (None, None, None),
     };
     let message = error.to_string();
+    if let Error::Io { source, .. } = &error
+        && source.kind() == std::io::ErrorKind::NotFound
+        && let Some(err) = not_found_error(&message, path.as_deref(), source.raw_os_error())
+    {
+        return err;
+    }
     let err = match error {
         Error::Config(_) => ConfigError::new_err(message),
         Error::InvalidUtf8 { .. } | Error::BadRecord { .. } => RecordError::new_err(message),
@@ -130,6 +136,23 @@ fn py_error(error: Error) -> PyErr {
         let _ = value.setattr("byte_offset", offset);
     });
     err
+}
+
+/// `chaff.NotFoundError` (a `ChaffError` and a `FileNotFoundError`) for a
+/// file that is not there, with `path` and OSError's `filename` and
+/// `errno`; None if the class cannot be had.
+fn not_found_error(message: &str, path: Option<&str>, errno: Option<i32>) -> Option<PyErr> {
+    Python::attach(|py| -> PyResult<PyErr> {
+        let class = py.import("chaff._chaff")?.getattr("NotFoundError")?;
+        let value = class.call1((message,))?;
+        value.setattr("path", path)?;
+        value.setattr("line", py.None())?;
+        value.setattr("byte_offset", py.None())?;
+        value.setattr("filename", path)?;
+        value.setattr("errno", errno)?;
+        Ok(PyErr::from_value(value))
+    })
+    .ok()
 }
 
 fn arrow_error(error: ArrowError) -> PyErr {
@@ -157,13 +180,16 @@ fn parse_config(json: &str) -> PyResult<Config> {
     Ok(config)
 }
 
-/// A `{"id", "text", "url"?}` mapping as a document; `index` (0-based)
-/// names it in errors as line `index + 1` of `<records>`.
-fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
+/// A `{"id", "text" or "html", "url"?}` mapping as a document (`html`
+/// makes an HTML document, as in the chaff command's JSONL); `line`
+/// (0-based, within this call) names it in errors as line `line + 1` of
+/// `<records>`, and `number` (0-based, over the cleaner's life) makes its
+/// id `<records>:{number + 1}` when it has none.
+fn document_of(record: &Bound<'_, PyAny>, line: usize, number: usize) -> PyResult<Document> {
     let bad = |message: String| {
         py_error(Error::BadRecord {
             source_name: PathBuf::from("<records>"),
-            line: index + 1,
+            line: line + 1,
             byte_offset: 0,
             message,
         })
@@ -184,20 +210,28 @@ fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
             Err(e) => Err(e),
         }
     };
-    let text = match get("text")? {
-        Some(text) => text
+    let string = |name: &str, value: Bound<'_, PyAny>| -> PyResult<String> {
+        Ok(value
             .cast::<PyString>()
-            .map_err(|_| bad("\"text\" must be a string".into()))?
+            .map_err(|_| bad(format!("{name:?} must be a string")))?
             .to_cow()
-            .map_err(|e| bad(format!("\"text\" is not valid Unicode: {e}")))?
-            .into_owned(),
-        None => return Err(bad("a record needs \"text\"".into())),
+            .map_err(|e| bad(format!("{name:?} is not valid Unicode: {e}")))?
+            .into_owned())
+    };
+    // As the chaff command's JSONL reader: "html" wins, and "text" then
+    // is one of the record's other fields.
+    let (text, html) = match get("html")? {
+        Some(html) => (string("html", html)?, true),
+        None => match get("text")? {
+            Some(text) => (string("text", text)?, false),
+            None => return Err(bad("a record needs \"text\" or \"html\"".into())),
+        },
     };
     let id_value = get("id")?;
     let has_id = id_value.is_some() || record.contains("id").unwrap_or(false);
     let has_url = record.contains("url").unwrap_or(false);
     let id = match id_value {
-        None => format!("<records>:{}", index + 1),
+        None => format!("<records>:{}", number + 1),
         Some(id) => {
             if let Ok(id) = id.cast::<PyString>() {
                 id.to_cow()
@@ -221,9 +255,14 @@ fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
         ),
     };
     // The record's other fields are carried through to the output, as the
-    // chaff binary carries a JSONL record's.
+    // chaff command carries a JSONL record's.
     let mut extra = serde_json::Map::new();
     let own = 1 + usize::from(has_id) + usize::from(url.is_some() || has_url);
+    let taken: &[&str] = if html {
+        &["id", "html", "url"]
+    } else {
+        &["id", "text", "url"]
+    };
     if let Ok(mapping) = record.cast::<pyo3::types::PyMapping>()
         && mapping.len()? > own
     {
@@ -232,26 +271,45 @@ fn document_of(record: &Bound<'_, PyAny>, index: usize) -> PyResult<Document> {
             let Ok(key) = key.cast::<PyString>() else {
                 return Err(bad("field names must be strings".into()));
             };
-            let key = key.to_cow()?.into_owned();
-            if matches!(key.as_str(), "id" | "text" | "url") {
+            let key = key
+                .to_cow()
+                .map_err(|e| bad(format!("a field name is not valid Unicode: {e}")))?
+                .into_owned();
+            if taken.contains(&key.as_str()) {
                 continue;
             }
             extra.insert(
                 key.clone(),
-                json_value(&value).map_err(|message| bad(format!("field {key:?}: {message}")))?,
+                json_value(&value, 0)
+                    .map_err(|message| bad(format!("field {key:?}: {message}")))?,
             );
         }
     }
-    let mut document = Document::new(id, text);
+    let mut document = if html {
+        Document::html(id, text)
+    } else {
+        Document::new(id, text)
+    };
     document.url = url;
     document.extra = extra;
     Ok(document)
 }
 
+/// How deep lists and mappings may nest in a record's field: serde_json's
+/// own limit when it reads JSONL, so what the chaff command reads, Python
+/// may give (and a cycle is an error, not a stack overflow).
+const MAX_DEPTH: usize = 128;
+
 /// A Python value as JSON: None, bool, int, float, str, lists and tuples,
-/// mappings with string keys.
-fn json_value(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, String> {
+/// mappings with string keys, nested at most [`MAX_DEPTH`] deep (`depth`:
+/// how deep `value` is).
+fn json_value(value: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, String> {
     use serde_json::Value;
+    if depth >= MAX_DEPTH {
+        return Err(format!(
+            "lists and mappings nested more than {MAX_DEPTH} deep (or a cycle)"
+        ));
+    }
     if value.is_none() {
         return Ok(Value::Null);
     }
@@ -281,14 +339,14 @@ fn json_value(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, String> {
     if let Ok(list) = value.cast::<PyList>() {
         return list
             .iter()
-            .map(|v| json_value(&v))
+            .map(|v| json_value(&v, depth + 1))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
     if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
         return tuple
             .iter()
-            .map(|v| json_value(&v))
+            .map(|v| json_value(&v, depth + 1))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -300,7 +358,7 @@ fn json_value(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, String> {
                 .map_err(|_| "mapping keys must be strings".to_string())?;
             map.insert(
                 k.to_cow().map_err(|e| e.to_string())?.into_owned(),
-                json_value(&v)?,
+                json_value(&v, depth + 1)?,
             );
         }
         return Ok(Value::Object(map));
@@ -418,7 +476,7 @@ impl PyCleanResult {
     }
 
     /// The clean JSONL line of this document (with its newline), as the
-    /// chaff binary writes it (`paragraphs`: its `--paragraphs`).
+    /// chaff command writes it (`paragraphs`: its `--paragraphs`).
     #[pyo3(signature = (paragraphs=false))]
     fn to_json(&self, paragraphs: bool) -> PyResult<String> {
         let mut out = Vec::new();
@@ -469,7 +527,7 @@ impl PySiteTemplates {
             .map_err(py_error)
     }
 
-    /// Loads templates saved by `save` (or by the example binary's
+    /// Loads templates saved by `save` (or by the chaff command's
     /// `--save-templates`).
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
@@ -486,18 +544,27 @@ impl PySiteTemplates {
     }
 }
 
-/// A `chaff::Cleaner`: remembers what it kept across calls.
+/// A `chaff::Cleaner`: remembers what it kept across calls, and how many
+/// records it took in (their default ids), counted in the same call that
+/// changes its state.
 #[pyclass(module = "chaff._chaff", name = "Cleaner")]
 struct PyCleaner {
     config: Config,
     cleaner: chaff::Cleaner,
     templates: Option<Arc<SiteTemplates>>,
+    records: usize,
 }
 
-fn documents_of(records: &Bound<'_, PyAny>, first_index: usize) -> PyResult<Vec<Document>> {
+/// The documents of some records: `first_line` numbers them in errors,
+/// `first_number` in default ids (see [`document_of`]).
+fn documents_of(
+    records: &Bound<'_, PyAny>,
+    first_line: usize,
+    first_number: usize,
+) -> PyResult<Vec<Document>> {
     let mut documents = Vec::new();
     for (i, record) in records.try_iter()?.enumerate() {
-        documents.push(document_of(&record?, first_index + i)?);
+        documents.push(document_of(&record?, first_line + i, first_number + i)?);
     }
     Ok(documents)
 }
@@ -511,19 +578,27 @@ impl PyCleaner {
             cleaner: chaff::Cleaner::new(config.clone()).map_err(py_error)?,
             config,
             templates: None,
+            records: 0,
         })
     }
 
-    /// Cleans a list of records (`first_index` numbers them in errors):
+    /// How many records this cleaner has taken in.
+    #[getter]
+    fn records(&self) -> usize {
+        self.records
+    }
+
+    /// Cleans a list of records (`first_line` numbers them in errors):
     /// the per-document stages in parallel, dedup in order, the GIL
-    /// released throughout.
+    /// released throughout. All of them or none change the state.
     fn clean_batch(
         &mut self,
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        first_index: usize,
+        first_line: usize,
     ) -> PyResult<Vec<PyCleanResult>> {
-        let documents = documents_of(records, first_index)?;
+        let documents = documents_of(records, first_line, self.records)?;
+        self.records += documents.len();
         let cleaner = &mut self.cleaner;
         let clean = py.detach(move || cleaner.clean_batch(documents));
         Ok(clean
@@ -538,9 +613,10 @@ impl PyCleaner {
         &mut self,
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        first_index: usize,
+        first_line: usize,
     ) -> PyResult<usize> {
-        let documents = documents_of(records, first_index)?;
+        let documents = documents_of(records, first_line, self.records)?;
+        self.records += documents.len();
         let cleaner = &mut self.cleaner;
         Ok(py.detach(move || {
             cleaner
@@ -562,7 +638,7 @@ impl PyCleaner {
         let config = parse_config(config_json)?;
         // The thresholds are over the whole corpus: every page is counted
         // before any template is known.
-        let documents = documents_of(records, 0)?;
+        let documents = documents_of(records, 0, 0)?;
         let templates = py
             .detach(|| {
                 chaff::pipeline::learn_site_templates(
@@ -619,7 +695,7 @@ impl PyCleaner {
     }
 }
 
-/// Reads the documents of input files as the example binary does (JSONL,
+/// Reads the documents of input files as the chaff command does (JSONL,
 /// WARC/WET, `.txt`, directories; `.gz`/`.zst`), for tests and tools.
 #[pyfunction]
 #[pyo3(signature = (paths, lossy=false))]
@@ -637,7 +713,10 @@ fn read_documents(py: Python<'_>, paths: Vec<PathBuf>, lossy: bool) -> PyResult<
         .map(|d| {
             let dict = PyDict::new(py);
             dict.set_item("id", d.id)?;
-            dict.set_item("text", d.text)?;
+            match d.kind {
+                chaff::document::Kind::Html => dict.set_item("html", d.text)?,
+                chaff::document::Kind::Text => dict.set_item("text", d.text)?,
+            }
             if let Some(url) = d.url {
                 dict.set_item("url", url)?;
             }
@@ -1479,7 +1558,7 @@ fn merge_summaries(summaries: Vec<String>) -> PyResult<String> {
     serde_json::to_string(&total).map_err(|e| ChaffError::new_err(e.to_string()))
 }
 
-/// The input files of some paths in the order the chaff binary reads them
+/// The input files of some paths in the order the chaff command reads them
 /// (`chaff::io::input_files`: directories walked in name order, files
 /// whose names say no format chaff reads left out).
 #[pyfunction]
@@ -1534,6 +1613,25 @@ fn _chaff(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RecordError", py.get_type::<RecordError>())?;
     m.add("StateError", py.get_type::<StateError>())?;
     m.add("StageError", py.get_type::<StageError>())?;
+    // A missing file: a ChaffError that `except FileNotFoundError` (and
+    // OSError) catches too. Made with `type()`, as PyO3 gives an exception
+    // class one base only.
+    let builtins = py.import("builtins")?;
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "chaff")?;
+    namespace.set_item(
+        "__doc__",
+        "A file that is not there: a ChaffError and a FileNotFoundError (`filename` and `path` name it).",
+    )?;
+    let not_found = builtins.getattr("type")?.call1((
+        "NotFoundError",
+        (
+            py.get_type::<ChaffError>(),
+            builtins.getattr("FileNotFoundError")?,
+        ),
+        namespace,
+    ))?;
+    m.add("NotFoundError", not_found)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<PyCleaner>()?;
     m.add_class::<PyCleanResult>()?;

@@ -73,6 +73,61 @@ def test_sentence_trimming_is_refused(spark, tmp_path):
         chaff.spark.clean(spark, [SEEDS], tmp_path / "out", config={"dedup": {"trim_repeated_sentences": True}})
 
 
+def test_a_second_run_into_the_same_output_is_refused_or_replaces_it(spark, crawl, tmp_path):
+    spark.conf.set("spark.sql.adaptive.enabled", "true")
+    out = tmp_path / "out"
+    chaff.spark.clean(spark, crawl[:3], out, partitions=2)
+    assert len(os.listdir(out / "clean")) == 3
+    with pytest.raises(chaff.ChaffError, match="not empty"):
+        chaff.spark.clean(spark, crawl[0], out, partitions=2)
+    lines = []
+    summary = chaff.spark.clean(spark, crawl[0], out, partitions=2, overwrite=True, progress=lines.append)
+    assert sorted(os.listdir(out / "clean")) == ["part-00000.jsonl"]
+    assert any("1 input files" in line and "2 shuffle partitions" in line for line in lines)
+    assert lines[-1].startswith("done in ")
+    expected = run_binary([crawl[0]], tmp_path / "bin")
+    # A stale part that the run did not write is not joined.
+    (out / "clean" / "part-00001.jsonl").write_text('{"id": "stale"}\n', encoding="utf-8")
+    chaff.spark.concatenate(out, tmp_path / "c.jsonl", tmp_path / "r.jsonl")
+    assert ((tmp_path / "c.jsonl").read_bytes(), (tmp_path / "r.jsonl").read_bytes()) == expected
+    assert summary["documents"] == expected[0].count(b"\n")
+    with pytest.raises(chaff.ChaffError, match="would write over an input"):
+        chaff.spark.concatenate(out, crawl[0])
+
+
+def test_the_output_may_not_hold_an_input_or_lie_in_an_input_directory(spark, crawl, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.jsonl").write_bytes(crawl[0].read_bytes())
+    with pytest.raises(chaff.ChaffError, match="inside the input directory"):
+        chaff.spark.clean(spark, [inputs], inputs / "out")
+    with pytest.raises(chaff.ChaffError, match="holds the input"):
+        chaff.spark.clean(spark, [inputs / "a.jsonl"], inputs, overwrite=True)
+    assert sorted(os.listdir(inputs)) == ["a.jsonl"]
+    with pytest.raises(TypeError, match="path"):
+        chaff.spark.clean(spark, [3], tmp_path / "out")  # type: ignore[list-item]
+    with pytest.raises(chaff.NotFoundError):
+        chaff.spark.clean(spark, tmp_path / "missing.jsonl", tmp_path / "out")
+    with pytest.raises(TypeError, match="site_template"):
+        chaff.spark.clean(spark, crawl[0], tmp_path / "out", site_template=True)  # type: ignore[call-arg]
+
+
+def test_default_partitions_follow_the_input_unless_set(spark, crawl, monkeypatch):
+    spark.conf.unset("spark.sql.shuffle.partitions")
+    try:
+        cores = spark.sparkContext.defaultParallelism
+        assert chaff.spark.default_partitions(spark, [crawl[0]]) == cores
+        big = chaff.spark.BYTES_PER_PARTITION * (cores + 2) + 1
+        real = os.path.getsize
+        monkeypatch.setattr(os.path, "getsize", lambda p: big if p == "big" else real(p))
+        assert chaff.spark.default_partitions(spark, ["big"]) == cores + 3
+        monkeypatch.undo()
+        spark.conf.set("spark.sql.shuffle.partitions", "5")
+        assert chaff.spark.default_partitions(spark, [crawl[0]]) == 5
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", "8")
+
+
 def test_a_failed_task_is_retried_with_the_same_output(spark, crawl, expected, tmp_path):
     spark.stop()
     retrying = chaff.spark.session("local[2,2]", app="chaff-retry")  # two attempts per task
@@ -98,4 +153,5 @@ def test_a_bad_record_stops_the_job_with_its_path_and_line(tmp_path):
     assert err.value.path == str(bad) and err.value.line == 2 and err.value.byte_offset == first
     summary = chaff.spark.clean(spark, [bad], tmp_path / "out2", skip_bad_records=True)
     assert summary["documents"] == 1
+    assert summary["records_skipped"] == 1
     spark.stop()

@@ -64,8 +64,30 @@ impl Default for TemplateConfig {
 }
 
 impl TemplateConfig {
-    /// Checks the values that have limits (none here yet).
+    /// Checks that `min_pages` is at least 1 (a template occurs on some
+    /// page) and that `min_share` is a share, between 0 and 1.
+    ///
+    /// ```
+    /// use chaff::boilerplate::templates::TemplateConfig;
+    /// let config = TemplateConfig { min_share: 5.0, ..TemplateConfig::default() };
+    /// assert_eq!(config.validate().unwrap_err().to_string(),
+    ///     "invalid configuration: templates.min_share 5 is not between 0 and 1");
+    /// let config = TemplateConfig { min_pages: 0, ..TemplateConfig::default() };
+    /// assert!(config.validate().is_err());
+    /// assert!(TemplateConfig::default().validate().is_ok());
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
+        if !(0.0..=1.0).contains(&self.min_share) {
+            return Err(Error::Config(format!(
+                "templates.min_share {} is not between 0 and 1",
+                self.min_share
+            )));
+        }
+        if self.min_pages == 0 {
+            return Err(Error::Config(
+                "templates.min_pages 0 is below the minimum 1".into(),
+            ));
+        }
         Ok(())
     }
 
