@@ -28,6 +28,8 @@ class _Verdict(TypedDict, total=False):
     # Only the keys of the paragraph's reason are present.
     rule: str
     """boilerplate: the rule's name (`footer`, `nav_container`, …)."""
+    detail: str
+    """boilerplate, structural rules: what decided the rule."""
     pages: int
     """site_template: pages of the site that have the paragraph."""
     site_pages: int
