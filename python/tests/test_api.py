@@ -105,7 +105,7 @@ def test_state_saves_and_loads(tmp_path):
 
 
 def test_site_templates(tmp_path):
-    disclaimer = "本网站所载文章仅代表作者观点，转载请注明出处。"
+    disclaimer = "城市发展研究中心长期关注这座城市的交通、住房与公共服务。"
     pages = [
         {"id": str(i), "text": f"第{i}篇文章的正文内容，讲述了城市的发展。\n{disclaimer}", "url": f"https://news.example.cn/{i}.html"}
         for i in range(8)
