@@ -41,17 +41,23 @@ def run_binary(inputs: List[Path], out_dir: Path, *flags: str) -> tuple:
 def crawl(tmp_path_factory) -> List[Path]:
     """Three JSONL files and a directory of .txt pages: the dev-set pages on
     six sites, some reposted exactly or with small edits on another site, a
-    disclaimer on every page of one site (a site template), and records with
+    sentence on every page of one site (a site template), and records with
     extra fields."""
     rng = random.Random(16)
     pages = sorted(DEVSET.glob("*.txt"))[:60]
     texts = [p.read_text(encoding="utf-8") for p in pages]
-    disclaimer = "本网站所载文章仅代表作者本人观点，不代表本网立场，转载请注明出处并保留原文链接。"
+    # Not a disclaimer (the shape rules drop those before site templates
+    # see them), and placed after the page's longest line, inside the main
+    # text (a line appended after the footer is outside it).
+    template = "城市发展研究中心长期关注这座城市的交通、住房与公共服务，欢迎读者来信讨论。"
     records = []
     for i, (page, text) in enumerate(zip(pages, texts)):
         site = f"site{i % 6}.example.cn"
         if i % 6 == 0:
-            text = text + "\n" + disclaimer
+            lines = text.split("\n")
+            longest = max(range(len(lines)), key=lambda j: len(lines[j]))
+            lines.insert(longest + 1, template)
+            text = "\n".join(lines)
         records.append({"id": page.stem, "url": f"https://{site}/{i}.html", "text": text, "lang": "und"})
         if rng.random() < 0.3:
             edited = text.replace("，", ",").replace("。", ".", 3)
