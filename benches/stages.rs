@@ -1,7 +1,8 @@
 //! Each stage on its own, on the paragraphs of the sample pages, and the
 //! fingerprint kernel against the `simhash` crate's in the same run.
 //!
-//! `cargo bench --bench stages` (one group: `cargo bench --bench stages -- fingerprint`)
+//! `cargo bench --bench stages` (one group: `cargo bench --bench stages -- fingerprint`;
+//! split and boilerplate on the dev set's 99 text pages: `-- devset`)
 
 use std::hint::black_box;
 
@@ -80,6 +81,55 @@ fn boilerplate(c: &mut Criterion) {
     group.bench_function("classify pages", |b| {
         b.iter(|| {
             for page in &pages {
+                black_box(classify_page(page, &BoilerplateConfig::default()));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// The dev set's text pages (`tests/fixtures/devset/pages/*.txt`), in name
+/// order.
+fn devset_pages() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/devset/pages");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("the dev set's pages")
+        .map(|entry| entry.expect("a dev set page").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("a dev set page"))
+        .collect()
+}
+
+/// Split and the boilerplate stage (page model, default configuration) on
+/// the dev set's text pages: the two stages the page model made slower
+/// (issue 13).
+fn devset(c: &mut Criterion) {
+    let pages = devset_pages();
+    let keys: Vec<Vec<String>> = pages
+        .iter()
+        .map(|page| {
+            split_paragraphs(page, &SplitConfig::default())
+                .iter()
+                .map(|p| chaff::normalize::comparison_key(&p.text))
+                .collect()
+        })
+        .collect();
+    let mut group = c.benchmark_group("devset");
+    group.throughput(Throughput::Bytes(bytes(&pages)));
+    group.bench_function("split", |b| {
+        b.iter(|| {
+            for page in &pages {
+                black_box(split_paragraphs(page, &SplitConfig::default()));
+            }
+        })
+    });
+    group.bench_function("boilerplate", |b| {
+        b.iter(|| {
+            for page in &keys {
                 black_box(classify_page(page, &BoilerplateConfig::default()));
             }
         })
@@ -204,5 +254,13 @@ fn dedup(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, split, normalize, boilerplate, fingerprint, dedup);
+criterion_group!(
+    benches,
+    split,
+    normalize,
+    boilerplate,
+    devset,
+    fingerprint,
+    dedup
+);
 criterion_main!(benches);
