@@ -119,11 +119,16 @@ struct Line<'a> {
 pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
     let lines: Vec<Line<'_>> = lines(page).collect();
     let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
-    let mut by_length: Vec<&str> = Vec::new();
+    // Sorted on first use: most pages never ask (see `repeated_whole`).
+    let by_length: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
     let context = || {
-        let mut sorted = texts.clone();
-        sorted.sort_unstable_by_key(|t| std::cmp::Reverse(t.len()));
-        sorted
+        by_length
+            .get_or_init(|| {
+                let mut sorted = texts.clone();
+                sorted.sort_unstable_by_key(|t| std::cmp::Reverse(t.len()));
+                sorted
+            })
+            .as_slice()
     };
     let broken: Vec<bool> = if config.repair_breaks {
         (0..texts.len().saturating_sub(1))
@@ -141,12 +146,9 @@ pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
             let lone_candidate = broken[k - 1]
                 && !(k >= 2 && (broken[k - 2] || unfinished(texts[k - 2])))
                 && !broken.get(k).copied().unwrap_or(false);
-            if by_length.is_empty() {
-                by_length = context();
-            }
             let page = Page {
                 text: page,
-                by_length: &by_length,
+                by_length: &context,
             };
             if let Some((_, separator)) =
                 continuation(&last.text, texts[k - 1], line.text, &page, lone_candidate)
@@ -278,11 +280,50 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// The line opens like a heading or a list item ([`HEADING_START`]). The
+/// first character decides most lines without the regex: every branch of
+/// the pattern opens with one of these (`\d` is any Unicode decimal digit,
+/// which `char::is_numeric` includes).
+fn heading_start(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| {
+        c.is_numeric()
+            || matches!(
+                c,
+                '—' | '-'
+                    | '（'
+                    | '('
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '百'
+                    | '第'
+                    | '•'
+                    | '·'
+                    | '●'
+                    | '◆'
+                    | '■'
+                    | '□'
+                    | '▪'
+                    | '►'
+                    | '▶'
+                    | '*'
+                    | '#'
+            )
+    }) && HEADING_START.is_match(line)
+}
+
 /// What the repair looks at besides the two lines: the page, and its lines
-/// longest first.
-struct Page<'a> {
+/// longest first (sorted when first asked for).
+struct Page<'a, F: Fn() -> &'a [&'a str]> {
     text: &'a str,
-    by_length: &'a [&'a str],
+    by_length: &'a F,
 }
 
 /// Why a line break was repaired.
@@ -324,18 +365,17 @@ pub const LONG_LINE_CHARS: usize = 40;
 /// a space between Latin words, nothing in CJK text. `lone_candidate` says
 /// that this break, and neither of its neighbours, is a
 /// [`broken_paragraph`] candidate.
-fn continuation(
+fn continuation<'a>(
     paragraph: &str,
     line: &str,
     next: &str,
-    page: &Page<'_>,
+    page: &Page<'a, impl Fn() -> &'a [&'a str]>,
     lone_candidate: bool,
 ) -> Option<(BreakEvidence, &'static str)> {
     let (Some(last), Some(first)) = (line.chars().next_back(), next.chars().next()) else {
         return None;
     };
-    if !(first.is_alphanumeric() || matches!(first, '$' | '€' | '£' | '¥'))
-        || HEADING_START.is_match(line)
+    if !(first.is_alphanumeric() || matches!(first, '$' | '€' | '£' | '¥')) || heading_start(line)
     {
         return None;
     }
@@ -419,13 +459,18 @@ fn dangling_word(line: &str) -> bool {
 /// inside one of its lines (`by_length`, longest first). Not for spaced
 /// scripts, where a menu printed one item a line and again on one line
 /// looks the same.
-fn repeated_whole(paragraph: &str, next: &str, separator: &str, by_length: &[&str]) -> bool {
+fn repeated_whole<'a>(
+    paragraph: &str,
+    next: &str,
+    separator: &str,
+    by_length: impl Fn() -> &'a [&'a str],
+) -> bool {
     let (a, b) = (paragraph.chars().count(), next.chars().count());
     if !separator.is_empty() || a < 5 || b < 5 || a + b < 16 {
         return false;
     }
     let joined = paragraph.len() + next.len();
-    let mut longer = by_length
+    let mut longer = by_length()
         .iter()
         .take_while(|line| line.len() >= joined)
         .peekable();
@@ -477,7 +522,7 @@ fn broken_paragraph(line: &str, next: &str) -> bool {
     };
     if !(is_cjk(last) || last.is_ascii_digit() || is_clause_mark(last))
         || !(is_cjk(first) || first.is_ascii_digit())
-        || HEADING_START.is_match(line)
+        || heading_start(line)
     {
         return false;
     }
@@ -697,6 +742,31 @@ mod tests {
     fn paragraphs_ending_without_full_stops_by_style_stay_apart() {
         let page = "本作的玩法是经典纸牌，加入了装备、升级和技能等元素。这些元素会让玩家更快地完成牌组\n游戏中设计了五百多个关卡，玩家可以在休闲的同时逐步成长。这一点很受欢迎\n游戏在商店售价三十六元，支持两种系统，暂时没有中文。";
         assert_eq!(texts(page).len(), 3);
+    }
+
+    #[test]
+    fn the_first_character_filter_agrees_with_the_heading_pattern() {
+        for c in ('\0'..='\u{FFFF}').chain(['\u{1D7CE}', '\u{104A0}', '\u{1E950}']) {
+            for rest in [
+                "",
+                "、",
+                "、标题",
+                "一）",
+                "1、",
+                "12、",
+                "章",
+                "-",
+                "—",
+                ")",
+            ] {
+                let line = format!("{c}{rest}");
+                assert_eq!(
+                    heading_start(&line),
+                    HEADING_START.is_match(&line),
+                    "{line:?}"
+                );
+            }
+        }
     }
 
     #[test]
