@@ -247,19 +247,27 @@ pub(crate) fn is_link_like(token: &str) -> bool {
     if !token.is_ascii() || !token.contains(['.', '@', ':']) {
         return false;
     }
-    let lower = token.to_ascii_lowercase();
-    if lower.contains("://") || lower.starts_with("www.") {
+    // ASCII case-insensitive throughout, without a lower-case copy per token.
+    let ends_with = |text: &str, suffix: &str| {
+        text.len() >= suffix.len()
+            && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    if token.contains("://")
+        || token
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("www."))
+    {
         return true;
     }
-    if let Some((user, host)) = lower.split_once('@') {
+    if let Some((user, host)) = token.split_once('@') {
         return !user.is_empty() && host.contains('.') && !host.ends_with('.');
     }
     const SUFFIXES: &[&str] = &[
         ".com", ".cn", ".net", ".org", ".gov", ".edu", ".html", ".htm", ".shtml", ".php", ".asp",
         ".aspx", ".jsp",
     ];
-    let trimmed = lower.trim_end_matches(['/', ')']);
-    trimmed.is_ascii() && trimmed.contains('.') && SUFFIXES.iter().any(|s| trimmed.ends_with(s))
+    let trimmed = token.trim_end_matches(['/', ')']);
+    trimmed.contains('.') && SUFFIXES.iter().any(|s| ends_with(trimmed, s))
 }
 
 /// The statistical verdict on every line of a page that the rules kept:
