@@ -49,6 +49,7 @@ use crate::normalize::key_hash;
 pub mod features;
 mod layout;
 pub mod lines;
+mod memo;
 pub mod page;
 mod rules;
 pub mod shapes;
@@ -203,18 +204,11 @@ pub fn classify_page_with_hints<S: AsRef<str>>(
         return classify_page(keys, config);
     }
     let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
-    let evidence: Vec<lines::LineEvidence> = keys
-        .iter()
-        .map(|k| lines::LineEvidence::measure(k))
-        .collect();
-    let rules: Vec<Option<&'static str>> = if config.rules {
-        keys.iter()
-            .zip(&evidence)
-            .map(|(k, e)| named_rule(k, e))
-            .collect()
-    } else {
-        vec![None; keys.len()]
-    };
+    let (evidence, mut rules): (Vec<lines::LineEvidence>, Vec<Option<&'static str>>) =
+        keys.iter().map(|k| memo::measure_and_name(k)).unzip();
+    if !config.rules {
+        rules.fill(None);
+    }
     page::explain(&keys, &evidence, &rules, hints, config.favor)
         .lines
         .into_iter()
