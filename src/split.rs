@@ -52,7 +52,7 @@ use memchr::memmem;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::chars::{is_blank, is_cjk, is_clause_mark, is_sentence_end};
+use crate::chars::{is_blank, is_cjk, is_clause_mark, is_ideograph, is_sentence_end};
 use crate::error::Error;
 
 /// How pages are split into paragraphs.
@@ -283,10 +283,12 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
 /// The line opens like a heading or a list item ([`HEADING_START`]). The
 /// first character decides most lines without the regex: every branch of
 /// the pattern opens with one of these (`\d` is any Unicode decimal digit,
-/// which `char::is_numeric` includes).
+/// which `char::is_numeric` includes; no unified ideograph is numeric, and
+/// asking only the others skips its table lookup on Chinese lines).
 fn heading_start(line: &str) -> bool {
     line.chars().next().is_some_and(|c| {
-        c.is_numeric()
+        c.is_ascii_digit()
+            || (!is_ideograph(c) && !c.is_ascii() && c.is_numeric())
             || matches!(
                 c,
                 '—' | '-'
