@@ -119,7 +119,8 @@ struct Line<'a> {
 pub fn split_paragraphs(page: &str, config: &SplitConfig) -> Vec<Paragraph> {
     let lines: Vec<Line<'_>> = lines(page).collect();
     let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
-    // Sorted on first use: most pages never ask (see `repeated_whole`).
+    // Sorted on first use: only the repeated-whole test asks, and only for
+    // a CJK break with two pieces of five characters or more.
     let by_length: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
     let context = || {
         by_length
