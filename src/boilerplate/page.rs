@@ -927,12 +927,14 @@ fn mark_galleries(keys: &[&str], classes: &mut [Class]) {
 }
 
 /// Section numbers: lines that are a bare number of one or two digits
-/// (`1`, `02`), each with text after it, numbered one more than the last
-/// in page order, two or more in sequence. They head an article's
+/// (`1`, `02`), each with text after it, counted from 1, one more than the last
+/// in page order, two or more in sequence, with at least a heading and a
+/// paragraph between them ([`SECTION_MIN_LINES`]). They head an article's
 /// sections (`1` / `AMUNDI's CIO: …` / text, `2` / …) and are dropped as
 /// `section_number`, an in-article drop that does not make its neighbours
 /// chrome. Page numbers (`1`, `2`, `3` on lines of their own in a row)
-/// have no text between them.
+/// have no text between them; a "most read" box (`1` / headline / `2` /
+/// headline) one line.
 fn mark_section_numbers(keys: &[&str], classes: &mut [Class]) {
     let number = |i: usize| -> Option<u32> {
         let key = keys[i].trim();
@@ -947,12 +949,16 @@ fn mark_section_numbers(keys: &[&str], classes: &mut [Class]) {
     let followed = |i: usize| i + 1 < keys.len() && number(i + 1).is_none();
     for pair in numbers.windows(2) {
         let ((i, a), (j, b)) = (pair[0], pair[1]);
-        if b == a + 1 && j > i + 1 && followed(i) && followed(j) {
+        if a >= 1 && b == a + 1 && j >= i + SECTION_MIN_LINES && followed(i) && followed(j) {
             classes[i] = Class::Bad("section_number");
             classes[j] = Class::Bad("section_number");
         }
     }
 }
+
+/// How far apart (in lines) two section numbers are at least: the number,
+/// a heading and a paragraph.
+const SECTION_MIN_LINES: usize = 3;
 
 /// A region other than the best is kept, whatever its share of the best,
 /// when it is worth this much: three good paragraphs.
@@ -1340,6 +1346,18 @@ mod tests {
             Class::Short,
         ];
         mark_section_numbers(&pages, &mut classes);
+        assert!(!classes.contains(&Class::Bad("section_number")));
+        // A "most read" box: a number and a headline, then the next.
+        let box_ = [
+            "1",
+            "Headline one",
+            "2",
+            "Headline two",
+            "3",
+            "Headline three",
+        ];
+        let mut classes = [Class::Bad("digit_row"), Class::Short].repeat(3);
+        mark_section_numbers(&box_, &mut classes);
         assert!(!classes.contains(&Class::Bad("section_number")));
     }
 
