@@ -188,6 +188,7 @@ const IN_ARTICLE_RULES: &[&str] = &[
     "page_jump",
     "byline",
     "dateline",
+    "section_number",
 ];
 
 /// `class`/`id` tokens of chrome containers (trafilatura's discard XPaths,
@@ -329,6 +330,7 @@ pub fn explain(
         .collect();
     mark_label_value_rows(evidence, &mut classes);
     mark_galleries(keys, &mut classes);
+    mark_section_numbers(keys, &mut classes);
     let transparent: Vec<bool> = classes
         .iter()
         .map(|c| matches!(c, Class::Bad(rule) if IN_ARTICLE_RULES.contains(rule)))
@@ -839,10 +841,47 @@ fn is_teaser_listing(
         })
         .count();
     let text = region
+        .clone()
         .filter(|&i| matches!(classes[i], Class::Good | Class::NearGood) && !short(i))
         .count();
-    headings >= 3 && headings * 2 >= text
+    headings >= 3 && headings * 2 >= text && !numbered_sections(region, keys)
 }
+
+/// Headings numbered in sequence (`2. Check the door`, `3. …`, `4. …`):
+/// the sections of one article (a listicle), not teasers of others. True
+/// when [`NUMBERED_SECTIONS`] lines of the region open with an ordinal
+/// that is one more than the last one seen.
+fn numbered_sections(region: std::ops::Range<usize>, keys: &[&str]) -> bool {
+    let ordinal = |key: &str| -> Option<u32> {
+        let digits = key.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &key[digits..];
+        let marked = rest.starts_with(['.', '、', ')'])
+            && rest
+                .chars()
+                .nth(1)
+                .is_some_and(|c| c != '.' && !c.is_ascii_digit());
+        ((1..=2).contains(&digits) && marked)
+            .then(|| key[..digits].parse().ok())
+            .flatten()
+    };
+    let mut last = None;
+    let mut chain = 0;
+    for n in region.filter_map(|i| ordinal(keys[i])) {
+        chain = if last.is_some_and(|l| n == l + 1) {
+            chain + 1
+        } else {
+            1
+        };
+        if chain >= NUMBERED_SECTIONS {
+            return true;
+        }
+        last = Some(n);
+    }
+    false
+}
+
+/// How many headings numbered in sequence make a listicle.
+pub const NUMBERED_SECTIONS: usize = 3;
 
 /// A gallery's slides: three or more lines opening with a counter `k/N`
 /// (`1/50  United goin down`, `2/50 …`), one `N` of at least three and
@@ -886,6 +925,40 @@ fn mark_galleries(keys: &[&str], classes: &mut [Class]) {
         }
     }
 }
+
+/// Section numbers: lines that are a bare number of one or two digits
+/// (`1`, `02`), each with text after it, counted from 1, one more than the last
+/// in page order, two or more in sequence, with at least a heading and a
+/// paragraph between them ([`SECTION_MIN_LINES`]). They head an article's
+/// sections (`1` / `AMUNDI's CIO: …` / text, `2` / …) and are dropped as
+/// `section_number`, an in-article drop that does not make its neighbours
+/// chrome. Page numbers (`1`, `2`, `3` on lines of their own in a row)
+/// have no text between them; a "most read" box (`1` / headline / `2` /
+/// headline) one line.
+fn mark_section_numbers(keys: &[&str], classes: &mut [Class]) {
+    let number = |i: usize| -> Option<u32> {
+        let key = keys[i].trim();
+        ((1..=2).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| key.parse().ok())
+            .flatten()
+    };
+    let numbers: Vec<(usize, u32)> = (0..keys.len())
+        .filter(|&i| matches!(classes[i], Class::Bad("digit_row")))
+        .filter_map(|i| number(i).map(|n| (i, n)))
+        .collect();
+    let followed = |i: usize| i + 1 < keys.len() && number(i + 1).is_none();
+    for pair in numbers.windows(2) {
+        let ((i, a), (j, b)) = (pair[0], pair[1]);
+        if a >= 1 && b == a + 1 && j >= i + SECTION_MIN_LINES && followed(i) && followed(j) {
+            classes[i] = Class::Bad("section_number");
+            classes[j] = Class::Bad("section_number");
+        }
+    }
+}
+
+/// How far apart (in lines) two section numbers are at least: the number,
+/// a heading and a paragraph.
+const SECTION_MIN_LINES: usize = 3;
 
 /// A region other than the best is kept, whatever its share of the best,
 /// when it is worth this much: three good paragraphs.
@@ -1154,13 +1227,14 @@ fn revise_region(
         };
     }
     let after_short = revised.clone();
+    let in_phrase_run = phrase_runs(&class, &context, evidence);
     for k in 0..class.len() {
         if after_short[k] != Class::NearGood {
             continue;
         }
         let previous = neighbour(&after_short, k, false, true);
         let next = neighbour(&after_short, k, true, true);
-        revised[k] = if is_bad(previous) && is_bad(next) {
+        revised[k] = if is_bad(previous) && is_bad(next) && !in_phrase_run[k] {
             Class::Bad("chrome_context")
         } else {
             Class::Good
@@ -1182,6 +1256,42 @@ fn revise_region(
     }
     verdicts
 }
+
+/// Near-good lines (sentences and clauses) in runs, shorts between them
+/// allowed, whose near-good text adds up to [`PHRASE_RUN_LENGTH`]: a
+/// paragraph the author broke into phrase lines (the WeChat style), which
+/// is text even between chrome. jusText's rule that a near-good line
+/// between bad ones is bad is for a block that stands alone.
+fn phrase_runs(class: &[Class], context: &[usize], evidence: &[LineEvidence]) -> Vec<bool> {
+    let mut in_run = vec![false; class.len()];
+    let mut k = 0;
+    while k < class.len() {
+        if !matches!(class[k], Class::Short | Class::NearGood) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        let mut length = 0.0f32;
+        let mut phrases = 0usize;
+        while k < class.len() && matches!(class[k], Class::Short | Class::NearGood) {
+            if class[k] == Class::NearGood {
+                length += evidence[context[k]].text_length();
+                phrases += 1;
+            }
+            k += 1;
+        }
+        if phrases >= PHRASE_RUN_LINES && length >= PHRASE_RUN_LENGTH {
+            in_run[start..k].fill(true);
+        }
+    }
+    in_run
+}
+
+/// How much near-good text a run of phrase lines holds to be a paragraph:
+/// two good paragraphs' worth (2 × [`LENGTH_HIGH`]).
+pub const PHRASE_RUN_LENGTH: f32 = 2.0 * LENGTH_HIGH;
+/// How many near-good lines make a run of phrase lines.
+pub const PHRASE_RUN_LINES: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -1218,6 +1328,60 @@ mod tests {
         "Engineers found that the pumps, which were installed in the 1960s, could no longer keep up with the heavier storms the valley has seen in the last decade.",
         "Residents who were flooded twice last winter said they welcomed the plan, but asked the authority to publish the timetable for the work in full.",
     ];
+
+    #[test]
+    fn numbers_with_text_between_them_head_sections_page_numbers_do_not() {
+        let keys = ["1", "Heading one", "Text.", "2", "Heading two", "Text."];
+        let mut classes = vec![Class::Bad("digit_row"), Class::Short, Class::Good];
+        classes = classes.repeat(2);
+        mark_section_numbers(&keys, &mut classes);
+        assert_eq!(classes[0], Class::Bad("section_number"));
+        assert_eq!(classes[3], Class::Bad("section_number"));
+        let pages = ["Text.", "1", "2", "3", "Next"];
+        let mut classes = vec![
+            Class::Good,
+            Class::Bad("digit_row"),
+            Class::Bad("digit_row"),
+            Class::Bad("digit_row"),
+            Class::Short,
+        ];
+        mark_section_numbers(&pages, &mut classes);
+        assert!(!classes.contains(&Class::Bad("section_number")));
+        // A "most read" box: a number and a headline, then the next.
+        let box_ = [
+            "1",
+            "Headline one",
+            "2",
+            "Headline two",
+            "3",
+            "Headline three",
+        ];
+        let mut classes = [Class::Bad("digit_row"), Class::Short].repeat(3);
+        mark_section_numbers(&box_, &mut classes);
+        assert!(!classes.contains(&Class::Bad("section_number")));
+    }
+
+    #[test]
+    fn headings_numbered_in_sequence_are_sections() {
+        let keys = [
+            "2. Check the door",
+            "Text.",
+            "3. Keep food in the car",
+            "Text.",
+            "4. Bring coins",
+            "Text.",
+        ];
+        assert!(numbered_sections(0..6, &keys));
+        let teasers = [
+            "2 dead in crash",
+            "Text.",
+            "3 ways to save",
+            "Text.",
+            "10. Best films",
+            "Text.",
+        ];
+        assert!(!numbered_sections(0..6, &teasers));
+    }
 
     #[test]
     fn a_numbered_slideshow_beside_the_article_is_a_gallery() {
