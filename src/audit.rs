@@ -538,9 +538,32 @@ const REASONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// What a boilerplate rule name in a [`Verdict::Boilerplate`] means, in one
+/// line, as the audit report's glossary shows it; `None` for a name this
+/// version does not emit.
+///
+/// ```
+/// assert_eq!(
+///     chaff::audit::rule_meaning("font_widget"),
+///     Some("a font-size widget (字体:[ 大 中 小 ])")
+/// );
+/// assert!(chaff::audit::rule_meaning("outside_main_text").is_some());
+/// assert_eq!(chaff::audit::rule_meaning("no_such_rule"), None);
+/// ```
+pub fn rule_meaning(name: &str) -> Option<&'static str> {
+    RULE_GLOSSARY
+        .iter()
+        .find(|(rule, _)| *rule == name)
+        .map(|(_, meaning)| *meaning)
+}
+
 /// What each boilerplate rule drops (from the docs of the rule tables in
 /// `boilerplate` and `boilerplate::structure`).
 const RULE_GLOSSARY: &[(&str, &str)] = &[
+    (
+        "ad_label",
+        "an advertisement label standing alone (Advertisement, Sponsored, 广告)",
+    ),
     (
         "attachment",
         "an attachment or download line (附件, a .pdf or .docx name)",
@@ -559,17 +582,41 @@ const RULE_GLOSSARY: &[(&str, &str)] = &[
     ),
     ("browser_notice", "a notice about the browser or JavaScript"),
     (
+        "byline",
+        "a byline or posting line (By …, Posted on …, 作者 / 记者 …)",
+    ),
+    (
+        "caption",
+        "a photo caption or picture credit (图为…, Figure 2:, Photo: …)",
+    ),
+    (
         "chrome_context",
         "a short unpunctuated line with page furniture on both sides (after jusText's context pass)",
+    ),
+    (
+        "chrome_markup",
+        "HTML hints: a short line whose element is named as navigation or widget furniture",
     ),
     (
         "chrome_vocabulary",
         "a line made only of menu and widget words (打印 关闭 收藏, Back to top)",
     ),
+    (
+        "comments_label",
+        "a comments header (Comments, 网友评论); it ends the article",
+    ),
     ("cookie_notice", "a cookie banner"),
+    (
+        "dateline",
+        "a line that is only a date, time or relative time stamp (2024-03-12 10:30, 3 hours ago)",
+    ),
     (
         "digit_row",
         "a row mostly of digits and symbols, without a sentence ending (phone, postcode, registration numbers)",
+    ),
+    (
+        "disclaimer",
+        "a rights or disclaimer note (免责声明, 转载请注明, This article originally appeared …)",
     ),
     ("font_widget", "a font-size widget (字体:[ 大 中 小 ])"),
     (
@@ -580,9 +627,18 @@ const RULE_GLOSSARY: &[(&str, &str)] = &[
         "form_control",
         "HTML: a form's control or label (select, option, button, label, textarea)",
     ),
+    ("gallery", "a numbered slideshow or photo gallery (1/12 …)"),
+    (
+        "headline_list",
+        "a run of five or more unlabelled headline-like lines (a list of other stories)",
+    ),
     (
         "hidden",
         "HTML: a block the page hides (hidden, aria-hidden, display:none)",
+    ),
+    (
+        "label_value",
+        "a label: value row of a record (公开方式: / 主动公开), split over lines",
     ),
     (
         "link_dense",
@@ -607,8 +663,16 @@ const RULE_GLOSSARY: &[(&str, &str)] = &[
         "HTML: inside <nav>, <header>, <footer>, <aside> or an element named as navigation, breadcrumb, header, footer, sidebar or pagination, below the main content",
     ),
     (
+        "not_prose",
+        "a short line with no sentence ending, few stop words and no list marker, outside the article's running text",
+    ),
+    (
         "outside_main",
         "HTML: outside the page's main content region (the element holding the most running text) and not its title",
+    ),
+    (
+        "outside_main_text",
+        "outside the page's main text region (the page model's best run of good lines, found by maximum subarray over line scores)",
     ),
     (
         "page_jump",
@@ -619,6 +683,26 @@ const RULE_GLOSSARY: &[(&str, &str)] = &[
         "after the page's last good paragraph, a short line with no sentence ending and few stop words",
     ),
     ("photo_credit", "a photo credit (摄, Photo by …)"),
+    (
+        "prompt",
+        "a newsletter, app, subscription, cookie or account prompt (Sign up for …, 扫码下载客户端)",
+    ),
+    (
+        "read_more",
+        "a link to more (Read more, 展开全文) or a bracketed link ([Read: …])",
+    ),
+    (
+        "related_label",
+        "a related-articles header (Related, 相关新闻, See also); it ends the article",
+    ),
+    (
+        "repeated_link",
+        "a short link-like line repeated on the page",
+    ),
+    (
+        "section_number",
+        "a line holding only a section number (1, 2, 3 … between an article's sections)",
+    ),
     ("share_widget", "a share bar (分享到, Share on, 微信扫一扫)"),
     (
         "short_line_run",
@@ -629,8 +713,16 @@ const RULE_GLOSSARY: &[(&str, &str)] = &[
         "links to the site's social accounts (官方微博, Follow us)",
     ),
     (
+        "teaser",
+        "a headline cut off with … or ... (a teaser for another story)",
+    ),
+    (
         "widget_container",
         "HTML: inside an element named as share buttons, related or recommended lists, comments, ads, login or subscription boxes, metadata or captions",
+    ),
+    (
+        "widget_row",
+        "a row of widget words (打印 字体: 放大 正常 缩小 分享, Print Email Share)",
     ),
 ];
 
