@@ -19,9 +19,9 @@
 //! 3. **near, short paragraphs** (the shorter of at least
 //!    [`DedupConfig::min_edit_chars`] characters, too short for rule 2):
 //!    one character was substituted, inserted or deleted, and it is not a
-//!    digit or a Chinese numeral ([`edit`]). Two short lines that differ in
-//!    a number, a date or a name state different facts; one typo does not
-//!    make a new line. Shorter paragraphs (fewer than `min_edit_chars`, 10
+//!    digit or a Chinese numeral, nor a CJK character substituted by
+//!    another ([`edit`]). Two short lines that differ in a number, a date
+//!    or a name state different facts; one typo does not make a new line. Shorter paragraphs (fewer than `min_edit_chars`, 10
 //!    by default, so that one edit is at most a tenth of the line) repeat
 //!    only exactly.
 //!
@@ -1494,14 +1494,17 @@ mod tests {
     }
 
     #[test]
-    fn long_near_repeats_tolerate_edits_and_figures() {
+    fn long_near_repeats_tolerate_edits() {
         // The search is an LSH: a pair this near is found with odds of about
-        // 0.9 (see the module docs); these two are, deterministically.
+        // 0.9 (see the module docs); these two are, deterministically. A
+        // changed figure (2430 / 2431) is not among them: each number also
+        // counts as 16 fact shingles (`FingerprintConfig::fact_copies`), so
+        // in a paragraph this short another figure brings the similarity
+        // down to about the threshold (0.72): another fact, not a repost.
         let mut dedup = dedup();
         dedup.check_and_insert(&probe(LONG), at(0));
         for (document, edited) in [
             LONG.replace("全力培育", "全力培养"),
-            LONG.replace("2430", "2431"),
             LONG.replace("产值实现", "产值达到"),
         ]
         .iter()
@@ -1531,16 +1534,17 @@ mod tests {
         let mut dedup = dedup();
         let line = "市政府召开常务会议研究部署重点工作";
         dedup.check_and_insert(&probe(line), at(0));
-        let typo = "市政府召开常务会义研究部署重点工作";
+        let typo = "市政府召开常会议研究部署重点工作";
         match dedup.check_and_insert(&probe(typo), at(1)) {
             Some(Repeat::Near { of, similarity, .. }) => {
                 assert_eq!(of, at(0));
-                // 15 trigrams each, 3 changed on each side
-                assert!((similarity - 12.0 / 18.0).abs() < 1e-9, "{similarity}");
+                // 15 trigrams and 14: 12 shared, 3 lost, 2 new
+                assert!((similarity - 12.0 / 17.0).abs() < 1e-9, "{similarity}");
             }
             other => panic!("{other:?}"),
         }
         for different in [
+            "县政府召开常务会议研究部署重点工作",
             "市政府召开常务会议研究部署三项工作",
             "市政府召开常务会议研究部署2项工作",
             "区政府召开常务会议研究部署重点任务",

@@ -7,9 +7,11 @@
 //! * a **CJK run** (ideographs, kana, hangul, and digits met inside such a
 //!   run) is shingled by characters: every window of
 //!   [`FingerprintConfig::cjk_shingle_chars`] consecutive characters;
-//! * a **word run** (Latin, Cyrillic, Greek… words, lowercased) is shingled
-//!   by words: every window of [`FingerprintConfig::word_shingle_words`]
-//!   consecutive words, joined by one space.
+//! * a **word run** (Latin, Cyrillic, Greek… words, lowercased, with one
+//!   space between words whatever stood between them) is shingled by
+//!   characters too: every window of
+//!   [`FingerprintConfig::word_shingle_chars`] consecutive characters,
+//!   spaces included, so that the window sees where words meet.
 //!
 //! Punctuation and whitespace are skipped inside a run, so a change of
 //! punctuation width or of spacing does not change a single shingle. Mixed
@@ -17,10 +19,22 @@
 //! Shingles are cut from the folded key ([`normalize::fold_into`]), the
 //! same text the exact key hashes.
 //!
-//! Defaults: 3 characters, 2 words. On the seed pages, 3-character shingles
-//! keep the different interview headers of `004` (which share a 15-character
-//! formula) apart while the triplicated blocks of `000` coincide; 2-grams
-//! fire on common words, 4-grams lose too much to a one-character edit.
+//! Defaults: 3 characters in CJK runs, 5 in word runs. On the seed pages,
+//! 3-character shingles keep the different interview headers of `004`
+//! (which share a 15-character formula) apart while the triplicated blocks
+//! of `000` coincide; 2-grams fire on common words, 4-grams lose too much
+//! to a one-character edit. An ideograph carries about what a short Latin
+//! word does, hence the longer window in word runs: 5 characters is
+//! datatrove's and the common choice of the corpus filters (a
+//! character 5-gram of English is rarely shared by chance).
+//!
+//! Word runs were shingled by word pairs until state format 3. One edited
+//! character then changed two shingles of the twenty of a sentence (a
+//! tenth of the set) where it changes five of a hundred character 5-grams
+//! (a twentieth), so an edit costs half the Jaccard similarity it did: on
+//! the labelled corpus of `examples/neardup_eval.rs` Latin paragraphs of
+//! 40–99 characters went from 0.284 to RECALL_40_3 caught at 3% edits and
+//! those of 100+ from 0.007 to RECALL_100_3 (`BENCHMARKS.md`, issue 14).
 //!
 //! # SimHash
 //!
@@ -76,8 +90,17 @@ pub use sketch::{NearSketch, SketchBuilder, StoredSketch};
 pub struct FingerprintConfig {
     /// Characters per shingle in CJK runs.
     pub cjk_shingle_chars: usize,
-    /// Words per shingle in word runs.
-    pub word_shingle_words: usize,
+    /// Characters per shingle in word runs (spaces between words count).
+    pub word_shingle_chars: usize,
+    /// How many times each number (maximal run of digits) of a key is
+    /// added to its shingles, as [`Shingle::Fact`]: a changed number then
+    /// changes `2 × fact_copies` more elements of the shingle set, which
+    /// decides a paragraph of a few dozen shingles (a line that states
+    /// another date or figure is another fact) and barely moves one of
+    /// several hundred (a long repost with a corrected figure stays a
+    /// repost). 0 adds none. Default from our own measurement
+    /// (`examples/neardup_eval.rs`, `BENCHMARKS.md`, issue 14).
+    pub fact_copies: usize,
     /// The hash of each shingle.
     pub feature_hash: FeatureHash,
 }
@@ -86,7 +109,8 @@ impl Default for FingerprintConfig {
     fn default() -> Self {
         FingerprintConfig {
             cjk_shingle_chars: 3,
-            word_shingle_words: 2,
+            word_shingle_chars: 4,
+            fact_copies: 16,
             feature_hash: FeatureHash::Fast,
         }
     }
@@ -97,24 +121,33 @@ impl Default for FingerprintConfig {
 /// search exact search.
 pub const MAX_SHINGLE: usize = 64;
 
+/// The most copies of each number ([`FingerprintConfig::fact_copies`]).
+pub const MAX_FACT_COPIES: usize = 64;
+
 impl FingerprintConfig {
     /// Checks that both shingle sizes are between 1 and [`MAX_SHINGLE`].
     ///
     /// ```
     /// let mut config = chaff::fingerprint::FingerprintConfig::default();
-    /// config.word_shingle_words = usize::MAX;
+    /// config.word_shingle_chars = usize::MAX;
     /// assert!(config.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         for (name, size) in [
             ("cjk_shingle_chars", self.cjk_shingle_chars),
-            ("word_shingle_words", self.word_shingle_words),
+            ("word_shingle_chars", self.word_shingle_chars),
         ] {
             if !(1..=MAX_SHINGLE).contains(&size) {
                 return Err(Error::Config(format!(
                     "{name} {size} is not between 1 and {MAX_SHINGLE}"
                 )));
             }
+        }
+        if self.fact_copies > MAX_FACT_COPIES {
+            return Err(Error::Config(format!(
+                "fact_copies {} is more than {MAX_FACT_COPIES}",
+                self.fact_copies
+            )));
         }
         Ok(())
     }
@@ -300,16 +333,16 @@ mod tests {
             (
                 FeatureHash::Fast,
                 [
-                    0xe0c0_6b2a_3286_99da,
-                    0xb2ce_2715_ba0e_7df6,
+                    0xe4c3_0bb2_be83_f9da,
+                    0x5998_a15f_513c_7307,
                     0x0020_4555_1c21_0060,
                 ],
             ),
             (
                 FeatureHash::SipHash24,
                 [
-                    0xf580_c985_0623_6468,
-                    0x8992_88cf_69cd_00a5,
+                    0xb581_69ed_5e23_6b05,
+                    0x5f9b_3bce_23f5_9552,
                     0x4005_8260_810c_8680,
                 ],
             ),
@@ -329,6 +362,11 @@ mod tests {
             &FingerprintConfig::default(),
             &mut Shingler::new(),
         );
-        assert_eq!((fp.exact, fp.shingles), (0x76fd_eb83_f1f3_35b0, 41));
+        // 41 character 3-grams, and 16 fact shingles for each of 2023, 2430
+        // and 90
+        assert_eq!(
+            (fp.exact, fp.shingles),
+            (0x76fd_eb83_f1f3_35b0, 41 + 3 * 16)
+        );
     }
 }
