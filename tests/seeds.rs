@@ -200,29 +200,21 @@ fn trimming_takes_the_repeated_tail_out_of_the_concert_paragraph() {
         .find(|(_, p, _)| p.text.contains("周杰伦演唱音乐会"))
         .expect("the concert paragraph is trimmed");
     // The tail repeats "为了让更多的优秀人才…" (paragraph 41): one sentence
-    // verbatim, trimmed; one with its opening edited, at Jaccard about
-    // 0.72, just above min_similarity: the band search finds pairs that
-    // near about six times in ten (J^4 per band, three bands). Since the
-    // numbers of a key are counted again as fact shingles (state format 3)
-    // the sketches differ and it is found: both are trimmed.
-    assert_eq!(sentences.len(), 2, "{sentences:?}");
-    assert!(
-        sentences
-            .iter()
-            .any(|s| s.similarity == 1.0 && s.text.starts_with("2023年,首府成功获评"))
-    );
-    assert!(sentences.iter().all(|s| s.similarity >= 0.7));
+    // verbatim, trimmed; one with its opening edited, at Jaccard 0.72, just
+    // above min_similarity: the band search finds pairs that near about
+    // six times in ten (J^4 per band, three bands), and does not find this
+    // one, so it stays.
+    assert_eq!(sentences.len(), 1);
+    assert_eq!(sentences[0].similarity, 1.0);
+    assert!(sentences[0].text.starts_with("2023年,首府成功获评"));
     for sentence in sentences.iter() {
         assert!(!paragraph.text.contains(sentence.text.trim()));
         assert!(sentence.duplicate_of.paragraph < *index as u32);
         let origin = &page000.paragraphs[sentence.duplicate_of.paragraph as usize];
         assert!(origin.text.starts_with("为了让更多的优秀人才"));
     }
-    let verbatim = sentences.iter().find(|s| s.similarity == 1.0).unwrap();
-    assert!(origin_has(&page000.paragraphs[41].text, &verbatim.text));
-    // the edited sentence ("围绕“宜游”城市建设…举办各类招聘活动230场。") went
-    // with the verbatim one
-    assert!(paragraph.text.ends_with("感受到了“踏雪寻鱼”的快乐……"));
+    assert!(origin_has(&page000.paragraphs[41].text, &sentences[0].text));
+    assert!(paragraph.text.ends_with("举办各类招聘活动230场。"));
     // Off by default: the same paragraph is kept whole.
     let whole = clean_seeds(Config::default());
     let kept_whole = kept(page(&whole, "000"));

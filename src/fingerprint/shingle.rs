@@ -107,7 +107,7 @@ impl Shingler {
     /// shingler.for_each_shingle("呼和浩特, The Green City", &FingerprintConfig::default(), |s| shingles.push(s.to_owned()));
     /// assert_eq!(
     ///     shingles,
-    ///     ["呼和浩", "和浩特", "the g", "he gr", "e gre", " gree", "green", "reen ", "een c", "en ci", "n cit", " city"]
+    ///     ["呼和浩", "和浩特", "the ", "he g", "e gr", " gre", "gree", "reen", "een ", "en c", "n ci", " cit", "city"]
     /// );
     /// ```
     pub fn for_each_shingle(
