@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release --example neardup_eval
 //! cargo run --release --example neardup_eval -- --config dedup.json
+//! cargo run --release --example neardup_eval -- --fingerprint fingerprint.json
 //! ```
 //!
 //! * **Reposts**: for each edit rate, a fresh deduplicator is given every
@@ -212,14 +213,19 @@ fn main() {
         let text = std::fs::read_to_string(&args[at + 1]).expect("readable --config file");
         dedup = serde_json::from_str(&text).expect("a DedupConfig as JSON");
     }
-    let fingerprint = FingerprintConfig::default();
+    let mut fingerprint = FingerprintConfig::default();
+    if let Some(at) = args.iter().position(|a| a == "--fingerprint") {
+        let text = std::fs::read_to_string(&args[at + 1]).expect("readable --fingerprint file");
+        fingerprint = serde_json::from_str(&text).expect("a FingerprintConfig as JSON");
+    }
     let bases = corpus::bases();
     let texts: Vec<&str> = bases.iter().map(|b| b.text.as_str()).collect();
     let signatures: Vec<Vec<u64>> = texts.iter().map(|t| datatrove(t)).collect();
     println!(
-        "{} base paragraphs (seeds, dev set, English fixture), DedupConfig {}\n",
+        "{} base paragraphs (seeds, dev set, English fixture), DedupConfig {}, FingerprintConfig {}\n",
         bases.len(),
-        serde_json::to_string(&dedup).unwrap_or_default()
+        serde_json::to_string(&dedup).unwrap_or_default(),
+        serde_json::to_string(&fingerprint).unwrap_or_default()
     );
 
     // Bases alone: every drop is a false merge.

@@ -188,7 +188,8 @@ pub struct StagedFile {
 }
 
 const STAGING_FORMAT: &str = "chaff-staging";
-const STAGING_VERSION: u32 = 1;
+/// 2: fingerprints of Latin text from character shingles (state format 3).
+const STAGING_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct StagingHeader {

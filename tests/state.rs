@@ -101,6 +101,11 @@ fn corrupt_files_are_refused_with_where_and_why() {
             [&bytes[..8], &1u32.to_le_bytes(), &bytes[12..]].concat(),
             "state format version 1, written by a chaff before near-duplicate sketches",
         ),
+        (
+            "version 2",
+            [&bytes[..8], &2u32.to_le_bytes(), &bytes[12..]].concat(),
+            "state format version 2, written by a chaff that shingled Latin text by word pairs",
+        ),
         ("truncated", bytes[..bytes.len() / 2].to_vec(), "do not fit"),
         (
             "no checksum",

@@ -72,7 +72,7 @@ def test_every_paragraph_has_a_decision_and_the_report_matches():
             if d["reason"] == "exact_duplicate":
                 assert set(d["duplicate_of"]) == {"id", "paragraph"}
             if d["reason"] == "near_duplicate":
-                assert d["hamming"] <= 11 and d["similarity"] >= 0.7
+                assert d["hamming"] <= 11 and d["similarity"] >= 0.75
     assert cleaner.summary["paragraphs_in"] == total
     assert cleaner.summary["dropped"]["exact_duplicate"] > 0
     assert cleaner.run_record()["config"] == chaff.Config().to_dict()

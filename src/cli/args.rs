@@ -178,7 +178,7 @@ pub(crate) struct Args {
           value_parser = clap::value_parser!(u16).range(1..=MAX_SHINGLE))]
     pub cjk_shingle: Option<u16>,
 
-    /// Words per shingle in Latin text [default: 2]
+    /// Characters per shingle in Latin and other word runs [default: 4]
     #[arg(long, help_heading = "Dedup", value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=MAX_SHINGLE))]
     pub word_shingle: Option<u16>,
@@ -282,7 +282,7 @@ mod tests {
         for (flag, default) in [
             ("--max-hamming", config.dedup.max_hamming as usize),
             ("--cjk-shingle", config.fingerprint.cjk_shingle_chars),
-            ("--word-shingle", config.fingerprint.word_shingle_words),
+            ("--word-shingle", config.fingerprint.word_shingle_chars),
             ("--audit-sample", audit.sample_pages),
             ("--audit-seed", audit.seed as usize),
             ("--audit-top", audit.top_pages),

@@ -199,7 +199,7 @@ fn config_from(args: &Args) -> Result<Config, Error> {
         config.fingerprint.cjk_shingle_chars = n.into();
     }
     if let Some(n) = args.word_shingle {
-        config.fingerprint.word_shingle_words = n.into();
+        config.fingerprint.word_shingle_chars = n.into();
     }
     if args.siphash {
         config.fingerprint.feature_hash = crate::fingerprint::FeatureHash::SipHash24;

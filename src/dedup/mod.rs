@@ -19,9 +19,9 @@
 //! 3. **near, short paragraphs** (the shorter of at least
 //!    [`DedupConfig::min_edit_chars`] characters, too short for rule 2):
 //!    one character was substituted, inserted or deleted, and it is not a
-//!    digit or a Chinese numeral ([`edit`]). Two short lines that differ in
-//!    a number, a date or a name state different facts; one typo does not
-//!    make a new line. Shorter paragraphs (fewer than `min_edit_chars`, 10
+//!    digit or a Chinese numeral, nor a CJK character substituted by
+//!    another ([`edit`]). Two short lines that differ in a number, a date
+//!    or a name state different facts; one typo does not make a new line. Shorter paragraphs (fewer than `min_edit_chars`, 10
 //!    by default, so that one edit is at most a tenth of the line) repeat
 //!    only exactly.
 //!
@@ -86,27 +86,32 @@
 //!
 //! | paragraphs | 1% edits | 3% edits | datatrove 1% | datatrove 3% |
 //! |---|---|---|---|---|
-//! | Chinese, 40+ characters | 0.987–1.000 | 0.942–0.950 | 0.952–1.000 | 0.801–0.806 |
-//! | Latin, 40–99 characters | 0.995 | 0.284 | 0.962 | 0.785 |
-//! | Latin, 100+ characters | 0.839 | 0.007 | 1.000 | 0.815 |
-//! | all, 20–39 characters | 0.987 | 0.984 | 0.547 | 0.541 |
-//! | all, 5–19 characters | 0.575 | 0.572 | 0.219 | 0.217 |
-//! | all | 0.797 | 0.635 | 0.556 | 0.493 |
+//! | Chinese, 40+ characters | 0.975–0.999 | 0.929–0.941 | 0.956–1.000 | 0.758–0.827 |
+//! | Latin, 40–99 characters | 0.976 | 0.891 | 0.966 | 0.786 |
+//! | Latin, 100+ characters | 0.997 | 0.899 | 0.999 | 0.850 |
+//! | all, 20–39 characters | 0.766 | 0.783 | 0.529 | 0.531 |
+//! | all, 5–19 characters | 0.492 | 0.491 | 0.213 | 0.224 |
+//! | all | 0.720 | 0.699 | 0.541 | 0.489 |
 //!
-//! Latin text is shingled by word pairs, so one edited character changes
-//! two shingles of a sentence of twenty: at 3% of characters edited, most
-//! Latin reposts fall under a Jaccard of 0.7 and are missed (datatrove's
-//! character 5-grams do not have that problem). Chinese, shingled by
-//! character, meets the targets. Paragraphs of 5–19 characters are caught
-//! when they are 10+ characters and the edit is not a digit; the rest are
-//! compared exactly, by design.
+//! Word runs are shingled by characters since state format 3 (word pairs
+//! before: Latin 40–99 / 100+ characters were caught 0.291 / 0.006 at 3%
+//! edits, see [`crate::fingerprint`]). Chinese meets the targets, Latin too
+//! since the change. Paragraphs of 5–19 characters are caught when they are
+//! 10+ characters and the edit is allowed ([`edit`]); the rest are compared
+//! exactly, by design. Short Chinese lines lost recall (20–39 characters:
+//! 0.98 to 0.66) when substituted CJK characters stopped counting as typos.
 //!
-//! Pairs that must not merge: no base merged with another (0 of 9,930), no
-//! other date (0 of 72) or number (0 of 2,050) and no other name of several
-//! characters (0 of 62) merged; names that differ in *one* character (a
-//! surname, 40 of 56) are merged by the one-edit rule, which cannot tell
-//! them from a typo (datatrove merges 36). Typographic variants (quotes,
-//! dashes, case, corner brackets) are caught at every length (0.999).
+//! Pairs that must not merge: no base merged with another (0 of 10,212), no
+//! name one character apart (0 of 56, 40 before the CJK rule), no short
+//! line with another date or number; but 2 of 72 dates, 5 of 62 names and
+//! 6 of 2,175 numbers are merged, all in Latin template lines of 40–99
+//! characters, now long enough for the near test, where a changed given
+//! name changes as many character 4-grams as two typos; and 2 of 1,764
+//! distinct paragraphs sharing a template sentence. Numbers and dates are
+//! mostly kept apart by the fact shingles ([`crate::fingerprint`]).
+//! Typographic variants (quotes, dashes, case, corner brackets) are caught
+//! at every length (1.000). Figures and commands in `BENCHMARKS.md`
+//! ("Recall after character shingles").
 //!
 //! Cost per lookup (`examples/candidates.rs`, every paragraph of the 100 MB
 //! generated crawl): 3.6 stored entries read per lookup at 10 thousand
@@ -159,7 +164,11 @@ pub struct DedupConfig {
     /// The largest Hamming distance between SimHashes of long near repeats.
     pub max_hamming: u32,
     /// Long near repeats must also have shingle sets with at least this
-    /// (estimated) Jaccard similarity.
+    /// (estimated) Jaccard similarity. Default 0.75, our measurement
+    /// (BENCHMARKS.md, "Recall after character shingles"): with Latin text
+    /// shingled by 4 characters, 0.7 merged distinct sentences of real
+    /// pages at 0.72-0.73 (two on the dev set) and more template lines that
+    /// differ in a name or a figure; 0.8 loses Chinese recall at 3% edits.
     pub min_similarity: f64,
     /// Paragraphs with fewer shingles are compared by the one-edit rule.
     pub min_shingles: u32,
@@ -183,7 +192,7 @@ impl Default for DedupConfig {
             exact: true,
             near: true,
             max_hamming: 14,
-            min_similarity: 0.7,
+            min_similarity: 0.75,
             min_shingles: 24,
             min_near_chars: 40,
             min_edit_chars: 10,
@@ -1494,14 +1503,17 @@ mod tests {
     }
 
     #[test]
-    fn long_near_repeats_tolerate_edits_and_figures() {
+    fn long_near_repeats_tolerate_edits() {
         // The search is an LSH: a pair this near is found with odds of about
-        // 0.9 (see the module docs); these two are, deterministically.
+        // 0.9 (see the module docs); these two are, deterministically. A
+        // changed figure (2430 / 2431) is not among them: each number also
+        // counts as 8 fact shingles (`FingerprintConfig::fact_copies`), so
+        // in a paragraph this short another figure brings the similarity
+        // down towards the threshold: another fact more than a repost.
         let mut dedup = dedup();
         dedup.check_and_insert(&probe(LONG), at(0));
         for (document, edited) in [
             LONG.replace("全力培育", "全力培养"),
-            LONG.replace("2430", "2431"),
             LONG.replace("产值实现", "产值达到"),
         ]
         .iter()
@@ -1515,7 +1527,7 @@ mod tests {
                 }) => {
                     assert_eq!(of, at(0));
                     assert!(
-                        distance <= 14 && similarity >= 0.7,
+                        distance <= 14 && similarity >= 0.75,
                         "{distance} {similarity}"
                     );
                 }
@@ -1531,16 +1543,17 @@ mod tests {
         let mut dedup = dedup();
         let line = "市政府召开常务会议研究部署重点工作";
         dedup.check_and_insert(&probe(line), at(0));
-        let typo = "市政府召开常务会义研究部署重点工作";
+        let typo = "市政府召开常会议研究部署重点工作";
         match dedup.check_and_insert(&probe(typo), at(1)) {
             Some(Repeat::Near { of, similarity, .. }) => {
                 assert_eq!(of, at(0));
-                // 15 trigrams each, 3 changed on each side
-                assert!((similarity - 12.0 / 18.0).abs() < 1e-9, "{similarity}");
+                // 15 trigrams and 14: 12 shared, 3 lost, 2 new
+                assert!((similarity - 12.0 / 17.0).abs() < 1e-9, "{similarity}");
             }
             other => panic!("{other:?}"),
         }
         for different in [
+            "县政府召开常务会议研究部署重点工作",
             "市政府召开常务会议研究部署三项工作",
             "市政府召开常务会议研究部署2项工作",
             "区政府召开常务会议研究部署重点任务",

@@ -7,9 +7,11 @@
 //! * a **CJK run** (ideographs, kana, hangul, and digits met inside such a
 //!   run) is shingled by characters: every window of
 //!   [`FingerprintConfig::cjk_shingle_chars`] consecutive characters;
-//! * a **word run** (Latin, Cyrillic, Greek… words, lowercased) is shingled
-//!   by words: every window of [`FingerprintConfig::word_shingle_words`]
-//!   consecutive words, joined by one space.
+//! * a **word run** (Latin, Cyrillic, Greek… words, lowercased, with one
+//!   space between words whatever stood between them) is shingled by
+//!   characters too: every window of
+//!   [`FingerprintConfig::word_shingle_chars`] consecutive characters,
+//!   spaces included, so that the window sees where words meet.
 //!
 //! Punctuation and whitespace are skipped inside a run, so a change of
 //! punctuation width or of spacing does not change a single shingle. Mixed
@@ -17,10 +19,45 @@
 //! Shingles are cut from the folded key ([`normalize::fold_into`]), the
 //! same text the exact key hashes.
 //!
-//! Defaults: 3 characters, 2 words. On the seed pages, 3-character shingles
-//! keep the different interview headers of `004` (which share a 15-character
-//! formula) apart while the triplicated blocks of `000` coincide; 2-grams
-//! fire on common words, 4-grams lose too much to a one-character edit.
+//! Defaults: 3 characters in CJK runs, 4 in word runs. On the seed pages,
+//! 3-character shingles keep the different interview headers of `004`
+//! (which share a 15-character formula) apart while the triplicated blocks
+//! of `000` coincide; 2-grams fire on common words, 4-grams lose too much
+//! to a one-character edit. An ideograph carries about what a short Latin
+//! word does, hence the longer window in word runs. On the labelled corpus
+//! of `examples/neardup_eval.rs` (Latin paragraphs of 40–99 / 100+
+//! characters caught at 3% edits; false merges of Latin template lines
+//! with another date, name or number): 5 characters (datatrove's) 0.715 /
+//! 0.755 with 27 false merges, 4 characters 0.884 / 0.900 with 28, 3
+//! characters 0.969 / 0.975 with 31 and 3 of distinct paragraphs sharing
+//! a template sentence; 4 meets the issue's 0.85 with the fewest windows
+//! shared by chance (`BENCHMARKS.md`, "Recall after character shingles").
+//!
+//! # Numbers
+//!
+//! Every number (maximal run of digits) is added again as
+//! [`FingerprintConfig::fact_copies`] (8) fact shingles
+//! ([`Shingle::Fact`]): a changed figure then changes 16 more elements of
+//! the set, which decides a line of a few dozen shingles and barely moves
+//! a paragraph of several hundred. On the same corpus this took the false
+//! merges of Latin lines with another number from 15 to 3–6 and with
+//! another date from 8 to 2, at no loss of recall on edits that spare digits. More
+//! copies make shared numbers weigh too: with 16, a seed paragraph of `000`
+//! whose tail repeats the figures of another was merged with it, with 32
+//! two distinct paragraphs of the corpus were.
+//! Another *name* has no such mark in a folded key: a changed given name of
+//! L letters changes L + 3 windows, as many as two scattered typos, so 5 of
+//! 20 Latin template lines of 40–99 characters with another name still
+//! merge, the price of catching 0.90 of the reposts with 3% of characters
+//! edited.
+//!
+//! Word runs were shingled by word pairs until state format 3. One edited
+//! character then changed two shingles of the twenty of a sentence (a
+//! tenth of the set) where it changes four of about a hundred character
+//! 4-grams, so Latin paragraphs of 40–99 characters went from 0.291 to
+//! 0.891 caught at 3% edits and those of 100+ from 0.006 to 0.899. The
+//! fingerprint stage costs 1.6–1.9× what it did (about four times as many
+//! shingles in Latin text), the whole run 22–30% more CPU.
 //!
 //! # SimHash
 //!
@@ -76,8 +113,17 @@ pub use sketch::{NearSketch, SketchBuilder, StoredSketch};
 pub struct FingerprintConfig {
     /// Characters per shingle in CJK runs.
     pub cjk_shingle_chars: usize,
-    /// Words per shingle in word runs.
-    pub word_shingle_words: usize,
+    /// Characters per shingle in word runs (spaces between words count).
+    pub word_shingle_chars: usize,
+    /// How many times each number (maximal run of digits) of a key is
+    /// added to its shingles, as [`Shingle::Fact`]: a changed number then
+    /// changes `2 × fact_copies` more elements of the shingle set, which
+    /// decides a paragraph of a few dozen shingles (a line that states
+    /// another date or figure is another fact) and barely moves one of
+    /// several hundred (a long repost with a corrected figure stays a
+    /// repost). 0 adds none. Default from our own measurement
+    /// (`examples/neardup_eval.rs`, `BENCHMARKS.md`, issue 14).
+    pub fact_copies: usize,
     /// The hash of each shingle.
     pub feature_hash: FeatureHash,
 }
@@ -86,7 +132,8 @@ impl Default for FingerprintConfig {
     fn default() -> Self {
         FingerprintConfig {
             cjk_shingle_chars: 3,
-            word_shingle_words: 2,
+            word_shingle_chars: 4,
+            fact_copies: 8,
             feature_hash: FeatureHash::Fast,
         }
     }
@@ -97,24 +144,33 @@ impl Default for FingerprintConfig {
 /// search exact search.
 pub const MAX_SHINGLE: usize = 64;
 
+/// The most copies of each number ([`FingerprintConfig::fact_copies`]).
+pub const MAX_FACT_COPIES: usize = 64;
+
 impl FingerprintConfig {
     /// Checks that both shingle sizes are between 1 and [`MAX_SHINGLE`].
     ///
     /// ```
     /// let mut config = chaff::fingerprint::FingerprintConfig::default();
-    /// config.word_shingle_words = usize::MAX;
+    /// config.word_shingle_chars = usize::MAX;
     /// assert!(config.validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         for (name, size) in [
             ("cjk_shingle_chars", self.cjk_shingle_chars),
-            ("word_shingle_words", self.word_shingle_words),
+            ("word_shingle_chars", self.word_shingle_chars),
         ] {
             if !(1..=MAX_SHINGLE).contains(&size) {
                 return Err(Error::Config(format!(
                     "{name} {size} is not between 1 and {MAX_SHINGLE}"
                 )));
             }
+        }
+        if self.fact_copies > MAX_FACT_COPIES {
+            return Err(Error::Config(format!(
+                "fact_copies {} is more than {MAX_FACT_COPIES}",
+                self.fact_copies
+            )));
         }
         Ok(())
     }
@@ -300,16 +356,16 @@ mod tests {
             (
                 FeatureHash::Fast,
                 [
-                    0xe0c0_6b2a_3286_99da,
-                    0xb2ce_2715_ba0e_7df6,
+                    0xe6c2_0b3b_b687_f8dc,
+                    0x5998_a15f_513c_7307,
                     0x0020_4555_1c21_0060,
                 ],
             ),
             (
                 FeatureHash::SipHash24,
                 [
-                    0xf580_c985_0623_6468,
-                    0x8992_88cf_69cd_00a5,
+                    0xb180_69a5_5663_6b04,
+                    0x5f9b_3bce_23f5_9552,
                     0x4005_8260_810c_8680,
                 ],
             ),
@@ -329,6 +385,8 @@ mod tests {
             &FingerprintConfig::default(),
             &mut Shingler::new(),
         );
-        assert_eq!((fp.exact, fp.shingles), (0x76fd_eb83_f1f3_35b0, 41));
+        // 41 character 3-grams, and 8 fact shingles for each of 2023, 2430
+        // and 90
+        assert_eq!((fp.exact, fp.shingles), (0x76fd_eb83_f1f3_35b0, 41 + 3 * 8));
     }
 }

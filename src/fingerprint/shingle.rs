@@ -6,17 +6,32 @@
 use super::FingerprintConfig;
 use crate::chars::{is_cjk, is_ideograph};
 
-/// One shingle: characters of a CJK run, or words of a word run joined by
-/// single spaces.
+/// One shingle: consecutive characters of a CJK run or of a word run.
+/// The feature hash reads only the characters, so the kind says where the
+/// shingle came from and nothing more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shingle<'a> {
-    /// Consecutive characters of a CJK run.
+    /// Consecutive characters of a CJK run (punctuation and spaces
+    /// skipped).
     Cjk(&'a [char]),
-    /// Consecutive lowercased words of a word run, joined by spaces.
-    Words(&'a str),
+    /// Consecutive characters of a word run: lowercased letters and digits,
+    /// the words separated by one space (punctuation skipped).
+    Word(&'a [char]),
+    /// A number (a run of digits) counted again: copy `n` of
+    /// [`FingerprintConfig::fact_copies`], as text `#n#` and the digits.
+    Fact(&'a [char], u8),
 }
 
-impl Shingle<'_> {
+impl<'a> Shingle<'a> {
+    /// The shingle's characters, for a character window (`None` for a
+    /// [`Shingle::Fact`], whose text is written by [`Shingle::write_to`]).
+    pub fn chars(self) -> Option<&'a [char]> {
+        match self {
+            Shingle::Cjk(chars) | Shingle::Word(chars) => Some(chars),
+            Shingle::Fact(..) => None,
+        }
+    }
+
     /// The shingle as text.
     ///
     /// ```
@@ -24,12 +39,19 @@ impl Shingle<'_> {
     /// let mut text = String::new();
     /// Shingle::Cjk(&['呼', '和', '浩']).write_to(&mut text);
     /// assert_eq!(text, "呼和浩");
+    /// Shingle::Word(&['e', ' ', 'c', 'i', 't']).write_to(&mut text);
+    /// assert_eq!(text, "e cit");
     /// ```
     pub fn write_to(self, text: &mut String) {
         text.clear();
         match self {
-            Shingle::Cjk(chars) => text.extend(chars),
-            Shingle::Words(words) => text.push_str(words),
+            Shingle::Cjk(chars) | Shingle::Word(chars) => text.extend(chars),
+            Shingle::Fact(digits, copy) => {
+                use std::fmt::Write;
+                // writing to a String cannot fail
+                let _ = write!(text, "#{copy}#");
+                text.extend(digits);
+            }
         }
     }
 }
@@ -38,12 +60,13 @@ impl Shingle<'_> {
 /// to the next.
 #[derive(Debug, Clone, Default)]
 pub struct Shingler {
-    /// The current CJK run.
+    /// The tail of the current CJK run.
     cjk: Vec<char>,
-    /// The current word run: lowercased words joined by single spaces.
-    words: String,
-    /// Where each word of `words` starts.
-    word_starts: Vec<usize>,
+    /// The tail of the current word run: lowercased words separated by
+    /// single spaces.
+    word: Vec<char>,
+    /// The current number (run of digits).
+    digits: Vec<char>,
     /// Scratch space for shingles as text.
     pub(super) text: String,
     /// Scratch space for shingle hashes.
@@ -57,6 +80,10 @@ enum Script {
     Cjk,
     Word,
 }
+
+/// A run's buffer is cut back to its last window once it holds this many
+/// characters, so that memory does not grow with the key's length.
+const RUN_BUFFER: usize = 4 * super::MAX_SHINGLE;
 
 impl Shingler {
     /// A shingler with empty buffers.
@@ -78,7 +105,10 @@ impl Shingler {
     /// let mut shingler = Shingler::new();
     /// let mut shingles = Vec::new();
     /// shingler.for_each_shingle("呼和浩特, The Green City", &FingerprintConfig::default(), |s| shingles.push(s.to_owned()));
-    /// assert_eq!(shingles, ["呼和浩", "和浩特", "the green", "green city"]);
+    /// assert_eq!(
+    ///     shingles,
+    ///     ["呼和浩", "和浩特", "the ", "he g", "e gr", " gre", "gree", "reen", "een ", "en c", "n ci", " cit", "city"]
+    /// );
     /// ```
     pub fn for_each_shingle(
         &mut self,
@@ -98,10 +128,11 @@ impl Shingler {
     ///
     /// A **CJK run** is ideographs, kana and hangul, with the digits met
     /// inside it; punctuation and spaces inside it are skipped. A **word
-    /// run** is alphanumeric words (lowercased) not in a CJK run. Each run
-    /// gives its windows of `cjk_shingle_chars` characters or
-    /// `word_shingle_words` words; a run shorter than the window is one
-    /// shingle.
+    /// run** is alphanumeric words (lowercased) not in a CJK run, read as
+    /// the words separated by one space (whatever punctuation or spacing
+    /// stood between them). Each run gives its windows of
+    /// `cjk_shingle_chars` or `word_shingle_chars` characters; a run
+    /// shorter than the window is one shingle.
     pub fn for_each(
         &mut self,
         key: &str,
@@ -109,57 +140,79 @@ impl Shingler {
         mut each: impl FnMut(Shingle<'_>),
     ) {
         let cjk_width = config.cjk_shingle_chars.max(1);
-        let word_width = config.word_shingle_words.max(1);
+        let word_width = config.word_shingle_chars.max(1);
+        let fact_copies = config.fact_copies.min(super::MAX_FACT_COPIES) as u8;
         self.cjk.clear();
-        self.words.clear();
-        self.word_starts.clear();
+        self.word.clear();
+        self.digits.clear();
         let mut script: Option<Script> = None;
         let mut in_word = false;
         for c in key.chars() {
+            let digit = is_numeric(c);
+            if digit {
+                if self.digits.len() < super::MAX_SHINGLE {
+                    self.digits.push(c);
+                }
+            } else if !self.digits.is_empty() {
+                self.end_number(fact_copies, &mut each);
+            }
             let cjk = is_ideograph(c)
                 || (!c.is_ascii() && is_cjk(c))
                 || (script != Some(Script::Word) && is_numeric(c));
             if cjk {
                 if script == Some(Script::Word) {
-                    if in_word {
-                        self.end_word(word_width, &mut each);
-                    }
                     self.end_word_run(word_width, &mut each);
                 }
                 script = Some(Script::Cjk);
                 in_word = false;
-                self.cjk.push(c);
-                if self.cjk.len() >= cjk_width {
-                    each(Shingle::Cjk(&self.cjk[self.cjk.len() - cjk_width..]));
-                }
+                push_char(&mut self.cjk, c, cjk_width, &mut |s| each(Shingle::Cjk(s)));
             } else if is_alphanumeric(c) {
                 if script == Some(Script::Cjk) {
                     self.end_cjk_run(cjk_width, &mut each);
                 }
                 script = Some(Script::Word);
                 if !in_word {
-                    if !self.words.is_empty() {
-                        self.words.push(' ');
+                    if !self.word.is_empty() {
+                        push_char(&mut self.word, ' ', word_width, &mut |s| {
+                            each(Shingle::Word(s))
+                        });
                     }
-                    self.word_starts.push(self.words.len());
                     in_word = true;
                 }
-                push_lowercase(&mut self.words, c);
-            } else {
-                if in_word {
-                    self.end_word(word_width, &mut each);
+                if c.is_ascii() {
+                    push_char(
+                        &mut self.word,
+                        c.to_ascii_lowercase(),
+                        word_width,
+                        &mut |s| each(Shingle::Word(s)),
+                    );
+                } else {
+                    for lower in c.to_lowercase() {
+                        push_char(&mut self.word, lower, word_width, &mut |s| {
+                            each(Shingle::Word(s))
+                        });
+                    }
                 }
+            } else {
                 in_word = false;
             }
         }
-        if in_word {
-            self.end_word(word_width, &mut each);
+        if !self.digits.is_empty() {
+            self.end_number(fact_copies, &mut each);
         }
         match script {
             Some(Script::Cjk) => self.end_cjk_run(cjk_width, &mut each),
             Some(Script::Word) => self.end_word_run(word_width, &mut each),
             None => {}
         }
+    }
+
+    /// A number ends: its `copies` fact shingles.
+    fn end_number(&mut self, copies: u8, each: &mut impl FnMut(Shingle<'_>)) {
+        for copy in 0..copies {
+            each(Shingle::Fact(&self.digits, copy));
+        }
+        self.digits.clear();
     }
 
     /// A CJK run ends: a run shorter than the window is one shingle.
@@ -170,23 +223,26 @@ impl Shingler {
         self.cjk.clear();
     }
 
-    /// A word ends: once the run has `width` words, each word completes a
-    /// window.
-    fn end_word(&mut self, width: usize, each: &mut impl FnMut(Shingle<'_>)) {
-        let words = self.word_starts.len();
-        if words >= width {
-            let start = self.word_starts[words - width];
-            each(Shingle::Words(&self.words[start..]));
-        }
-    }
-
     /// A word run ends: a run shorter than the window is one shingle.
     fn end_word_run(&mut self, width: usize, each: &mut impl FnMut(Shingle<'_>)) {
-        if !self.word_starts.is_empty() && self.word_starts.len() < width {
-            each(Shingle::Words(&self.words));
+        if !self.word.is_empty() && self.word.len() < width {
+            each(Shingle::Word(&self.word));
         }
-        self.words.clear();
-        self.word_starts.clear();
+        self.word.clear();
+    }
+}
+
+/// Appends `c` to a run and, once the run has `width` characters, gives
+/// the window it completes. A run that reached [`RUN_BUFFER`] characters
+/// keeps only its last window first (the windows to come read no more).
+#[inline(always)]
+fn push_char(run: &mut Vec<char>, c: char, width: usize, each: &mut impl FnMut(&[char])) {
+    if run.len() >= RUN_BUFFER {
+        run.drain(..run.len() + 1 - width);
+    }
+    run.push(c);
+    if run.len() >= width {
+        each(&run[run.len() - width..]);
     }
 }
 
@@ -236,14 +292,6 @@ fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-fn push_lowercase(text: &mut String, c: char) {
-    if c.is_ascii() {
-        text.push(c.to_ascii_lowercase());
-    } else {
-        text.extend(c.to_lowercase());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,9 +302,17 @@ mod tests {
         out
     }
 
+    /// Without the numbers counted again, for the order of the windows.
+    fn windows() -> FingerprintConfig {
+        FingerprintConfig {
+            fact_copies: 0,
+            ..FingerprintConfig::default()
+        }
+    }
+
     #[test]
     fn cjk_runs_take_their_digits_and_skip_punctuation() {
-        let config = FingerprintConfig::default();
+        let config = windows();
         assert_eq!(shingles("增长8.4%,", &config), ["增长8", "长84"]);
         assert_eq!(shingles("年", &config), ["年"]);
         assert!(shingles("", &config).is_empty());
@@ -265,21 +321,50 @@ mod tests {
 
     #[test]
     fn mixed_text_gets_word_and_character_shingles() {
-        let config = FingerprintConfig::default();
+        let config = windows();
         assert_eq!(
-            shingles("ICP备16003084号 Hello World", &config),
+            shingles("ICP备16003084号 Hello, World", &config),
             [
-                "icp",
-                "备16",
-                "160",
-                "600",
-                "003",
-                "030",
-                "308",
-                "084",
-                "84号",
-                "hello world"
+                "icp", "备16", "160", "600", "003", "030", "308", "084", "84号", "hell", "ello",
+                "llo ", "lo w", "o wo", " wor", "worl", "orld"
             ]
         );
+        // spacing and punctuation between words are one space
+        assert_eq!(
+            shingles("Hello  World", &config),
+            shingles("hello—world!", &config)
+        );
+        assert_eq!(shingles("a b", &config), ["a b"]);
+    }
+
+    #[test]
+    fn every_number_is_counted_again_as_facts() {
+        let config = FingerprintConfig {
+            fact_copies: 2,
+            ..FingerprintConfig::default()
+        };
+        assert_eq!(
+            shingles("Page 12 of 3", &config),
+            [
+                "page", "age ", "ge 1", "e 12", "#0#12", "#1#12", " 12 ", "12 o", "2 of", " of ",
+                "of 3", "#0#3", "#1#3"
+            ]
+        );
+        assert_eq!(
+            shingles("增长8.4%", &config),
+            ["增长8", "#0#8", "#1#8", "长84", "#0#4", "#1#4"]
+        );
+    }
+
+    #[test]
+    fn long_runs_keep_bounded_buffers() {
+        let config = FingerprintConfig::default();
+        let text = "abc ".repeat(1000);
+        let all = shingles(&text, &config);
+        assert_eq!(all.len(), 4000 - 1 - 3);
+        assert!(all.iter().all(|s| s.chars().count() == 4));
+        let mut shingler = Shingler::new();
+        shingler.for_each_shingle(&text, &config, |_| {});
+        assert!(shingler.word.capacity() <= 2 * RUN_BUFFER);
     }
 }
