@@ -64,18 +64,23 @@
 //!
 //! # Memory
 //!
-//! Per kept paragraph, besides the [`IdTable`] entries (6.7 bytes each at
-//! 100 million, 8.4 at 10 million, see [`crate::index`]): a long paragraph
-//! keeps 52 bytes (SimHash, odd sketch, band keys, exact key, position) and
-//! three band entries, a short one of 10 to 255 characters 37 bytes, an
-//! exact half-key pair and an exact entry, a shorter one 20 bytes and an
-//! exact entry. The shingle sets of earlier versions (about 350 bytes a
-//! paragraph) are gone: `examples/index_memory.rs` measures the whole, 79
-//! bytes per long paragraph at 10 million (resident and counted agree), so
-//! the target of 64 bytes is not met for long paragraphs. A near repeat
-//! that takes a free place under one of its keys is stored too (the same
-//! bytes, see [`BUCKET_CAP`]); on the generated crawl most near repeats
-//! find their buckets full or their key already held.
+//! Per kept long paragraph: 38 bytes of near entry (odd sketch 16, SimHash
+//! 8, band keys 12, sample size 1, level and flags 1, packed), the exact
+//! key 8, the paragraph index 2 (16 bits; larger ones in a map) and the
+//! document runs (12 bytes per run of paragraphs of one document), then its
+//! three band entries in [`CuckooTable`]s: 4-byte slots, 83% to 95% used,
+//! 4.2 to 4.8 bytes each (see [`crate::index`]). A short paragraph of 10
+//! to 255 characters keeps 36 bytes, two half-key entries and an exact
+//! entry; a shorter one 18 bytes and an exact entry ([`IdTable`], 5.7 to
+//! 11.4 bytes). The shingle sets of earlier versions (about 350 bytes a
+//! paragraph) are gone. `examples/index_memory.rs` measures the whole:
+//! 63.1 bytes per long paragraph at 10 million (79.0 with the previous
+//! tables and layout), 49.4 of them outside the tables, so between 62 and
+//! 63.8 at any size once the tables have grown (62.7 at 100 million by the
+//! tables' sizes). A near repeat that takes a free place under one of its
+//! keys is stored too (the same bytes, see [`BUCKET_CAP`]); on the
+//! generated crawl most near repeats find their buckets full or their key
+//! already held.
 //!
 //! # Measured (issue 14; commands and the full tables in `BENCHMARKS.md`)
 //!
@@ -112,8 +117,9 @@
 //! generated crawl): 3.6 stored entries read per lookup at 10 thousand
 //! stored paragraphs, 5.6 at 104 thousand, bounded by construction (15
 //! band lookups and up to 6 half-key lookups of at most [`BUCKET_CAP`]
-//! entries, and one exact lookup); 3.3 µs of CPU per lookup against 10
-//! million stored paragraphs (`examples/index_memory.rs`).
+//! entries, and one exact lookup); 3.6 µs of CPU per lookup against 10
+//! million stored paragraphs (`examples/index_memory.rs`, 2.9 with the
+//! hashbrown tables before, in the same session).
 //!
 //! Beside the deduplicator: [`trim`], the same test on the sentences of
 //! kept paragraphs, and [`state`], what a deduplicator remembers, saved
