@@ -1,7 +1,7 @@
 //! Invariants on arbitrary input (proptest).
 
 use chaff::fingerprint::{FeatureHash, FingerprintConfig, Shingler, fingerprint};
-use chaff::index::IdTable;
+use chaff::index::{CuckooTable, IdTable};
 use chaff::{Cleaner, Config, Document, Verdict};
 use proptest::prelude::*;
 
@@ -257,6 +257,29 @@ proptest! {
             }
         }
         prop_assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn cuckoo_table_finds_what_brute_force_finds(
+        entries in prop::collection::vec(0u64..2000, 0..3000),
+        queries in prop::collection::vec(0u64..2100, 1..20),
+    ) {
+        let mut table = CuckooTable::default();
+        for (id, key) in entries.iter().enumerate() {
+            table.insert(*key, id as u32, |id| entries[id as usize]);
+        }
+        prop_assert_eq!(table.len(), entries.len());
+        for query in queries {
+            let mut found: Vec<u32> = table
+                .candidates(query)
+                .filter(|id| entries[*id as usize] == query)
+                .collect();
+            found.sort_unstable();
+            let brute: Vec<u32> = (0..entries.len() as u32)
+                .filter(|id| entries[*id as usize] == query)
+                .collect();
+            prop_assert_eq!(found, brute);
+        }
     }
 
     #[test]

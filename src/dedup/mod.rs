@@ -64,18 +64,23 @@
 //!
 //! # Memory
 //!
-//! Per kept paragraph, besides the [`IdTable`] entries (6.7 bytes each at
-//! 100 million, 8.4 at 10 million, see [`crate::index`]): a long paragraph
-//! keeps 52 bytes (SimHash, odd sketch, band keys, exact key, position) and
-//! three band entries, a short one of 10 to 255 characters 37 bytes, an
-//! exact half-key pair and an exact entry, a shorter one 20 bytes and an
-//! exact entry. The shingle sets of earlier versions (about 350 bytes a
-//! paragraph) are gone: `examples/index_memory.rs` measures the whole, 79
-//! bytes per long paragraph at 10 million (resident and counted agree), so
-//! the target of 64 bytes is not met for long paragraphs. A near repeat
-//! that takes a free place under one of its keys is stored too (the same
-//! bytes, see [`BUCKET_CAP`]); on the generated crawl most near repeats
-//! find their buckets full or their key already held.
+//! Per kept long paragraph: 38 bytes of near entry (odd sketch 16, SimHash
+//! 8, band keys 12, sample size 1, level and flags 1, packed), the exact
+//! key 8, the paragraph index 2 (16 bits; larger ones in a map) and the
+//! document runs (12 bytes per run of paragraphs of one document), then its
+//! three band entries in [`CuckooTable`]s: 4-byte slots, 83% to 95% used,
+//! 4.2 to 4.8 bytes each (see [`crate::index`]). A short paragraph of 10
+//! to 255 characters keeps 36 bytes, two half-key entries and an exact
+//! entry; a shorter one 18 bytes and an exact entry ([`IdTable`], 5.7 to
+//! 11.4 bytes). The shingle sets of earlier versions (about 350 bytes a
+//! paragraph) are gone. `examples/index_memory.rs` measures the whole:
+//! 63.1 bytes per long paragraph at 10 million (79.0 with the previous
+//! tables and layout), 49.4 of them outside the tables, so between 62 and
+//! 63.8 at any size once the tables have grown (62.7 at 100 million by the
+//! tables' sizes). A near repeat that takes a free place under one of its
+//! keys is stored too (the same bytes, see [`BUCKET_CAP`]); on the
+//! generated crawl most near repeats find their buckets full or their key
+//! already held.
 //!
 //! # Measured (issue 14; commands and the full tables in `BENCHMARKS.md`)
 //!
@@ -117,8 +122,9 @@
 //! generated crawl): 3.6 stored entries read per lookup at 10 thousand
 //! stored paragraphs, 5.6 at 104 thousand, bounded by construction (15
 //! band lookups and up to 6 half-key lookups of at most [`BUCKET_CAP`]
-//! entries, and one exact lookup); 3.3 µs of CPU per lookup against 10
-//! million stored paragraphs (`examples/index_memory.rs`).
+//! entries, and one exact lookup); 3.6 µs of CPU per lookup against 10
+//! million stored paragraphs (`examples/index_memory.rs`, 2.9 with the
+//! hashbrown tables before, in the same session).
 //!
 //! Beside the deduplicator: [`trim`], the same test on the sentences of
 //! kept paragraphs, and [`state`], what a deduplicator remembers, saved
@@ -133,7 +139,7 @@ use crate::fingerprint::sketch::{BANDS, odd_jaccard};
 use crate::fingerprint::{
     Fingerprint, FingerprintConfig, NearSketch, Shingler, StoredSketch, shingle_set,
 };
-use crate::index::{Column, IdTable};
+use crate::index::{CUCKOO_MAX_ID, Column, CuckooTable, IdTable};
 
 pub mod edit;
 pub mod state;
@@ -367,8 +373,9 @@ struct Tagged(u32);
 const EXACT: u32 = 0;
 const EDIT: u32 = 1;
 const NEAR: u32 = 2;
-/// Paragraphs of one kind a deduplicator holds at most (2^30).
-const MAX_PER_KIND: usize = 1 << 30;
+/// Paragraphs of one kind a deduplicator holds at most (2^30 - 1, the ids
+/// a [`CuckooTable`] stores).
+const MAX_PER_KIND: usize = CUCKOO_MAX_ID as usize + 1;
 
 impl Tagged {
     fn new(kind: u32, index: usize) -> Tagged {
@@ -468,17 +475,23 @@ struct NearKind {
     place: Places,
 }
 
-/// What a near candidate is checked against: 40 bytes, one cache line.
+/// What a near candidate is checked against: 38 bytes, packed (two bytes
+/// fewer per long paragraph than aligned; x86-64 and AArch64 read unaligned
+/// words at full speed).
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed)]
 struct NearHot {
     odd: [u64; 2],
     simhash: u64,
     bands: [u32; BANDS],
     odd_size: u8,
-    level: u8,
-    /// [`ALSO_EDIT`], [`GHOST`].
-    flags: u8,
+    /// The sampling level (below 64: the sketch has 48 levels) in the low
+    /// 6 bits, [`ALSO_EDIT`] and [`GHOST`] in the top 2.
+    level_flags: u8,
 }
+
+/// Where [`NearHot::level_flags`] keeps the flags.
+const FLAGS_SHIFT: u32 = 6;
 
 /// Flag of a near paragraph also stored for the one-edit rule.
 const ALSO_EDIT: u8 = 1;
@@ -498,13 +511,22 @@ impl NearHot {
             simhash,
             bands: sketch.bands,
             odd_size: sketch.odd_size,
-            level: sketch.level,
-            flags: if also_edit { ALSO_EDIT } else { 0 } | if ghost { GHOST } else { 0 },
+            level_flags: sketch.level.min((1 << FLAGS_SHIFT) - 1)
+                | (if also_edit { ALSO_EDIT } else { 0 } | if ghost { GHOST } else { 0 })
+                    << FLAGS_SHIFT,
         }
     }
 
     fn is_ghost(&self) -> bool {
-        self.flags & GHOST != 0
+        (self.level_flags >> FLAGS_SHIFT) & GHOST != 0
+    }
+
+    fn also_edit(&self) -> bool {
+        (self.level_flags >> FLAGS_SHIFT) & ALSO_EDIT != 0
+    }
+
+    fn level(&self) -> u8 {
+        self.level_flags & ((1 << FLAGS_SHIFT) - 1)
     }
 
     fn odd(&self) -> u128 {
@@ -516,7 +538,7 @@ impl NearHot {
             bands: self.bands,
             odd: self.odd(),
             odd_size: self.odd_size,
-            level: self.level,
+            level: self.level(),
         }
     }
 }
@@ -526,35 +548,59 @@ impl NearHot {
 /// first of the run.
 #[derive(Debug, Clone, Default)]
 struct Places {
-    paragraph: Column<u32>,
-    runs: Vec<(u64, u32)>,
+    /// The paragraph index of each, [`u16::MAX`] for one in `long`.
+    paragraph: Column<u16>,
+    /// Paragraph indices of [`u16::MAX`] and more, by index among these.
+    long: HashMap<u32, u32>,
+    /// The document of each run and the index of its first paragraph:
+    /// 12 bytes a run, in chunks (no doubling slack).
+    run_document: Column<u64>,
+    run_first: Column<u32>,
 }
 
 impl Places {
     fn push(&mut self, at: ParagraphRef) {
         let index = self.paragraph.len() as u32;
-        if self
-            .runs
-            .last()
-            .is_none_or(|(document, _)| *document != at.document)
-        {
-            self.runs.push((at.document, index));
+        let runs = self.run_document.len();
+        if runs == 0 || self.run_document[runs - 1] != at.document {
+            self.run_document.push(at.document);
+            self.run_first.push(index);
         }
-        self.paragraph.push(at.paragraph);
+        match u16::try_from(at.paragraph) {
+            Ok(short) if short < u16::MAX => self.paragraph.push(short),
+            _ => {
+                self.long.insert(index, at.paragraph);
+                self.paragraph.push(u16::MAX);
+            }
+        }
     }
 
     fn get(&self, index: usize) -> ParagraphRef {
-        let run = self
-            .runs
-            .partition_point(|(_, first)| *first as usize <= index);
+        // The last run that starts at or before `index` (binary search).
+        let (mut low, mut high) = (0, self.run_first.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if self.run_first[mid] as usize <= index {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        let paragraph = match self.paragraph[index] {
+            u16::MAX => self.long.get(&(index as u32)).copied().unwrap_or(0),
+            short => u32::from(short),
+        };
         ParagraphRef {
-            document: self.runs[run.saturating_sub(1)].0,
-            paragraph: self.paragraph[index],
+            document: self.run_document[low.saturating_sub(1)],
+            paragraph,
         }
     }
 
     fn memory_bytes(&self) -> usize {
-        self.paragraph.memory_bytes() + self.runs.capacity() * 16
+        self.paragraph.memory_bytes()
+            + self.long.capacity() * 16
+            + self.run_document.memory_bytes()
+            + self.run_first.memory_bytes()
     }
 }
 
@@ -593,9 +639,9 @@ pub struct Deduplicator {
     near_kind: NearKind,
     /// Exact keys of every paragraph not found through a band.
     exact: IdTable,
-    bands: [IdTable; BANDS],
+    bands: [CuckooTable; BANDS],
     /// Short paragraphs by their first half key (0) and their second (1).
-    halves: [IdTable; 2],
+    halves: [CuckooTable; 2],
     recent: Option<Recent>,
     /// Paragraphs remembered.
     kept: usize,
@@ -657,8 +703,16 @@ impl Deduplicator {
             + near.exact.memory_bytes()
             + near.place.memory_bytes()
             + self.exact.memory_bytes()
-            + self.bands.iter().map(IdTable::memory_bytes).sum::<usize>()
-            + self.halves.iter().map(IdTable::memory_bytes).sum::<usize>()
+            + self
+                .bands
+                .iter()
+                .map(CuckooTable::memory_bytes)
+                .sum::<usize>()
+            + self
+                .halves
+                .iter()
+                .map(CuckooTable::memory_bytes)
+                .sum::<usize>()
     }
 
     fn counts(&self) -> [u32; 3] {
@@ -718,15 +772,43 @@ impl Deduplicator {
                 }
             }
         }
+        self.visit_buckets(
+            probe,
+            from,
+            |band, key| self.bands[band].candidates(u64::from(key)),
+            |which, key| self.halves[which].candidates(u64::from(key)),
+            true,
+            out,
+        );
+    }
+
+    /// Visits the buckets of a probe's band keys (and their multi-probe
+    /// keys) and of its half keys, as `bands` and `halves` give them (the
+    /// ids under a band or half key, and maybe others), among the
+    /// paragraphs from `from` on: counts those under its own keys,
+    /// checks every other one once. `examined` counts what was read.
+    fn visit_buckets<B, H>(
+        &self,
+        probe: &Probe,
+        from: [u32; 3],
+        bands: impl Fn(usize, u32) -> B,
+        halves: impl Fn(usize, u32) -> H,
+        examined: bool,
+        out: &mut Searched,
+    ) where
+        B: Iterator<Item = u32>,
+        H: Iterator<Item = u32>,
+    {
+        let fp = &probe.fingerprint;
         let mut seen: Vec<u32> = Vec::new();
         if let Some(near) = &probe.near {
             for band in 0..BANDS {
                 let own = near.stored.bands[band];
                 for key in band_probes(near, band) {
-                    for index in self.bands[band].candidates(u64::from(key)) {
-                        out.examined += 1;
+                    for index in bands(band, key) {
+                        out.examined += u32::from(examined);
                         let hot = &self.near_kind.hot[index as usize];
-                        if hot.bands[band] != key || index < from[NEAR as usize] {
+                        if { hot.bands }[band] != key || index < from[NEAR as usize] {
                             continue;
                         }
                         if key == own {
@@ -756,8 +838,8 @@ impl Deduplicator {
         if let Some(edit) = &probe.edit {
             let own = edit.stored().halves;
             for (which, key) in edit.probes() {
-                for index in self.halves[which].candidates(u64::from(key)) {
-                    out.examined += 1;
+                for index in halves(which, key) {
+                    out.examined += u32::from(examined);
                     let hot = &self.edit_kind.hot[index as usize];
                     if hot.halves[which] != key || index < from[EDIT as usize] {
                         continue;
@@ -889,64 +971,28 @@ impl Deduplicator {
         {
             searched.exact = Some(id);
         }
-        if let Some(near) = &probe.near {
-            let mut seen: Vec<u32> = Vec::new();
-            for band in 0..BANDS {
-                let own = near.stored.bands[band];
-                for key in band_probes(near, band) {
-                    for &index in recent.bands.get(&(band, key)).into_iter().flatten() {
-                        if !newer(Tagged::new(NEAR, index as usize)) {
-                            continue;
-                        }
-                        let hot = &self.near_kind.hot[index as usize];
-                        if key == own {
-                            searched.band_counts[band] =
-                                searched.band_counts[band].saturating_add(1);
-                            if self.near_kind.exact[index as usize] == fp.exact {
-                                searched.present |= 1 << band;
-                            }
-                        }
-                        if hot.is_ghost() {
-                            continue;
-                        }
-                        if !seen.contains(&index) {
-                            seen.push(index);
-                            self.consider_near(
-                                probe,
-                                near,
-                                Tagged::new(NEAR, index as usize),
-                                hot,
-                                searched,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(edit) = &probe.edit {
-            let own = edit.stored().halves;
-            let mut seen: Vec<u32> = Vec::new();
-            for (which, key) in edit.probes() {
-                for &index in recent.halves.get(&(which, key)).into_iter().flatten() {
-                    if !newer(Tagged::new(EDIT, index as usize)) {
-                        continue;
-                    }
-                    if own[which] == key {
-                        searched.half_counts[which] = searched.half_counts[which].saturating_add(1);
-                        if self.edit_kind.exact[index as usize] == fp.exact {
-                            searched.present |= 1 << (BANDS + which);
-                        }
-                    }
-                    if self.edit_kind.ghost[index as usize] {
-                        continue;
-                    }
-                    if !seen.contains(&index) {
-                        seen.push(index);
-                        self.consider_edit(probe, edit, index as usize, searched);
-                    }
-                }
-            }
-        }
+        self.visit_buckets(
+            probe,
+            since,
+            |band, key| {
+                recent
+                    .bands
+                    .get(&(band, key))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+            },
+            |which, key| {
+                recent
+                    .halves
+                    .get(&(which, key))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+            },
+            false,
+            searched,
+        );
     }
 
     /// The exact Jaccard similarity of a probe's shingle set and that of
@@ -1139,7 +1185,7 @@ impl Deduplicator {
         counts
     }
 
-    /// Paragraphs that were not remembered because a kind held 2^30.
+    /// Paragraphs that were not remembered because a kind held 2^30 - 1.
     pub fn overflow(&self) -> u64 {
         self.overflow
     }
@@ -1178,7 +1224,7 @@ impl Deduplicator {
                     simhash: hot.simhash,
                     at: near_kind.place.get(i),
                     sketch: hot.sketch(),
-                    also_edit: hot.flags & ALSO_EDIT != 0,
+                    also_edit: hot.also_edit(),
                     dropped: hot.is_ghost(),
                 }
             })
@@ -1499,6 +1545,50 @@ mod tests {
                 Some(Repeat::Exact { of: at(0) })
             );
             assert_eq!(dedup.len(), 1, "repeats are not remembered");
+        }
+    }
+
+    #[test]
+    fn places_keep_large_paragraph_indices_and_many_documents() {
+        // Paragraph indices are stored in 16 bits, the rare larger ones
+        // beside: a repeat names them exactly, and the documents of runs.
+        // Unrelated lines of the three kinds (long, one-edit, exact only).
+        let line = |seed: u64, chars: usize| -> String {
+            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            (0..chars)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from_u32(0x4E00 + (state % 20_000) as u32).unwrap_or('字')
+                })
+                .collect()
+        };
+        let mut dedup = dedup();
+        let places = [0u32, 65_534, 65_535, 70_000, u32::MAX];
+        let mut document = 0u64;
+        let mut kept = Vec::new();
+        for chars in [60, 17, 6] {
+            for paragraph in places {
+                let text = line(document + 1, chars);
+                let at = ParagraphRef {
+                    document,
+                    paragraph,
+                };
+                assert_eq!(dedup.check_and_insert(&probe(&text), at), None);
+                kept.push((text, at));
+                document += 3;
+            }
+        }
+        for (text, at) in &kept {
+            let again = ParagraphRef {
+                document: 1 << 40,
+                paragraph: 1,
+            };
+            assert_eq!(
+                dedup.check_and_insert(&probe(text), again),
+                Some(Repeat::Exact { of: *at })
+            );
         }
     }
 

@@ -303,7 +303,7 @@ pub fn load_from(
         }
         let odd = u128::from_le_bytes(input.array()?);
         let [odd_size, level, flags] = input.array()?;
-        if usize::from(odd_size) > ODD_SAMPLE || level > 64 || flags > 3 {
+        if usize::from(odd_size) > ODD_SAMPLE || level > 63 || flags > 3 {
             return Err(input.error(field_at, "a near entry's sketch is out of range"));
         }
         state.near.push(NearEntry {
