@@ -1382,3 +1382,52 @@ fn the_summary_names_the_files_read_and_written() {
         serde_json::from_str(&fs::read_to_string(dir.join("sum2.json")).unwrap()).unwrap();
     assert_eq!(summary["files"]["--load-state"], "st.idx");
 }
+
+#[test]
+fn favor_trades_precision_for_recall_from_the_command_line() {
+    // A page whose list of short items sits between two paragraphs of the
+    // article: `--favor recall` keeps at least what the default keeps, and
+    // `--favor precision` at most; the summary records the setting.
+    let dir = temp_dir("favor");
+    let page = "Springfield council approves new bus routes\n\
+        The city council voted on Monday to open four new bus routes across the east side of town, the mayor said after the meeting.\n\
+        Home\nNews\nSport\nWeather\n\
+        Riders had asked for the routes for years, and the transit authority expects the first buses to run in the spring of next year.\n\
+        Share this article\nPrint\n";
+    fs::write(dir.join("page.txt"), page).unwrap();
+    let kept = |favor: &str| -> usize {
+        let output = chaff(
+            &dir,
+            &[
+                "page.txt",
+                "-o",
+                "out.jsonl",
+                "--favor",
+                favor,
+                "--summary",
+                "s.json",
+                "-q",
+            ],
+        );
+        assert_ok(&output);
+        let summary = fs::read_to_string(dir.join("s.json")).unwrap();
+        assert!(
+            summary.contains(&format!("\"favor\": \"{favor}\"")),
+            "{summary}"
+        );
+        let out = fs::read_to_string(dir.join("out.jsonl")).unwrap();
+        jsonl_lines(&out)[0]["text"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .count()
+    };
+    let (precision, balanced, recall) = (kept("precision"), kept("balanced"), kept("recall"));
+    assert!(
+        precision <= balanced && balanced <= recall,
+        "{precision} {balanced} {recall}"
+    );
+    assert!(balanced >= 2, "both paragraphs of the article are kept");
+    let wrong = chaff(&dir, &["page.txt", "-o", "out.jsonl", "--favor", "most"]);
+    assert_refused(&wrong, "favor");
+}

@@ -136,6 +136,14 @@ pub(crate) struct Args {
     #[arg(long, help_heading = "Cleaning")]
     pub no_boilerplate: bool,
 
+    /// Trade precision for recall in boilerplate removal: `precision` drops
+    /// borderline lines, `recall` keeps them (trafilatura's favor_precision /
+    /// favor_recall; figures of each on the dev set in QUALITY.md)
+    /// [default: balanced]
+    #[arg(long, help_heading = "Cleaning", value_name = "TRADE",
+          value_parser = ["precision", "balanced", "recall"])]
+    pub favor: Option<String>,
+
     /// Learn site templates in a first pass over the inputs and drop them
     /// (reason `site_template`). Needs files, not standard input.
     #[arg(long, help_heading = "Cleaning")]

@@ -204,6 +204,13 @@ fn config_from(args: &Args) -> Result<Config, Error> {
     if args.siphash {
         config.fingerprint.feature_hash = crate::fingerprint::FeatureHash::SipHash24;
     }
+    if let Some(favor) = &args.favor {
+        config.boilerplate.favor = match favor.as_str() {
+            "precision" => crate::boilerplate::Favor::Precision,
+            "recall" => crate::boilerplate::Favor::Recall,
+            _ => crate::boilerplate::Favor::Balanced,
+        };
+    }
     config.split.repair_breaks &= !args.no_repair;
     if args.no_boilerplate {
         config.boilerplate.rules = false;
