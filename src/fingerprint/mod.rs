@@ -55,7 +55,8 @@
 //! character then changed two shingles of the twenty of a sentence (a
 //! tenth of the set) where it changes four of about a hundred character
 //! 4-grams, so Latin paragraphs of 40–99 characters went from 0.291 to
-//! 0.891 caught at 3% edits and those of 100+ from 0.006 to 0.899. The
+//! 0.833 caught at 3% edits and those of 100+ from 0.006 to 0.844 (0.891 /
+//! 0.899 at a Jaccard threshold of 0.7, see [`crate::dedup`]). The
 //! fingerprint stage costs 1.6–1.9× what it did (about four times as many
 //! shingles in Latin text), the whole run 22–30% more CPU.
 //!
