@@ -167,27 +167,104 @@ pub fn is_fact(c: char) -> bool {
 /// Whether one edit changes a fact rather than a spelling (see the
 /// [module docs](self)): it edits a digit or a Chinese numeral
 /// ([`is_fact`]), or substitutes a CJK character (ideograph, kana,
-/// hangul) for another, or a CJK character for a letter or the reverse.
-/// `query` is the query's characters.
+/// hangul) for another, or a CJK character for a letter or the reverse,
+/// or inserts or deletes a CJK negation ([`is_negation`]), or edits a mark
+/// that belongs to a number ([`is_number_mark`] beside a digit, a space
+/// between them allowed: `2.5` / `25`, `-15` / `15`, `$45` / `€45`, `< 5` /
+/// `> 5`). `query` is the query's characters.
 ///
 /// ```
 /// use chaff::dedup::edit::{changes_a_fact, Edit};
 /// let query: Vec<char> = "县政府常务会议".chars().collect();
 /// assert!(changes_a_fact(Edit::Substitute(0, '市'), &query)); // city / county
 /// assert!(!changes_a_fact(Edit::Insert(4, '务'), &query)); // a doubled character
+/// assert!(changes_a_fact(Edit::Insert(3, '不'), &query)); // a negation
 /// let query: Vec<char> = "the new libary".chars().collect();
 /// assert!(!changes_a_fact(Edit::Insert(11, 'r'), &query));
 /// assert!(!changes_a_fact(Edit::Substitute(4, 'm'), &query));
+/// let query: Vec<char> = "Dose: 25 mg daily".chars().collect();
+/// assert!(changes_a_fact(Edit::Insert(7, '.'), &query)); // 2.5 mg
 /// ```
 pub fn changes_a_fact(edit: Edit, query: &[char]) -> bool {
-    match edit {
+    // The positions of the query beside the edit: the characters around a
+    // substituted or deleted one, or around the gap of an insertion.
+    let (c, before, after) = match edit {
         Edit::Substitute(at, c) => {
             let old = query[at];
-            is_fact(c) || is_fact(old) || is_cjk(c) || is_cjk(old)
+            if is_fact(c) || is_fact(old) || is_cjk(c) || is_cjk(old) {
+                return true;
+            }
+            if is_number_mark(old) && touches_a_digit(query, at, at + 1) {
+                return true;
+            }
+            (c, at, at + 1)
         }
-        Edit::Insert(_, c) => is_fact(c),
-        Edit::Delete(at) => is_fact(query[at]),
-    }
+        Edit::Insert(at, c) => {
+            if is_fact(c) || is_negation(c) {
+                return true;
+            }
+            (c, at, at)
+        }
+        Edit::Delete(at) => {
+            let old = query[at];
+            if is_fact(old) || is_negation(old) {
+                return true;
+            }
+            (old, at, at + 1)
+        }
+    };
+    is_number_mark(c) && touches_a_digit(query, before, after)
+}
+
+/// Whether a digit stands right before `before` or at `after` in `query`,
+/// one space between allowed.
+fn touches_a_digit(query: &[char], before: usize, after: usize) -> bool {
+    let digit = |i: usize| query.get(i).is_some_and(|c| c.is_numeric());
+    let space = |i: usize| query.get(i).is_some_and(|c| c.is_whitespace());
+    (before >= 1 && digit(before - 1))
+        || (before >= 2 && space(before - 1) && digit(before - 2))
+        || digit(after)
+        || (space(after) && digit(after + 1))
+}
+
+/// A mark that is part of a number when it stands beside one: decimal and
+/// thousands separators, signs, comparison signs, percent and currency
+/// symbols (`2.5`, `-15`, `< 5`, `45%`, `$45`, `€45`).
+pub fn is_number_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | '-'
+            | '+'
+            | '−'
+            | '±'
+            | '<'
+            | '>'
+            | '≤'
+            | '≥'
+            | '%'
+            | '‰'
+            | '/'
+            | ':'
+            | '$'
+            | '#'
+            | '¢'
+            | '£'
+            | '¤'
+            | '¥'
+            | '℃'
+            | '℉'
+            | '°'
+    ) || ('\u{20A0}'..='\u{20CF}').contains(&c) // the currency symbols block
+}
+
+/// A CJK negation: inserted or deleted, it turns a statement into its
+/// opposite (允许 / 不允许), so it is never taken for a typo.
+pub fn is_negation(c: char) -> bool {
+    matches!(
+        c,
+        '不' | '未' | '没' | '非' | '无' | '别' | '勿' | '莫' | '否'
+    )
 }
 
 /// A short key as stored: its polynomial hash, its length and its two half
@@ -415,6 +492,21 @@ mod tests {
         assert!(found("市长王伟主持召开常务会议", "市长李伟主持召开常务会议").is_none());
         assert!(found("市长王伟主持召开常务会议", "市长王伟主持召开常常务会议").is_some());
         assert!(found("上午9时召开新闻发布会", "下午9时召开新闻发布会").is_none());
+        // Marks of a number and negations are facts too (issue 14 breaker).
+        assert!(found("Dose: 2.5 mg daily", "Dose: 25 mg daily").is_none());
+        assert!(
+            found(
+                "Temperatures drop to -15 degrees",
+                "Temperatures drop to 15 degrees"
+            )
+            .is_none()
+        );
+        assert!(found("The ticket will cost $45", "The ticket will cost €45").is_none());
+        assert!(found("Keep the dose < 5 mg a day", "Keep the dose > 5 mg a day").is_none());
+        assert!(found("本次考试允许携带计算器", "本次考试不允许携带计算器").is_none());
+        assert!(found("本次考试不允许携带计算器", "本次考试允许携带计算器").is_none());
+        // A full stop at the end of a sentence is still a spelling.
+        assert!(found("The meeting starts at noon", "The meeting starts at noon.").is_some());
     }
 
     #[test]
