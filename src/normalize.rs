@@ -18,9 +18,11 @@
 //! Lower case; curly and straight quotes, 「」 and “”, 『』 and ‘’, « » and
 //! ″ all become `"` or `'`; every dash (‐ ‑ ‒ – — ― − and the full-width
 //! and small forms) becomes `-`, a run of dashes one `-`, without spaces
-//! around it; the ideographic full stop 。 becomes `.`, `⋯` becomes `...`
-//! (NFKC already made `…` `...`), the middle dots `·‧・•` one `·`, the
-//! lenticular and tortoise-shell brackets `【】〔〕〖〗` `[` and `]`; and a
+//! around it; the ideographic full stop 。 becomes `.`, and a run of full
+//! stops one `.` (NFKC makes `…` `...`; `⋯` and `……` end a line as `.` and
+//! `...` do), the middle dots `·‧・•` one `·`, the lenticular and
+//! tortoise-shell brackets `【】〔〕〖〗` `[` and `]`, the title brackets
+//! `《》〈〉` `<` and `>`; and a
 //! space next to a CJK character or CJK punctuation is dropped ("共 5 项"
 //! and "共5项"). Full and half width are NFKC's. The folded key is what the
 //! exact key hashes, what the shingles are cut from and what the one-edit
@@ -190,6 +192,8 @@ fn fold_char(c: char) -> Folded {
         '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' => Folded::One('\u{00B7}'),
         '\u{3010}' | '\u{3014}' | '\u{3016}' | '\u{FF3B}' => Folded::One('['),
         '\u{3011}' | '\u{3015}' | '\u{3017}' | '\u{FF3D}' => Folded::One(']'),
+        '\u{3008}' | '\u{300A}' => Folded::One('<'),
+        '\u{3009}' | '\u{300B}' => Folded::One('>'),
         '\u{22EF}' => Folded::Many,
         _ if is_ideograph(c) => Folded::One(c),
         _ => {
@@ -221,6 +225,10 @@ fn joins_without_space(c: char) -> bool {
 /// assert!(same("会议于「本周五」举行", "会议于“本周五”举行"));
 /// assert!(same("Roads — and schools — first", "Roads - and schools - first"));
 /// assert!(same("共 5 项。", "共5项."));
+/// assert!(same("Talks will resume next week...", "Talks will resume next week."));
+/// assert!(same("会议将于下周继续……", "会议将于下周继续..."));
+/// assert!(same("《人民日报》报道", "<人民日报>报道"));
+/// assert!(!same("版本 3.14", "版本 314"));
 /// assert!(!same("2023年1月", "2023年2月"));
 /// ```
 pub fn fold_into(key: &str, folded: &mut String) {
@@ -239,7 +247,7 @@ pub fn fold_into(key: &str, folded: &mut String) {
             let start = at;
             while at < bytes.len() {
                 let b = bytes[at];
-                if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' {
+                if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
                     at += 1;
                 } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
                     at += 3;
@@ -278,11 +286,21 @@ pub fn fold_into(key: &str, folded: &mut String) {
         {
             folded.push(' ');
         }
+        // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
+        // `...` and `……` end a line alike.
+        if matches!(mapped, Folded::One('.')) && !pending_space && folded.ends_with('.') {
+            last = Some(c);
+            continue;
+        }
         pending_space = false;
         after_dash = false;
         match mapped {
             Folded::One(one) => folded.push(one),
-            Folded::Many if c == '\u{22EF}' => folded.push_str("..."),
+            Folded::Many if c == '\u{22EF}' => {
+                if !folded.ends_with('.') {
+                    folded.push('.');
+                }
+            }
             _ => folded.extend(c.to_lowercase()),
         }
         last = Some(c);
@@ -378,7 +396,7 @@ mod tests {
         assert_eq!(folded("1990 – 2000"), "1990-2000");
         assert_eq!(folded("【通知】〔2024〕"), "[通知][2024]");
         assert_eq!(folded("马克・吐温 马克·吐温"), "马克·吐温马克·吐温");
-        assert_eq!(folded("等等⋯"), "等等...");
+        assert_eq!(folded("等等⋯"), "等等.");
         assert_eq!(folded("第 3 期 iPhone 15"), "第3期iphone 15");
         // What folding must not join: other digits, other words, a decimal point.
         assert_ne!(folded("增长1.5%"), folded("增长15%"));
