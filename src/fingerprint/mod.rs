@@ -258,7 +258,7 @@ fn fingerprint_with(
         }
         hashes.clear();
     };
-    shingler.for_each(&folded, config, |shingle| {
+    let chars = shingler.for_each_counting(&folded, config, |shingle| {
         hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
         if hashes.len() == HASH_BLOCK {
             flush(&mut hashes, builder.as_deref_mut());
@@ -277,7 +277,7 @@ fn fingerprint_with(
         exact: key_hash(&folded),
         simhash,
         shingles: total.min(u64::from(u32::MAX)) as u32,
-        chars: folded.chars().count().min(u32::MAX as usize) as u32,
+        chars: chars.min(u32::MAX as usize) as u32,
     };
     shingler.folded = folded;
     fingerprint

@@ -137,8 +137,20 @@ impl Shingler {
         &mut self,
         key: &str,
         config: &FingerprintConfig,
-        mut each: impl FnMut(Shingle<'_>),
+        each: impl FnMut(Shingle<'_>),
     ) {
+        self.for_each_counting(key, config, each);
+    }
+
+    /// [`Shingler::for_each`], returning the number of characters of
+    /// `key` (read in the same pass).
+    pub(super) fn for_each_counting(
+        &mut self,
+        key: &str,
+        config: &FingerprintConfig,
+        mut each: impl FnMut(Shingle<'_>),
+    ) -> usize {
+        let mut chars = 0;
         let cjk_width = config.cjk_shingle_chars.max(1);
         let word_width = config.word_shingle_chars.max(1);
         let fact_copies = config.fact_copies.min(super::MAX_FACT_COPIES) as u8;
@@ -148,6 +160,7 @@ impl Shingler {
         let mut script: Option<Script> = None;
         let mut in_word = false;
         for c in key.chars() {
+            chars += 1;
             let digit = is_numeric(c);
             if digit {
                 if self.digits.len() < super::MAX_SHINGLE {
@@ -205,6 +218,7 @@ impl Shingler {
             Some(Script::Word) => self.end_word_run(word_width, &mut each),
             None => {}
         }
+        chars
     }
 
     /// A number ends: its `copies` fact shingles.

@@ -116,14 +116,28 @@ pub struct SketchBuilder {
     /// The distinct odd-sketch samples seen so far (open addressing,
     /// 0 for empty, a sample of 0 stored as 1: it differs only in its
     /// lowest bit, which no level reads): `slots` holds them, `used` where.
+    /// The table starts at [`FIRST_SLOTS`] each key and grows fourfold when half
+    /// full, so a short paragraph probes a few hot cache lines instead of
+    /// the whole set's worth.
     slots: Vec<u64>,
     used: Vec<u32>,
+    /// The samples the set may hold before it is thinned, times two (the
+    /// set's logical size: [`SLOTS`], doubled when thinning cannot make
+    /// room). Kept from one key to the next, as the set itself was.
+    capacity: usize,
+    /// Scratch space for the samples while the table is rebuilt.
+    moved: Vec<u64>,
     /// Samples are the remixed hashes with at least `floor` trailing zeros.
     floor: u32,
-    /// For every level from `floor`: the odd sketch and the size of the
-    /// sample at that level.
+    /// For every number `t` of trailing zeros (the last entry for
+    /// `LEVELS - 1` and more): the odd sketch and the number of the samples
+    /// with exactly `t`. The sample at level `l` is every sample with `l`
+    /// or more, so its sketch and size are sums over `t >= l` ([`Self::level`]):
+    /// a new sample updates one entry instead of one per level.
     odd: [u128; LEVELS],
     count: [u32; LEVELS],
+    /// The largest `t` with a sample (0 when there is none).
+    top: usize,
     any: bool,
 }
 
@@ -131,17 +145,23 @@ pub struct SketchBuilder {
 const LEVELS: usize = 48;
 /// Slots of the sample set; it holds at most half as many samples.
 const SLOTS: usize = 4096;
+/// Slots of the table each key starts with (8 KiB: a paragraph of up to
+/// 512 distinct shingles never grows it).
+const FIRST_SLOTS: usize = 1024;
 
 impl Default for SketchBuilder {
     fn default() -> Self {
         SketchBuilder {
             min: [u64::MAX; BINS],
             second: [u64::MAX; BINS],
-            slots: vec![0; SLOTS],
+            slots: vec![0; FIRST_SLOTS],
             used: Vec::new(),
+            capacity: SLOTS,
+            moved: Vec::new(),
             floor: 0,
             odd: [0; LEVELS],
             count: [0; LEVELS],
+            top: 0,
             any: false,
         }
     }
@@ -156,9 +176,13 @@ impl SketchBuilder {
             self.slots[slot as usize] = 0;
         }
         self.used.clear();
+        // every slot is empty again: back to the small table, keeping the
+        // allocation
+        self.slots.truncate(FIRST_SLOTS);
         self.floor = 0;
         self.odd = [0; LEVELS];
         self.count = [0; LEVELS];
+        self.top = 0;
         self.any = false;
     }
 
@@ -168,12 +192,17 @@ impl SketchBuilder {
         for &hash in hashes {
             let v = mix64(hash ^ MINHASH_SEED);
             let bin = ((v >> 32) as usize * BINS) >> 32;
-            if v < self.min[bin] {
-                self.second[bin] = self.min[bin];
-                self.min[bin] = v;
-            } else if v > self.min[bin] && v < self.second[bin] {
-                self.second[bin] = v;
-            }
+            // Selects, not branches: which hash takes a bin's minimum is
+            // a coin toss the branch predictor loses.
+            let (min, second) = (self.min[bin], self.second[bin]);
+            self.second[bin] = if v < min {
+                min
+            } else if v > min {
+                second.min(v)
+            } else {
+                second
+            };
+            self.min[bin] = min.min(v);
             let w = mix64(hash ^ ODD_SEED);
             if w.trailing_zeros() >= self.floor && self.insert(w.max(1)) {
                 self.sample(w);
@@ -181,17 +210,18 @@ impl SketchBuilder {
         }
     }
 
-    /// Adds a new sample to the sketches of every level it belongs to.
+    /// Adds a new sample to the sketches of every level it belongs to
+    /// (levels `floor` to its trailing zeros).
     #[inline]
     fn sample(&mut self, w: u64) {
-        let bit = 1u128 << (w >> 57);
-        let top = (w.trailing_zeros() as usize).min(LEVELS - 1);
-        for level in self.floor as usize..=top {
-            self.odd[level] ^= bit;
-            self.count[level] += 1;
-        }
-        if self.used.len() * 2 > self.slots.len() {
+        let zeros = (w.trailing_zeros() as usize).min(LEVELS - 1);
+        self.odd[zeros] ^= 1u128 << (w >> 57);
+        self.count[zeros] += 1;
+        self.top = self.top.max(zeros);
+        if self.used.len() * 2 > self.capacity {
             self.thin();
+        } else if self.used.len() * 2 > self.slots.len() {
+            self.rebuild(self.slots.len() * 4);
         }
     }
 
@@ -220,27 +250,48 @@ impl SketchBuilder {
     /// (over 2,048 distinct above a floor whose level needs them) keeps
     /// its floor and its set grows.
     fn thin(&mut self) {
-        while self.count[(self.floor as usize + 2).min(LEVELS - 1)] > ODD_SAMPLE as u32
+        while self.level((self.floor as usize + 2).min(LEVELS - 1)).1 > ODD_SAMPLE as u32
             && (self.floor as usize) + 2 < LEVELS
         {
             self.floor += 1;
         }
         let floor = self.floor;
-        let kept: Vec<u64> = self
-            .used
-            .iter()
-            .map(|&slot| self.slots[slot as usize])
-            .filter(|w| w.trailing_zeros() >= floor)
-            .collect();
+        let mut moved = std::mem::take(&mut self.moved);
+        moved.clear();
+        moved.extend(
+            self.used
+                .iter()
+                .map(|&slot| self.slots[slot as usize])
+                .filter(|w| w.trailing_zeros() >= floor),
+        );
+        if moved.len() * 2 > self.capacity {
+            self.capacity *= 2;
+        }
+        self.refill(moved, self.slots.len());
+    }
+
+    /// Moves the samples to a table of `size` slots.
+    fn rebuild(&mut self, size: usize) {
+        let mut moved = std::mem::take(&mut self.moved);
+        moved.clear();
+        moved.extend(self.used.iter().map(|&slot| self.slots[slot as usize]));
+        self.refill(moved, size);
+    }
+
+    /// Empties the table, makes it at least `size` slots and at least
+    /// twice the samples, and inserts `samples` (distinct) into it.
+    fn refill(&mut self, samples: Vec<u64>, size: usize) {
         for &slot in &self.used {
             self.slots[slot as usize] = 0;
         }
         self.used.clear();
-        if kept.len() * 2 > self.slots.len() {
-            self.slots = vec![0; self.slots.len() * 2];
+        let mut size = size.max(self.slots.len());
+        while samples.len() * 2 > size {
+            size *= 2;
         }
-        for w in kept {
-            let mask = self.slots.len() - 1;
+        self.slots.resize(size, 0);
+        let mask = self.slots.len() - 1;
+        for &w in &samples {
             let mut slot = (w >> 40) as usize & mask;
             while self.slots[slot] != 0 {
                 slot = (slot + 1) & mask;
@@ -248,6 +299,18 @@ impl SketchBuilder {
             self.slots[slot] = w;
             self.used.push(slot as u32);
         }
+        self.moved = samples;
+    }
+
+    /// The odd sketch and the size of the sample at `level` (at least
+    /// `floor`; below it, samples were dropped).
+    fn level(&self, level: usize) -> (u128, u32) {
+        let (mut odd, mut count) = (0, 0);
+        for zeros in level..=self.top {
+            odd ^= self.odd[zeros];
+            count += self.count[zeros];
+        }
+        (odd, count)
     }
 
     /// The sketch of everything added, or `None` when nothing was.
@@ -255,13 +318,22 @@ impl SketchBuilder {
         if !self.any {
             return None;
         }
+        // the sketch and size of each level from `floor` up, as sums of
+        // the entries from the top down
+        let mut levels = [(0u128, 0u32); LEVELS];
+        let (mut odd, mut count) = (0, 0);
+        for zeros in (self.floor as usize..=self.top).rev() {
+            odd ^= self.odd[zeros];
+            count += self.count[zeros];
+            levels[zeros] = (odd, count);
+        }
         let mut level = self.floor as usize;
-        while level + 1 < LEVELS && self.count[level] > ODD_SAMPLE as u32 {
+        while level + 1 < LEVELS && levels[level].1 > ODD_SAMPLE as u32 {
             level += 1;
         }
         let at_level = |level: usize| -> (u128, u16) {
-            match self.odd.get(level) {
-                Some(odd) => (*odd, self.count[level].min(u32::from(u16::MAX)) as u16),
+            match levels.get(level) {
+                Some(&(odd, count)) => (odd, count.min(u32::from(u16::MAX)) as u16),
                 None => (0, 0),
             }
         };
