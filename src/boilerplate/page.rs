@@ -631,6 +631,13 @@ fn line_values(
                     -marks.bad_cost
                 }
             }
+            // A time stamp that opens an entry of text (a live blog, a
+            // thread of replies) sits inside the text like a caption: it
+            // does not end the region. Still dropped as a dateline.
+            Class::Bad("dateline") if matches!(classes.get(i + 1), Some(Class::Good)) => {
+                run += 1;
+                -marks.short_cost
+            }
             Class::Bad(rule) if TERMINATORS.contains(&rule) => {
                 run += 1;
                 -TERMINATOR_COST
