@@ -66,16 +66,17 @@ fn normalize(c: &mut Criterion) {
     group.finish();
 }
 
-fn boilerplate(c: &mut Criterion) {
-    let pages: Vec<Vec<String>> = SEEDS
+/// A page's paragraphs as the boilerplate stage reads them: split with
+/// the default configuration, then each paragraph's comparison key.
+fn comparison_keys(page: &str) -> Vec<String> {
+    split_paragraphs(page, &SplitConfig::default())
         .iter()
-        .map(|page| {
-            split_paragraphs(page, &SplitConfig::default())
-                .iter()
-                .map(|p| chaff::normalize::comparison_key(&p.text))
-                .collect()
-        })
-        .collect();
+        .map(|p| chaff::normalize::comparison_key(&p.text))
+        .collect()
+}
+
+fn boilerplate(c: &mut Criterion) {
+    let pages: Vec<Vec<String>> = SEEDS.iter().map(|page| comparison_keys(page)).collect();
     let mut group = c.benchmark_group("boilerplate");
     group.throughput(Throughput::Bytes(pages.iter().map(|p| bytes(p)).sum()));
     group.bench_function("classify pages", |b| {
@@ -109,15 +110,7 @@ fn devset_pages() -> Vec<String> {
 /// (issue 13).
 fn devset(c: &mut Criterion) {
     let pages = devset_pages();
-    let keys: Vec<Vec<String>> = pages
-        .iter()
-        .map(|page| {
-            split_paragraphs(page, &SplitConfig::default())
-                .iter()
-                .map(|p| chaff::normalize::comparison_key(&p.text))
-                .collect()
-        })
-        .collect();
+    let keys: Vec<Vec<String>> = pages.iter().map(|page| comparison_keys(page)).collect();
     let mut group = c.benchmark_group("devset");
     group.throughput(Throughput::Bytes(bytes(&pages)));
     group.bench_function("split", |b| {
