@@ -1736,7 +1736,7 @@ impl<'a> Renderer<'a> {
             let _ = writeln!(h, "<dt>{name}</dt><dd>{}</dd>", escape(meaning, 2_000));
         }
         for rule in rules {
-            if !RULE_GLOSSARY.iter().any(|(name, _)| *name == rule) {
+            if rule_meaning(rule).is_none() {
                 let _ = writeln!(
                     h,
                     "<dt>{}</dt><dd>a rule this report does not know (read back from another version's report?)</dd>",
