@@ -10,6 +10,13 @@
 //! configuration, no site templates), and the thread's CPU time
 //! (`/proc/thread-self/schedstat`, nanoseconds on a CPU) is read around
 //! each step. Linux only.
+//!
+//! `stage_cpu CRAWL.jsonl --dump OUT.tsv` writes instead, for comparing two
+//! builds' decisions with `cmp`: every page's paragraphs (text and where
+//! the repaired breaks are), and for every distinct comparison key, and
+//! for prefixes and suffixes of the short ones (which move a pattern's
+//! anchors), its [`LineEvidence`](chaff::boilerplate::lines::LineEvidence)
+//! and its named rule.
 
 use std::io::BufRead;
 
@@ -25,9 +32,14 @@ fn cpu_ns() -> u64 {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: stage_cpu CRAWL.jsonl");
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .expect("usage: stage_cpu CRAWL.jsonl [--dump OUT.tsv]");
+    let dump = match args.next().as_deref() {
+        Some("--dump") => Some(args.next().expect("--dump OUT.tsv")),
+        _ => None,
+    };
     let file = std::io::BufReader::new(std::fs::File::open(&path).expect("the crawl"));
     let texts: Vec<String> = file
         .lines()
@@ -38,6 +50,10 @@ fn main() {
         })
         .collect();
     let (split_config, boilerplate_config) = (SplitConfig::default(), BoilerplateConfig::default());
+    if let Some(out) = dump {
+        write_dump(&texts, &split_config, &out);
+        return;
+    }
     let (mut split_ns, mut boilerplate_ns) = (0u64, 0u64);
     let (mut paragraphs, mut dropped) = (0usize, 0usize);
     for batch in texts.chunks(500) {
@@ -70,4 +86,37 @@ fn main() {
         boilerplate_ns as f64 / 1e9,
         (split_ns + boilerplate_ns) as f64 / 1e9
     );
+}
+
+/// The split of every page and the evidence and named rule of every
+/// distinct key (and of the key less up to 12 characters at either end,
+/// for keys under 80 characters),
+/// one per line.
+fn write_dump(texts: &[String], config: &SplitConfig, out: &str) {
+    use chaff::boilerplate::{lines::LineEvidence, named_rule};
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(out).expect("the dump file"));
+    let mut keys = std::collections::BTreeSet::new();
+    for text in texts {
+        for p in split_paragraphs(text, config) {
+            writeln!(out, "P\t{:?}\t{:?}", p.text, p.joins).expect("write");
+            keys.insert(comparison_key(&p.text));
+        }
+    }
+    let mut variants = std::collections::BTreeSet::new();
+    for key in &keys {
+        let bounds: Vec<usize> = key.char_indices().map(|(i, _)| i).skip(1).collect();
+        if bounds.len() < 80 {
+            let ends = bounds.iter().take(12).chain(bounds.iter().rev().take(12));
+            for &at in ends {
+                variants.insert(key[..at].to_owned());
+                variants.insert(key[at..].to_owned());
+            }
+        }
+    }
+    for key in keys.iter().chain(variants.difference(&keys)) {
+        let evidence = LineEvidence::measure(key);
+        let rule = named_rule(key, &evidence);
+        writeln!(out, "K\t{key:?}\t{evidence:?}\t{rule:?}").expect("write");
+    }
 }
