@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::stopwords::{LANGUAGE_COUNT, is_cjk_function_char, language_mask};
+use super::stopwords::{LANGUAGE_COUNT, cjk_function_chars, language_mask, language_mask_of_bytes};
 use crate::chars::is_han_or_kana as is_ideograph;
 
 /// What an HTML reader knows about the block a line came from. Every field
@@ -202,37 +202,50 @@ impl LineEvidence {
             code: false,
         };
         let mut lower = String::new();
+        let function_chars = cjk_function_chars();
         // Ideographs ending the previous token, if it ends in a clause's
         // worth of them.
         let mut previous_run = 0usize;
         for token in key.split(' ').filter(|t| !t.is_empty()) {
-            let token_chars = token.chars().count();
-            e.chars = e.chars.saturating_add(count(token_chars));
-            let first = token.chars().next().unwrap_or(' ');
+            let mut chars = token.chars().peekable();
+            let first = chars.peek().copied().unwrap_or(' ');
             if previous_run >= CLAUSE_IDEOGRAPHS && is_ideograph(first) {
                 e.clause_marks = e.clause_marks.saturating_add(1);
             }
-            previous_run = token.chars().rev().take_while(|c| is_ideograph(*c)).count();
-            if token_chars == 1 && matches!(first, '-' | '/' | '–' | '—') {
+            if token.len() == first.len_utf8() && matches!(first, '-' | '/' | '–' | '—') {
+                // One character: a separator between menu items.
+                e.chars = e.chars.saturating_add(1);
                 e.separators = e.separators.saturating_add(1);
+                previous_run = 0;
                 continue;
             }
             if super::features::is_link_like(token) {
-                e.link_chars = e.link_chars.saturating_add(count(token_chars));
+                // ASCII: as many characters as bytes, none an ideograph.
+                e.chars = e.chars.saturating_add(count(token.len()));
+                e.link_chars = e.link_chars.saturating_add(count(token.len()));
+                previous_run = 0;
                 continue;
             }
+            // One pass over the token: its length, the ideographs ending
+            // it, and what each character counts for.
+            let (mut token_chars, mut run) = (0usize, 0usize);
             let mut letters = false;
-            let mut chars = token.chars().peekable();
             let mut previous = ' ';
             while let Some(c) = chars.next() {
+                token_chars += 1;
                 if is_ideograph(c) {
+                    run += 1;
                     e.ideographs = e.ideographs.saturating_add(1);
                     e.function_chars = e
                         .function_chars
-                        .saturating_add(u16::from(is_cjk_function_char(c)));
-                } else if c.is_ascii_digit() {
+                        .saturating_add(u16::from(function_chars.contains(c)));
+                    previous = c;
+                    continue;
+                }
+                run = 0;
+                if c.is_ascii_digit() {
                     e.digits = e.digits.saturating_add(1);
-                } else if c.is_alphabetic() {
+                } else if is_alphabetic(c) {
                     letters = true;
                 } else {
                     match c {
@@ -253,6 +266,8 @@ impl LineEvidence {
                 }
                 previous = c;
             }
+            e.chars = e.chars.saturating_add(count(token_chars));
+            previous_run = run;
             if letters {
                 e.words = e.words.saturating_add(1);
                 let word = token.trim_matches(|c: char| !c.is_alphabetic());
@@ -264,7 +279,7 @@ impl LineEvidence {
                         let mut bytes = [0u8; 16];
                         bytes[..word.len()].copy_from_slice(word.as_bytes());
                         bytes[..word.len()].make_ascii_lowercase();
-                        std::str::from_utf8(&bytes[..word.len()]).map_or(0, language_mask)
+                        language_mask_of_bytes(&bytes[..word.len()])
                     } else {
                         lower.clear();
                         lower.extend(word.chars().flat_map(char::to_lowercase));
@@ -333,6 +348,17 @@ impl LineEvidence {
     /// Sudan to Allow Aid Groups Back").
     pub fn capitalized_share(&self) -> f32 {
         share(self.capitalized, self.words)
+    }
+}
+
+/// `char::is_alphabetic`, without its table lookup for the punctuation of
+/// running text (general punctuation, CJK symbols and punctuation), none
+/// of which is alphabetic.
+fn is_alphabetic(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 => false,
+        _ => c.is_alphabetic(),
     }
 }
 
@@ -514,6 +540,13 @@ mod tests {
             "Total = 12 districts",
         ] {
             assert!(!measure(text).code, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_punctuation_shortcut_agrees_with_is_alphabetic() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
         }
     }
 

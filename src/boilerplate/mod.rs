@@ -115,7 +115,11 @@ impl BoilerplateConfig {
 /// assert_eq!(classify_line("一、2022年国民经济和社会发展计划执行情况"), None);
 /// ```
 pub fn classify_line(key: &str) -> Option<&'static str> {
-    let chars = key.chars().count();
+    classify_line_of(key, key.chars().count())
+}
+
+/// [`classify_line`] of a key of `chars` characters.
+fn classify_line_of(key: &str, chars: usize) -> Option<&'static str> {
     if let Some(rule) = rules::first_match(key, chars) {
         return Some(rule);
     }
@@ -176,10 +180,14 @@ pub fn classify_page<S: AsRef<str>>(
 /// assert_eq!(rule("会议要求各部门把任务落到实处。"), None);
 /// ```
 pub fn named_rule(key: &str, evidence: &lines::LineEvidence) -> Option<&'static str> {
-    match classify_line(key) {
-        Some("chrome_vocabulary") => shapes::list_label(key).or(Some("chrome_vocabulary")),
+    // Counted once for the three tables' length limits.
+    let chars = key.chars().count();
+    match classify_line_of(key, chars) {
+        Some("chrome_vocabulary") => {
+            shapes::list_label_of(key, chars).or(Some("chrome_vocabulary"))
+        }
         Some(rule) => Some(rule),
-        None => shapes::classify_shape(key, evidence),
+        None => shapes::classify_shape_of(key, chars, evidence),
     }
 }
 

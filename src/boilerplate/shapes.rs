@@ -176,15 +176,59 @@ const WIDGET_WORDS: &[&str] = &[
 /// on short lines each search runs in the lazy DFA, where a `RegexSet`'s
 /// overlapping search over all of them (or one alternation of them all)
 /// falls back to the PikeVM and costs twenty times more.
-static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+static COMPILED: LazyLock<Vec<AnchoredSplit>> = LazyLock::new(|| {
     SHAPE_RULES
         .iter()
-        .map(|r| {
-            Regex::new(&super::lines::ascii_word_boundaries(r.pattern))
-                .expect("the shape table compiles")
-        })
+        .map(|r| AnchoredSplit::new(&super::lines::ascii_word_boundaries(r.pattern)))
         .collect()
 });
+
+/// A pattern split at its top-level alternatives into those anchored at the
+/// start of the line (`^…`) and the others, each half compiled on its own;
+/// the pattern matches when either half does. A regex that mixes the two
+/// kinds has no literal prefilter and runs its automaton over every byte
+/// of a long line; the floating half alone starts at its literals (`未经`,
+/// `观点仅代表作者`, `cookies`) and the anchored half stops after the
+/// line's first characters (BENCHMARKS.md, "Cheaper boilerplate rules and
+/// break repair").
+struct AnchoredSplit {
+    anchored: Option<Regex>,
+    floating: Option<Regex>,
+}
+
+impl AnchoredSplit {
+    fn new(pattern: &str) -> AnchoredSplit {
+        use regex_syntax::hir::{Hir, HirKind, Look};
+        let whole = || AnchoredSplit {
+            anchored: None,
+            floating: Some(Regex::new(pattern).expect("the shape table compiles")),
+        };
+        let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+            return whole();
+        };
+        let HirKind::Alternation(alternatives) = hir.kind() else {
+            return whole();
+        };
+        let (anchored, floating): (Vec<Hir>, Vec<Hir>) = alternatives
+            .iter()
+            .cloned()
+            .partition(|h| h.properties().look_set_prefix().contains(Look::Start));
+        let compile = |half: Vec<Hir>| {
+            (!half.is_empty()).then(|| {
+                Regex::new(&Hir::alternation(half).to_string()).expect("the shape table compiles")
+            })
+        };
+        AnchoredSplit {
+            anchored: compile(anchored),
+            floating: compile(floating),
+        }
+    }
+
+    fn is_match(&self, key: &str) -> bool {
+        self.anchored.as_ref().is_some_and(|r| r.is_match(key))
+            || self.floating.as_ref().is_some_and(|r| r.is_match(key))
+    }
+}
 
 static WIDGETS: LazyLock<HashSet<String>> =
     LazyLock::new(|| WIDGET_WORDS.iter().map(|w| w.to_lowercase()).collect());
@@ -202,11 +246,19 @@ static WIDGETS: LazyLock<HashSet<String>> =
 /// assert_eq!(classify_shape(key, &LineEvidence::measure(key)), None);
 /// ```
 pub fn classify_shape(key: &str, evidence: &LineEvidence) -> Option<&'static str> {
+    classify_shape_of(key, key.chars().count(), evidence)
+}
+
+/// [`classify_shape`] of a key of `chars` characters.
+pub(super) fn classify_shape_of(
+    key: &str,
+    chars: usize,
+    evidence: &LineEvidence,
+) -> Option<&'static str> {
     if evidence.code {
         // `print(12345)`, `def parse():` are not widgets or labels.
         return None;
     }
-    let chars = key.chars().count();
     for (rule, regex) in SHAPE_RULES.iter().zip(COMPILED.iter()) {
         // A byline is not a sentence ("By Monday the council will vote.").
         if chars <= rule.max_chars
@@ -249,7 +301,11 @@ fn is_said_twice(key: &str) -> bool {
 /// assert_eq!(chaff::boilerplate::shapes::list_label("打印"), None);
 /// ```
 pub fn list_label(key: &str) -> Option<&'static str> {
-    let chars = key.chars().count();
+    list_label_of(key, key.chars().count())
+}
+
+/// [`list_label`] of a key of `chars` characters.
+pub(super) fn list_label_of(key: &str, chars: usize) -> Option<&'static str> {
     SHAPE_RULES
         .iter()
         .zip(COMPILED.iter())
@@ -332,6 +388,48 @@ mod tests {
     fn rule(text: &str) -> Option<&'static str> {
         let key = comparison_key(text);
         classify_shape(&key, &LineEvidence::measure(&key))
+    }
+
+    #[test]
+    fn the_split_patterns_match_what_the_whole_patterns_match() {
+        let filler = "市政府召开常务会议,研究部署了今年的重点工作。";
+        let lines = [
+            "您当前所在位置: 首页>政务公开",
+            "By Jane Doe and John Smith",
+            "图为村民在田间查看麦苗长势",
+            "村民在田间查看麦苗长势(视频截图)",
+            "免责声明:本文仅代表作者观点",
+            "未经授权不得转载",
+            "转载请注明出处",
+            "This website uses cookies to improve your experience.",
+            "We use cookies.",
+            "Sign up to our newsletter",
+            "相关阅读",
+            "Comments",
+            "3小时前",
+            "941 comments",
+            "The council approved the budget on Monday.",
+            "",
+        ];
+        for (rule, split) in SHAPE_RULES.iter().zip(COMPILED.iter()) {
+            let whole = Regex::new(&super::super::lines::ascii_word_boundaries(rule.pattern))
+                .expect("compiles");
+            for line in lines {
+                for text in [
+                    line.to_owned(),
+                    format!("{filler}{line}"),
+                    format!("{line}{filler}"),
+                    format!("{filler} {line}"),
+                ] {
+                    assert_eq!(
+                        split.is_match(&text),
+                        whole.is_match(&text),
+                        "{}: {text}",
+                        rule.name
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -114,14 +114,14 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type StopTable = HashMap<&'static str, u16, std::hash::BuildHasherDefault<Fnv>>;
+type StopTable = HashMap<&'static [u8], u16, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Every stop word with the languages that list it.
 static STOP_TABLE: LazyLock<StopTable> = LazyLock::new(|| {
     let mut table = StopTable::default();
     for (bit, words) in STOP_WORDS.iter().enumerate() {
         for word in words.split_whitespace() {
-            *table.entry(word).or_default() |= 1 << bit;
+            *table.entry(word.as_bytes()).or_default() |= 1 << bit;
         }
     }
     table
@@ -137,6 +137,12 @@ static STOP_TABLE: LazyLock<StopTable> = LazyLock::new(|| {
 /// assert_eq!(language_mask("budget"), 0);
 /// ```
 pub fn language_mask(lowercase_word: &str) -> u16 {
+    language_mask_of_bytes(lowercase_word.as_bytes())
+}
+
+/// [`language_mask`] of a word's UTF-8 bytes (an ASCII word lower-cased in
+/// place, without checking it again as a `str`).
+pub(crate) fn language_mask_of_bytes(lowercase_word: &[u8]) -> u16 {
     STOP_TABLE.get(lowercase_word).copied().unwrap_or(0)
 }
 
@@ -147,18 +153,36 @@ pub fn language_mask(lowercase_word: &str) -> u16 {
 /// assert!(!chaff::boilerplate::stopwords::is_cjk_function_char('国'));
 /// ```
 pub fn is_cjk_function_char(c: char) -> bool {
-    const FIRST: usize = IDEOGRAPH_FIRST as usize;
-    static BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    cjk_function_chars().contains(c)
+}
+
+/// The bit table of [`CJK_FUNCTION_CHARS`], for loops that ask of every
+/// ideograph of a line ([`super::lines::LineEvidence::measure`]).
+pub(crate) fn cjk_function_chars() -> &'static FunctionChars {
+    static TABLE: LazyLock<FunctionChars> = LazyLock::new(|| {
+        const FIRST: usize = IDEOGRAPH_FIRST as usize;
         let mut bits = vec![0u64; (IDEOGRAPH_LAST as usize - FIRST) / 64 + 1];
         for c in CJK_FUNCTION_CHARS.chars() {
             let at = c as usize - FIRST;
             bits[at / 64] |= 1 << (at % 64);
         }
-        bits
+        FunctionChars { bits }
     });
-    is_ideograph(c) && {
-        let at = c as usize - FIRST;
-        BITS[at / 64] & (1 << (at % 64)) != 0
+    &TABLE
+}
+
+/// One bit per unified ideograph: set for the function characters.
+pub(crate) struct FunctionChars {
+    bits: Vec<u64>,
+}
+
+impl FunctionChars {
+    /// Whether `c` is a function character.
+    pub(crate) fn contains(&self, c: char) -> bool {
+        is_ideograph(c) && {
+            let at = c as usize - IDEOGRAPH_FIRST as usize;
+            self.bits[at / 64] & (1 << (at % 64)) != 0
+        }
     }
 }
 
