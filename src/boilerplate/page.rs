@@ -478,17 +478,24 @@ pub fn explain(
         titles.extend(title);
         floor = region.end;
     }
-    let kept: Vec<bool> = verdicts.iter().map(Option::is_none).collect();
-    // Repeats of kept text are the duplicate stage's to name.
-    let kept_keys: HashSet<&str> = keys
-        .iter()
-        .zip(&kept)
-        .filter(|(_, k)| **k)
-        .map(|(key, _)| *key)
+    // Repeats of kept text are the duplicate stage's to name. Only the kept
+    // keys as long as a line dropped for its context can be its repeat, so
+    // only those are hashed (most kept lines are long paragraphs).
+    let asked: Vec<usize> = (0..verdicts.len())
+        .filter(|&i| verdicts[i].is_some_and(|v| CONTEXT_VERDICTS.contains(&v)))
         .collect();
-    for (i, verdict) in verdicts.iter_mut().enumerate() {
-        if verdict.is_some_and(|v| CONTEXT_VERDICTS.contains(&v)) && kept_keys.contains(keys[i]) {
-            *verdict = None;
+    if !asked.is_empty() {
+        let lengths: HashSet<usize> = asked.iter().map(|&i| keys[i].len()).collect();
+        let kept_keys: HashSet<&str> = keys
+            .iter()
+            .zip(&verdicts)
+            .filter(|(key, verdict)| verdict.is_none() && lengths.contains(&key.len()))
+            .map(|(key, _)| *key)
+            .collect();
+        for i in asked {
+            if kept_keys.contains(keys[i]) {
+                verdicts[i] = None;
+            }
         }
     }
     view(verdicts, regions, titles)

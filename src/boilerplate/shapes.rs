@@ -27,7 +27,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 use super::lines::{Ending, LineEvidence};
 
@@ -183,6 +183,12 @@ static COMPILED: LazyLock<Vec<AnchoredSplit>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The lazy DFA's cache per pattern half: with the default (2 MB) the
+/// patterns with bounded repeats of Unicode classes (`\p{Han}{0,8}`,
+/// `.{0,16}`) cleared and rebuilt their states over and over on long CJK
+/// lines. The cache grows only as far as states are needed.
+const DFA_CACHE_BYTES: usize = 16 << 20;
+
 /// A pattern split at its top-level alternatives into those anchored at the
 /// start of the line (`^…`) and the others, each half compiled on its own;
 /// the pattern matches when either half does. A regex that mixes the two
@@ -215,7 +221,10 @@ impl AnchoredSplit {
             .partition(|h| h.properties().look_set_prefix().contains(Look::Start));
         let compile = |half: Vec<Hir>| {
             (!half.is_empty()).then(|| {
-                Regex::new(&Hir::alternation(half).to_string()).expect("the shape table compiles")
+                RegexBuilder::new(&Hir::alternation(half).to_string())
+                    .dfa_size_limit(DFA_CACHE_BYTES)
+                    .build()
+                    .expect("the shape table compiles")
             })
         };
         AnchoredSplit {

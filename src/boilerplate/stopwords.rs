@@ -112,6 +112,17 @@ impl std::hash::Hasher for Fnv {
         }
         self.0 = hash;
     }
+
+    /// A slice's length prefix (the table's keys are byte slices): one
+    /// round, not one per byte of a `usize`.
+    fn write_usize(&mut self, n: usize) {
+        let hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = (hash ^ n as u64).wrapping_mul(0x0100_0000_01b3);
+    }
 }
 
 type StopTable = HashMap<&'static [u8], u16, std::hash::BuildHasherDefault<Fnv>>;
