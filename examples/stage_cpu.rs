@@ -1,4 +1,4 @@
-//! CPU seconds of the split and boilerplate stages alone, on the text pages
+//! CPU seconds of the split, comparison-key and boilerplate stages alone, on the text pages
 //! of a JSONL crawl, one thread: for comparing builds on a loaded machine,
 //! where the pipeline's per-stage timings (wall time per thread) count the
 //! time a thread waits for a core.
@@ -38,7 +38,7 @@ fn main() {
         })
         .collect();
     let (split_config, boilerplate_config) = (SplitConfig::default(), BoilerplateConfig::default());
-    let (mut split_ns, mut boilerplate_ns) = (0u64, 0u64);
+    let (mut split_ns, mut keys_ns, mut boilerplate_ns) = (0u64, 0u64, 0u64);
     let (mut paragraphs, mut dropped) = (0usize, 0usize);
     for batch in texts.chunks(500) {
         let start = cpu_ns();
@@ -61,13 +61,15 @@ fn main() {
         }
         let classified = cpu_ns();
         split_ns += split - start;
+        keys_ns += keyed - split;
         boilerplate_ns += classified - keyed;
     }
     println!(
-        "{} pages, {paragraphs} paragraphs, {dropped} dropped; CPU seconds: split {:.3}, boilerplate {:.3}, both {:.3}",
+        "{} pages, {paragraphs} paragraphs, {dropped} dropped; CPU seconds: split {:.3}, boilerplate {:.3}, both {:.3}; comparison keys {:.3}",
         texts.len(),
         split_ns as f64 / 1e9,
         boilerplate_ns as f64 / 1e9,
-        (split_ns + boilerplate_ns) as f64 / 1e9
+        (split_ns + boilerplate_ns) as f64 / 1e9,
+        keys_ns as f64 / 1e9
     );
 }
