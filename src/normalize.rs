@@ -298,13 +298,20 @@ pub fn fold_into(key: &str, folded: &mut String) {
     while at < bytes.len() {
         // The common case, copied as it stands: ideographs and ASCII that
         // fold to themselves, with no space or dash before them to decide
-        // about.
+        // about, and single spaces between two such ASCII characters (kept:
+        // neither side is CJK).
         if !pending_space && !after_dash {
             let start = at;
             while at < bytes.len() {
                 let b = bytes[at];
-                if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
+                if folds_to_itself(b) {
                     at += 1;
+                } else if b == b' '
+                    && at > start
+                    && folds_to_itself(bytes[at - 1])
+                    && bytes.get(at + 1).copied().is_some_and(folds_to_itself)
+                {
+                    at += 2;
                 } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
                     at += 3;
                 } else {
@@ -361,6 +368,13 @@ pub fn fold_into(key: &str, folded: &mut String) {
         }
         last = Some(c);
     }
+}
+
+/// Whether an ASCII byte folds to itself with nothing to decide about: not
+/// upper case, not a dash, a space or a full stop.
+#[inline]
+fn folds_to_itself(b: u8) -> bool {
+    b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.'
 }
 
 /// Whether the three bytes at `at` encode a CJK unified ideograph
@@ -447,7 +461,100 @@ mod tests {
         }
     }
 
+    /// [`fold_into`] before the fast path took spaces: one character at a
+    /// time outside runs of ASCII and ideographs.
+    fn fold_into_reference(key: &str, folded: &mut String) {
+        folded.clear();
+        folded.reserve(key.len());
+        let bytes = key.as_bytes();
+        let mut pending_space = false;
+        let mut after_dash = false;
+        let mut last: Option<char> = None;
+        let mut at = 0;
+        while at < bytes.len() {
+            // The common case, copied as it stands: ideographs and ASCII that
+            // fold to themselves, with no space or dash before them to decide
+            // about.
+            if !pending_space && !after_dash {
+                let start = at;
+                while at < bytes.len() {
+                    let b = bytes[at];
+                    if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
+                        at += 1;
+                    } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
+                        at += 3;
+                    } else {
+                        break;
+                    }
+                }
+                if at > start {
+                    folded.push_str(&key[start..at]);
+                    last = key[..at].chars().next_back();
+                    continue;
+                }
+            }
+            let Some(c) = key[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if c == ' ' {
+                pending_space = true;
+                continue;
+            }
+            let mapped = fold_char(c);
+            if let Folded::Dash = mapped {
+                if !after_dash {
+                    folded.push('-');
+                }
+                after_dash = true;
+                pending_space = false;
+                last = Some('-');
+                continue;
+            }
+            if pending_space
+                && !after_dash
+                && last.is_some_and(|last| !joins_without_space(last))
+                && !joins_without_space(c)
+            {
+                folded.push(' ');
+            }
+            // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
+            // `...` and `……` end a line alike.
+            if matches!(mapped, Folded::One('.')) && !pending_space && folded.ends_with('.') {
+                last = Some(c);
+                continue;
+            }
+            pending_space = false;
+            after_dash = false;
+            match mapped {
+                Folded::One(one) => folded.push(one),
+                Folded::Many if c == '\u{22EF}' => {
+                    if !folded.ends_with('.') {
+                        folded.push('.');
+                    }
+                }
+                _ => folded.extend(c.to_lowercase()),
+            }
+            last = Some(c);
+        }
+    }
+
     proptest::proptest! {
+        /// The fast path of the folding changes nothing.
+        #[test]
+        fn folding_equals_the_character_at_a_time_folding(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', '1', '.', ' ', '-', '\u{1}', '汉', '字', ',', '，', '。', '—',
+                '“', '」', '·', '⋯', 'É', 'ß', 'İ', '\u{3000}', 'か', '한',
+            ]), 0..24)
+        ) {
+            let key: String = chars.into_iter().collect();
+            let (mut fast, mut reference) = (String::new(), String::new());
+            fold_into(&key, &mut fast);
+            fold_into_reference(&key, &mut reference);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+
         /// The fast runs and segments give the key of the definition for
         /// any mix of plain, fast and slow characters.
         #[test]
