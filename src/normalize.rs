@@ -95,7 +95,8 @@ pub fn comparison_key_into(text: &str, key: &mut String) {
     }
 }
 
-/// Where the run of ASCII graphic characters and CJK unified ideographs
+/// Where the run of ASCII graphic characters, CJK unified ideographs and
+/// the CJK punctuation that is its own NFKC (`、。〈〉《》「」『』【】‘’“”`)
 /// that starts at `at` ends, and the byte length of its last character (0
 /// for an empty run).
 #[inline]
@@ -106,7 +107,9 @@ fn plain_run(bytes: &[u8], mut at: usize) -> (usize, usize) {
         if b.is_ascii_graphic() {
             at += 1;
             last_len = 1;
-        } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
+        } else if ((0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at))
+            || is_own_cjk_punctuation_at(bytes, at)
+        {
             at += 3;
             last_len = 3;
         } else {
@@ -114,6 +117,17 @@ fn plain_run(bytes: &[u8], mut at: usize) -> (usize, usize) {
         }
     }
     (at, last_len)
+}
+
+/// Whether the three bytes at `at` encode U+3001–U+3002, U+3008–U+3011,
+/// U+2018–U+2019 or U+201C–U+201D: CJK punctuation that [`fast_nfkc`]
+/// keeps as it is.
+#[inline]
+fn is_own_cjk_punctuation_at(bytes: &[u8], at: usize) -> bool {
+    matches!(
+        bytes.get(at..at + 3),
+        Some(&[0xE3, 0x80, 0x81..=0x82 | 0x88..=0x91] | &[0xE2, 0x80, 0x98..=0x99 | 0x9C..=0x9D])
+    )
 }
 
 #[inline]
@@ -562,6 +576,7 @@ mod tests {
             chars in proptest::collection::vec(proptest::sample::select(vec![
                 'a', 'Z', '1', '.', ' ', '\t', '\n', '\u{7F}', '\u{1}', '汉', '字',
                 '，', 'Ａ', '\u{3000}', '\u{00A0}', '\u{200B}', '\u{FEFF}', '\u{0301}',
+                '、', '」', '《', '】', '‘', '”', '\u{3003}', '\u{3012}', '\u{201A}',
                 '\u{0338}', '\u{3099}', '\u{FE00}', 'か', 'é', 'ﬁ', '①', '“', '。',
             ]), 0..24)
         ) {
