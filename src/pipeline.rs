@@ -320,22 +320,22 @@ impl Cleaner {
     /// refused is handed over). Either is returned, and `finish` is not
     /// called.
     ///
-    /// Three batches are in flight, so that the sequential work never holds
-    /// up the parallel work: while the rayon pool runs the per-document
-    /// stages of one batch, the calling thread deduplicates the batch
-    /// before it (in input order), hands it to the sink and reads the batch
-    /// after next. The pool never waits for the sequential stage (it only
-    /// ever has per-document work, split as finely as rayon likes), and
-    /// the calling thread's share of the work (reading, dedup, writing:
-    /// about a sixth of the whole on the generated crawl) runs beside it.
-    /// Reading and writing stay on the calling thread, so neither the input
-    /// nor the sink need be `Send`. Memory holds those three batches.
+    /// Three batches are in flight, so that the sequential work runs beside
+    /// the parallel work: while the rayon pool runs the per-document stages
+    /// of one batch (split as finely as rayon likes), the calling thread
+    /// deduplicates the batch before it (in input order), hands it to the
+    /// sink and reads the batch after next. The pool waits for the calling
+    /// thread only when a batch's sequential work outlasts its per-document
+    /// work; the calling thread's share (reading, dedup, writing) is about
+    /// a quarter of the CPU time on the generated crawl (`BENCHMARKS.md`,
+    /// "Threads and throughput, session 6"). Reading and writing stay on
+    /// the calling thread, so neither the input nor the sink need be
+    /// `Send`. Memory holds those three batches.
     ///
-    /// (Dedup used to run as a task of the pool; rayon's workers take
-    /// tasks given from outside the pool only once they have no
-    /// per-document work left to steal, so it ran at the end of each
-    /// batch, on one core, with the other idle: 1.75x from 1 to 2
-    /// threads.)
+    /// (Dedup is not a task of the pool: rayon's workers take a task given
+    /// from outside the pool only once they have no per-document work left
+    /// to steal, so it would run at the end of each batch, on one core,
+    /// with the others idle.)
     pub fn run<I, S>(&mut self, documents: I, batch: usize, sink: &mut S) -> Result<(), Error>
     where
         I: IntoIterator<Item = Result<Document, Error>>,
