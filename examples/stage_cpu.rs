@@ -1,4 +1,4 @@
-//! CPU seconds of the split and boilerplate stages alone, on the text pages
+//! CPU seconds of the split, comparison-key, boilerplate and folding stages alone, on the text pages
 //! of a JSONL crawl, one thread: for comparing builds on a loaded machine,
 //! where the pipeline's per-stage timings (wall time per thread) count the
 //! time a thread waits for a core.
@@ -21,7 +21,7 @@
 use std::io::BufRead;
 
 use chaff::boilerplate::{BoilerplateConfig, classify_page};
-use chaff::normalize::comparison_key;
+use chaff::normalize::{comparison_key, fold_into};
 use chaff::split::{SplitConfig, split_paragraphs};
 
 fn cpu_ns() -> u64 {
@@ -54,7 +54,8 @@ fn main() {
         write_dump(&texts, &split_config, &out);
         return;
     }
-    let (mut split_ns, mut boilerplate_ns) = (0u64, 0u64);
+    let (mut split_ns, mut keys_ns, mut boilerplate_ns, mut fold_ns) = (0u64, 0u64, 0u64, 0u64);
+    let (mut folded, mut folded_bytes) = (String::new(), 0usize);
     let (mut paragraphs, mut dropped) = (0usize, 0usize);
     for batch in texts.chunks(500) {
         let start = cpu_ns();
@@ -76,15 +77,23 @@ fn main() {
                 .count();
         }
         let classified = cpu_ns();
+        for key in keys.iter().flatten() {
+            fold_into(key, &mut folded);
+            folded_bytes += folded.len();
+        }
+        fold_ns += cpu_ns() - classified;
         split_ns += split - start;
+        keys_ns += keyed - split;
         boilerplate_ns += classified - keyed;
     }
     println!(
-        "{} pages, {paragraphs} paragraphs, {dropped} dropped; CPU seconds: split {:.3}, boilerplate {:.3}, both {:.3}",
+        "{} pages, {paragraphs} paragraphs, {dropped} dropped; CPU seconds: split {:.3}, boilerplate {:.3}, both {:.3}; comparison keys {:.3}, folding {:.3} ({folded_bytes} bytes folded)",
         texts.len(),
         split_ns as f64 / 1e9,
         boilerplate_ns as f64 / 1e9,
-        (split_ns + boilerplate_ns) as f64 / 1e9
+        (split_ns + boilerplate_ns) as f64 / 1e9,
+        keys_ns as f64 / 1e9,
+        fold_ns as f64 / 1e9
     );
 }
 

@@ -48,6 +48,7 @@ use crate::chars::{IDEOGRAPH_FIRST, IDEOGRAPH_LAST, is_cjk, is_ideograph, is_inv
 pub fn comparison_key_into(text: &str, key: &mut String) {
     key.clear();
     key.reserve(text.len());
+    let bytes = text.as_bytes();
     let mut folder = Folder::default();
     // Characters whose NFKC is known without a table lookup are pushed
     // directly; everything else is normalized in segments. A segment may
@@ -55,11 +56,27 @@ pub fn comparison_key_into(text: &str, key: &mut String) {
     // what precedes it; a fast character followed by a slow one joins the
     // slow segment, since the slow one may combine with it.
     let mut slow_start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next_is_fast = chars
-            .peek()
-            .is_none_or(|&(_, next)| fast_nfkc(next).is_some());
+    let mut at = 0;
+    while at < bytes.len() {
+        if slow_start.is_none() {
+            // The common case, copied as it stands: a run of ASCII graphic
+            // characters and ideographs (their own NFKC, neither space nor
+            // invisible), less its last character when a slow one follows.
+            let (mut end, last_len) = plain_run(bytes, at);
+            if end < bytes.len() && !text[end..].chars().next().is_some_and(is_fast) {
+                end -= last_len;
+            }
+            if end > at {
+                folder.push_run(&text[at..end], key);
+                at = end;
+                continue;
+            }
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let next = at + c.len_utf8();
+        let next_is_fast = text[next..].chars().next().is_none_or(is_fast);
         match fast_nfkc(c) {
             Some(mapped) if next_is_fast => {
                 if let Some(start) = slow_start.take() {
@@ -71,10 +88,51 @@ pub fn comparison_key_into(text: &str, key: &mut String) {
                 slow_start.get_or_insert(at);
             }
         }
+        at = next;
     }
     if let Some(start) = slow_start {
         folder.push_normalized(&text[start..], key);
     }
+}
+
+/// Where the run of ASCII graphic characters, CJK unified ideographs and
+/// the CJK punctuation that is its own NFKC (`、。〈〉《》「」『』【】‘’“”`)
+/// that starts at `at` ends, and the byte length of its last character (0
+/// for an empty run).
+#[inline]
+fn plain_run(bytes: &[u8], mut at: usize) -> (usize, usize) {
+    let mut last_len = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii_graphic() {
+            at += 1;
+            last_len = 1;
+        } else if ((0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at))
+            || is_own_cjk_punctuation_at(bytes, at)
+        {
+            at += 3;
+            last_len = 3;
+        } else {
+            break;
+        }
+    }
+    (at, last_len)
+}
+
+/// Whether the three bytes at `at` encode U+3001–U+3002, U+3008–U+3011,
+/// U+2018–U+2019 or U+201C–U+201D: CJK punctuation that [`fast_nfkc`]
+/// keeps as it is.
+#[inline]
+fn is_own_cjk_punctuation_at(bytes: &[u8], at: usize) -> bool {
+    matches!(
+        bytes.get(at..at + 3),
+        Some(&[0xE3, 0x80, 0x81..=0x82 | 0x88..=0x91] | &[0xE2, 0x80, 0x98..=0x99 | 0x9C..=0x9D])
+    )
+}
+
+#[inline]
+fn is_fast(c: char) -> bool {
+    fast_nfkc(c).is_some()
 }
 
 /// NFKC of characters that need no table: ASCII, CJK unified ideographs and
@@ -121,6 +179,18 @@ impl Folder {
             }
             key.push(c);
         }
+    }
+
+    /// [`Self::push`] of every character of `run`, which holds only ASCII
+    /// graphic characters and ideographs (neither whitespace nor
+    /// invisible).
+    #[inline]
+    fn push_run(&mut self, run: &str, key: &mut String) {
+        if self.pending_space {
+            key.push(' ');
+            self.pending_space = false;
+        }
+        key.push_str(run);
     }
 
     fn push_normalized(&mut self, segment: &str, key: &mut String) {
@@ -242,13 +312,20 @@ pub fn fold_into(key: &str, folded: &mut String) {
     while at < bytes.len() {
         // The common case, copied as it stands: ideographs and ASCII that
         // fold to themselves, with no space or dash before them to decide
-        // about.
+        // about, and single spaces between two such ASCII characters (kept:
+        // neither side is CJK).
         if !pending_space && !after_dash {
             let start = at;
             while at < bytes.len() {
                 let b = bytes[at];
-                if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
+                if folds_to_itself(b) {
                     at += 1;
+                } else if b == b' '
+                    && at > start
+                    && folds_to_itself(bytes[at - 1])
+                    && bytes.get(at + 1).copied().is_some_and(folds_to_itself)
+                {
+                    at += 2;
                 } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
                     at += 3;
                 } else {
@@ -305,6 +382,13 @@ pub fn fold_into(key: &str, folded: &mut String) {
         }
         last = Some(c);
     }
+}
+
+/// Whether an ASCII byte folds to itself with nothing to decide about: not
+/// upper case, not a dash, a space or a full stop.
+#[inline]
+fn folds_to_itself(b: u8) -> bool {
+    b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.'
 }
 
 /// Whether the three bytes at `at` encode a CJK unified ideograph
@@ -373,6 +457,11 @@ mod tests {
             "각\u{11A8} 가\u{11A8} \u{1100}\u{1161}",
             "a\u{0301}\u{0302}。\u{0301}",
             "",
+            // Runs copied whole, ending where a slow character follows.
+            "plain e\u{0301} text 汉字\u{FE00}字 a\u{0338}= 中\u{3099}x\u{200B}y  z",
+            "ab\u{0301}",
+            "字\u{0301}",
+            "a\u{00A0}b 全角，字\u{2000}x\u{3000}",
         ];
         for text in cases {
             assert_eq!(comparison_key(text), reference_key(text), "{text:?}");
@@ -383,6 +472,116 @@ mod tests {
             for line in text.lines() {
                 assert_eq!(comparison_key(line), reference_key(line), "{line:?}");
             }
+        }
+    }
+
+    /// [`fold_into`] before the fast path took spaces: one character at a
+    /// time outside runs of ASCII and ideographs.
+    fn fold_into_reference(key: &str, folded: &mut String) {
+        folded.clear();
+        folded.reserve(key.len());
+        let bytes = key.as_bytes();
+        let mut pending_space = false;
+        let mut after_dash = false;
+        let mut last: Option<char> = None;
+        let mut at = 0;
+        while at < bytes.len() {
+            // The common case, copied as it stands: ideographs and ASCII that
+            // fold to themselves, with no space or dash before them to decide
+            // about.
+            if !pending_space && !after_dash {
+                let start = at;
+                while at < bytes.len() {
+                    let b = bytes[at];
+                    if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
+                        at += 1;
+                    } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
+                        at += 3;
+                    } else {
+                        break;
+                    }
+                }
+                if at > start {
+                    folded.push_str(&key[start..at]);
+                    last = key[..at].chars().next_back();
+                    continue;
+                }
+            }
+            let Some(c) = key[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if c == ' ' {
+                pending_space = true;
+                continue;
+            }
+            let mapped = fold_char(c);
+            if let Folded::Dash = mapped {
+                if !after_dash {
+                    folded.push('-');
+                }
+                after_dash = true;
+                pending_space = false;
+                last = Some('-');
+                continue;
+            }
+            if pending_space
+                && !after_dash
+                && last.is_some_and(|last| !joins_without_space(last))
+                && !joins_without_space(c)
+            {
+                folded.push(' ');
+            }
+            // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
+            // `...` and `……` end a line alike.
+            if matches!(mapped, Folded::One('.')) && !pending_space && folded.ends_with('.') {
+                last = Some(c);
+                continue;
+            }
+            pending_space = false;
+            after_dash = false;
+            match mapped {
+                Folded::One(one) => folded.push(one),
+                Folded::Many if c == '\u{22EF}' => {
+                    if !folded.ends_with('.') {
+                        folded.push('.');
+                    }
+                }
+                _ => folded.extend(c.to_lowercase()),
+            }
+            last = Some(c);
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast path of the folding changes nothing.
+        #[test]
+        fn folding_equals_the_character_at_a_time_folding(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', '1', '.', ' ', '-', '\u{1}', '汉', '字', ',', '，', '。', '—',
+                '“', '」', '·', '⋯', 'É', 'ß', 'İ', '\u{3000}', 'か', '한',
+            ]), 0..24)
+        ) {
+            let key: String = chars.into_iter().collect();
+            let (mut fast, mut reference) = (String::new(), String::new());
+            fold_into(&key, &mut fast);
+            fold_into_reference(&key, &mut reference);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+
+        /// The fast runs and segments give the key of the definition for
+        /// any mix of plain, fast and slow characters.
+        #[test]
+        fn key_equals_whole_text_nfkc_for_any_mix(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', '1', '.', ' ', '\t', '\n', '\u{7F}', '\u{1}', '汉', '字',
+                '，', 'Ａ', '\u{3000}', '\u{00A0}', '\u{200B}', '\u{FEFF}', '\u{0301}',
+                '、', '」', '《', '】', '‘', '”', '\u{3003}', '\u{3012}', '\u{201A}',
+                '\u{0338}', '\u{3099}', '\u{FE00}', 'か', 'é', 'ﬁ', '①', '“', '。',
+            ]), 0..24)
+        ) {
+            let text: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(comparison_key(&text), reference_key(&text));
         }
     }
 

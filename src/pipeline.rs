@@ -257,7 +257,7 @@ impl Cleaner {
     /// and does not depend on the number of threads.
     pub fn clean_batch(&mut self, documents: Vec<Document>) -> Vec<CleanDocument> {
         let analyzed = analyze_batch(&self.config, self.templates.as_deref(), documents);
-        self.resolve_batch(analyzed)
+        self.resolve_batch(analyzed, true)
     }
 
     /// Cleans a stream of documents lazily, [`DEFAULT_BATCH`] at a time
@@ -289,19 +289,25 @@ impl Cleaner {
         }
     }
 
-    /// The read-only half of dedup for a whole batch, in parallel: what
-    /// every paragraph repeats among the paragraphs kept before the batch.
-    /// [`Self::resolve`] then adds those kept within the batch, in input
-    /// order, so the result is that of a purely sequential search.
-    fn search_batch(&mut self, analyzed: &mut [Analyzed]) {
+    /// The read-only half of dedup for a whole batch: what every paragraph
+    /// repeats among the paragraphs kept before the batch, in parallel on
+    /// the current rayon pool when `parallel` is set, else on the calling
+    /// thread. [`Self::resolve`] then adds those kept within the batch, in
+    /// input order, so the result is that of a purely sequential search.
+    fn search_batch(&mut self, analyzed: &mut [Analyzed], parallel: bool) {
         let started = Instant::now();
         self.dedup.start_batch();
         let dedup = &self.dedup;
-        analyzed.par_iter_mut().for_each(|analyzed| {
+        let search = |analyzed: &mut Analyzed| {
             for paragraph in &mut analyzed.paragraphs {
                 paragraph.searched = paragraph.probe.as_ref().map(|probe| dedup.search(probe));
             }
-        });
+        };
+        if parallel {
+            analyzed.par_iter_mut().for_each(search);
+        } else {
+            analyzed.iter_mut().for_each(search);
+        }
         self.timings.dedup += elapsed_ns(started);
     }
 
@@ -310,16 +316,26 @@ impl Cleaner {
     /// [`Sink::begin`] and [`Sink::finish`] (with [`Self::run_record`]).
     /// The first input error stops the run after every document before it
     /// has been cleaned and handed over; a sink error stops it once the
-    /// batch being deduplicated meanwhile is done (its documents are not
-    /// handed over). Either is returned, and `finish` is not called.
+    /// batch being analyzed meanwhile is done (no document after the one
+    /// refused is handed over). Either is returned, and `finish` is not
+    /// called.
     ///
-    /// Four batches are in flight, so that nothing sequential waits for
-    /// anything else: while the rayon pool runs the per-document stages of
-    /// one batch and, as one task, dedup on the batch before it, the
-    /// calling thread hands the batch before that to the sink and reads
-    /// (and parses) the batch after next. Reading and writing stay on the
-    /// calling thread, so neither the input nor the sink need be `Send`.
-    /// Memory holds those four batches.
+    /// Three batches are in flight, so that the sequential work runs beside
+    /// the parallel work: while the rayon pool runs the per-document stages
+    /// of one batch (split as finely as rayon likes), the calling thread
+    /// deduplicates the batch before it (in input order), hands it to the
+    /// sink and reads the batch after next. The pool waits for the calling
+    /// thread only when a batch's sequential work outlasts its per-document
+    /// work; the calling thread's share (reading, dedup, writing) is about
+    /// a quarter of the CPU time on the generated crawl (`BENCHMARKS.md`,
+    /// "Threads and throughput, session 6"). Reading and writing stay on
+    /// the calling thread, so neither the input nor the sink need be
+    /// `Send`. Memory holds those three batches.
+    ///
+    /// (Dedup is not a task of the pool: rayon's workers take a task given
+    /// from outside the pool only once they have no per-document work left
+    /// to steal, so it would run at the end of each batch, on one core,
+    /// with the others idle.)
     pub fn run<I, S>(&mut self, documents: I, batch: usize, sink: &mut S) -> Result<(), Error>
     where
         I: IntoIterator<Item = Result<Document, Error>>,
@@ -347,9 +363,8 @@ impl Cleaner {
         sink.begin()?;
         let mut read = read_batch(&mut input_error);
         let mut analyzed: Vec<Analyzed> = Vec::new();
-        let mut resolved: Vec<CleanDocument> = Vec::new();
         loop {
-            if read.is_empty() && analyzed.is_empty() && resolved.is_empty() {
+            if read.is_empty() && analyzed.is_empty() {
                 return match input_error {
                     Some(error) => Err(error),
                     None => sink.finish(&self.run_record()),
@@ -359,18 +374,16 @@ impl Cleaner {
             let templates = self.templates.clone();
             let to_analyze = std::mem::take(&mut read);
             let to_resolve = std::mem::take(&mut analyzed);
-            let to_write = std::mem::take(&mut resolved);
             let mut next_analyzed = Vec::new();
-            let mut next_resolved = Vec::new();
             let mut written = Ok(());
             let mut output_ns = 0;
             rayon::in_place_scope(|scope| {
                 scope.spawn(|_| {
                     next_analyzed = analyze_batch(&config, templates.as_deref(), to_analyze);
                 });
-                scope.spawn(|_| next_resolved = self.resolve_batch(to_resolve));
+                let resolved = self.resolve_batch(to_resolve, false);
                 let started = Instant::now();
-                written = to_write
+                written = resolved
                     .into_iter()
                     .try_for_each(|clean| sink.accept(clean));
                 output_ns = elapsed_ns(started);
@@ -381,14 +394,13 @@ impl Cleaner {
             self.timings.output += output_ns;
             written?;
             analyzed = next_analyzed;
-            resolved = next_resolved;
         }
     }
 
-    /// Dedup for a batch, in input order: [`Self::search_batch`], then
-    /// [`Self::resolve`] each document.
-    fn resolve_batch(&mut self, mut analyzed: Vec<Analyzed>) -> Vec<CleanDocument> {
-        self.search_batch(&mut analyzed);
+    /// Dedup for a batch, in input order: [`Self::search_batch`] (on the
+    /// pool when `parallel`), then [`Self::resolve`] each document.
+    fn resolve_batch(&mut self, mut analyzed: Vec<Analyzed>, parallel: bool) -> Vec<CleanDocument> {
+        self.search_batch(&mut analyzed, parallel);
         analyzed.into_iter().map(|a| self.resolve(a)).collect()
     }
 
@@ -957,6 +969,116 @@ mod tests {
         let head = [trimmed(0, "AAAA")];
         assert_eq!(joins_after_trim(vec![4, 8], &head, 8), [4]);
         assert_eq!(joins_after_trim(vec![8], &head, 4), Vec::<usize>::new());
+    }
+
+    /// Pages with repeats across them, so that dedup decides across
+    /// batches.
+    fn pages(n: usize) -> Vec<Document> {
+        (0..n)
+            .map(|i| {
+                let text = format!(
+                    "第{i}篇文章的正文内容，讲述本市今年的重点工作和项目进展情况。\n第{}篇文章的正文内容，讲述本市今年的重点工作和项目进展情况。\n分享到:",
+                    i / 3
+                );
+                Document::new(format!("p{i}"), text)
+            })
+            .collect()
+    }
+
+    /// A sink that keeps the ids it was given and refuses the document
+    /// `refuse` (counted from 0), and counts `finish` calls.
+    struct Refusing {
+        ids: Vec<String>,
+        refuse: usize,
+        finished: usize,
+    }
+
+    impl Sink for Refusing {
+        fn accept(&mut self, document: CleanDocument) -> Result<(), Error> {
+            if self.ids.len() == self.refuse {
+                return Err(Error::output("out", std::io::Error::other("disk full")));
+            }
+            self.ids.push(document.id.to_string());
+            Ok(())
+        }
+
+        fn finish(&mut self, _: &RunRecord) -> Result<(), Error> {
+            self.finished += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn run_stops_at_the_first_sink_or_input_error_for_any_batch_and_pool() {
+        let expected = Cleaner::new(Config::default())
+            .unwrap()
+            .clean_batch(pages(23));
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for batch in [1, 2, 5, 512] {
+                // No error: every document, in order, then `finish` once.
+                let mut out: Vec<CleanDocument> = Vec::new();
+                pool.install(|| {
+                    let mut cleaner = Cleaner::new(Config::default()).unwrap();
+                    cleaner.run(pages(23).into_iter().map(Ok), batch, &mut out)
+                })
+                .unwrap();
+                assert_eq!(out, expected, "{threads} threads, batch {batch}");
+                // From a thread outside any pool (on the global pool), as
+                // the command line runs it.
+                let mut out: Vec<CleanDocument> = Vec::new();
+                std::thread::scope(|s| {
+                    s.spawn(|| {
+                        let mut cleaner = Cleaner::new(Config::default()).unwrap();
+                        cleaner.run(pages(23).into_iter().map(Ok), batch, &mut out)
+                    })
+                    .join()
+                    .unwrap()
+                })
+                .unwrap();
+                assert_eq!(out, expected, "outside, {threads} threads, batch {batch}");
+                // The sink refuses document 7: 0-6 were handed over, no later one.
+                let mut sink = Refusing {
+                    ids: Vec::new(),
+                    refuse: 7,
+                    finished: 0,
+                };
+                let result = pool.install(|| {
+                    Cleaner::new(Config::default()).unwrap().run(
+                        pages(23).into_iter().map(Ok),
+                        batch,
+                        &mut sink,
+                    )
+                });
+                assert!(matches!(result, Err(Error::Output { .. })));
+                let first: Vec<String> = (0..7).map(|i| format!("p{i}")).collect();
+                assert_eq!((sink.ids, sink.finished), (first, 0));
+                // An input error after document 10: 0-10 handed over, then the error.
+                let mut sink = Refusing {
+                    ids: Vec::new(),
+                    refuse: usize::MAX,
+                    finished: 0,
+                };
+                let input = pages(23).into_iter().enumerate().map(|(i, page)| {
+                    if i == 11 {
+                        Err(Error::Config("bad input".into()))
+                    } else {
+                        Ok(page)
+                    }
+                });
+                let result = pool.install(|| {
+                    Cleaner::new(Config::default())
+                        .unwrap()
+                        .run(input, batch, &mut sink)
+                });
+                assert!(matches!(result, Err(Error::Config(_))));
+                let first: Vec<String> = (0..11).map(|i| format!("p{i}")).collect();
+                assert_eq!((sink.ids, sink.finished), (first, 0));
+            }
+        }
     }
 
     #[test]

@@ -256,8 +256,8 @@ pub(crate) struct Args {
           value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 
-    /// Documents cleaned together in one parallel batch (two batches are
-    /// held in memory).
+    /// Documents cleaned together in one parallel batch (three batches are
+    /// held in memory: one read, one cleaned, one deduplicated and written).
     #[arg(long, help_heading = "Performance", value_name = "N",
           default_value_t = crate::pipeline::DEFAULT_BATCH as u32,
           value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH))]
