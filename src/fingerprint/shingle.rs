@@ -284,10 +284,22 @@ fn punctuation_class(c: char) -> Option<u8> {
         .then(|| PUNCTUATION_CLASSES[(code - PUNCTUATION_BLOCKS.start) as usize])
 }
 
+/// CJK unified ideographs and hangul syllables: letters (`Lo`), none of
+/// them numeric (checked against the standard library's tables in the
+/// tests), so the most frequent characters of CJK text skip its binary
+/// searches (7–9% of the binary's samples in `perf` on the generated crawl,
+/// session 6).
+#[inline]
+fn is_cjk_letter(c: char) -> bool {
+    is_ideograph(c) || matches!(c, '\u{AC00}'..='\u{D7A3}')
+}
+
 #[inline]
 fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_digit()
+    } else if is_cjk_letter(c) {
+        false
     } else if let Some(class) = punctuation_class(c) {
         class & 1 != 0
     } else {
@@ -299,6 +311,8 @@ fn is_numeric(c: char) -> bool {
 fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
+    } else if is_cjk_letter(c) {
+        true
     } else if let Some(class) = punctuation_class(c) {
         class & 2 != 0
     } else {
@@ -321,6 +335,19 @@ mod tests {
         FingerprintConfig {
             fact_copies: 0,
             ..FingerprintConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_class_shortcuts_answer_as_the_standard_library() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(
+                is_alphanumeric(c),
+                c.is_alphanumeric(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
         }
     }
 
