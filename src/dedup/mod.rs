@@ -76,8 +76,8 @@
 //! paragraph) are gone. `examples/index_memory.rs` measures the whole:
 //! 63.1 bytes per long paragraph at 10 million (79.0 with the previous
 //! tables and layout), 49.4 of them outside the tables, so between 62 and
-//! 63.8 at any size once the tables have grown (62.7 at 100 million by the
-//! tables' sizes). A near repeat that takes a free place under one of its
+//! 63.8 at any size once the tables have grown (62.5 resident at 100
+//! million, measured). A near repeat that takes a free place under one of its
 //! keys is stored too (the same bytes, see [`BUCKET_CAP`]); on the
 //! generated crawl most near repeats find their buckets full or their key
 //! already held.
@@ -127,9 +127,15 @@
 //! generated crawl): 3.6 stored entries read per lookup at 10 thousand
 //! stored paragraphs, 5.6 at 104 thousand, bounded by construction (15
 //! band lookups and up to 6 half-key lookups of at most [`BUCKET_CAP`]
-//! entries, and one exact lookup); 3.6 µs of CPU per lookup against 10
-//! million stored paragraphs (`examples/index_memory.rs`, 2.9 with the
-//! hashbrown tables before, in the same session).
+//! entries, and one exact lookup). In time (`examples/index_memory.rs`,
+//! long paragraphs, µs of CPU per [`Deduplicator::search`]): 1.55 against
+//! 10 million stored paragraphs, 2.40 against 40 million, 4.00 against
+//! 100 million (62.5 bytes each), from 2.80 / 4.90 / 6.85 when each
+//! bucket and candidate was read after the one before. A lookup now asks
+//! for the buckets of all its keys, then for the entries of all their
+//! candidates, before it reads any (see [`crate::index`], "Lookups at
+//! corpus scale"), so that their cache misses overlap; what grows with
+//! the corpus is the latency of each wave of misses, not their number.
 //!
 //! Beside the deduplicator: [`trim`], the same test on the sentences of
 //! kept paragraphs, and [`state`], what a deduplicator remembers, saved
@@ -774,7 +780,8 @@ impl Deduplicator {
             .unwrap_or_default();
         // Every bucket this search reads is asked for before any is read:
         // at corpus scale each is a cache miss, and so they overlap
-        // ("Lookups at 100 million" in `BENCHMARKS.md`).
+        // ("Lookups at 100 million: prefetching and huge pages" in
+        // `BENCHMARKS.md`).
         if let Some(near) = &probe.near {
             for band in 0..BANDS {
                 for key in band_probes(near, band) {
