@@ -129,7 +129,7 @@
 //! band lookups and up to 6 half-key lookups of at most [`BUCKET_CAP`]
 //! entries, and one exact lookup). In time (`examples/index_memory.rs`,
 //! long paragraphs, µs of CPU per [`Deduplicator::search`]): 1.55 against
-//! 10 million stored paragraphs, 2.40 against 40 million, 4.00 against
+//! 10 million stored paragraphs, 2.40 against 40 million, 3.60 against
 //! 100 million (62.5 bytes each), from 2.80 / 4.90 / 6.85 when each
 //! bucket and candidate was read after the one before. A lookup now asks
 //! for the buckets of all its keys, then for the entries of all their
