@@ -16,7 +16,8 @@
 //! its bytes, per paragraph; then the time of `Deduplicator::search` at
 //! that size, for queries half of which repeat a stored paragraph (found
 //! through its bands or half keys and confirmed) and half of which are new,
-//! in wall-clock and in CPU time (the machine is shared).
+//! in wall-clock and in CPU time (the machine is shared), and how much of
+//! the resident memory is in transparent huge pages (Linux).
 
 use std::time::Instant;
 
@@ -48,6 +49,19 @@ fn resident_kib() -> Option<u64> {
     status
         .lines()
         .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Resident memory in transparent huge pages, from
+/// `/proc/self/smaps_rollup` (Linux), in KiB.
+fn huge_kib() -> Option<u64> {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").ok()?;
+    rollup
+        .lines()
+        .find(|l| l.starts_with("AnonHugePages:"))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -163,6 +177,13 @@ fn main() {
             resident as f64 / 1024.0,
             resident as f64 * 1024.0 / paragraphs as f64,
             dedup.memory_bytes() as f64 / paragraphs as f64
+        );
+    }
+    if let (Some(huge), Some(resident)) = (huge_kib(), resident_kib()) {
+        println!(
+            "\nin transparent huge pages: {:.0} MiB of {:.0} MiB resident",
+            huge as f64 / 1024.0,
+            resident as f64 / 1024.0
         );
     }
     let n = millions * 1_000_000;

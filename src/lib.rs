@@ -28,7 +28,7 @@
 //! | 2 | [`normalize`] | NFKC comparison key, its typographic folding and its hash; the text itself is never rewritten |
 //! | 3 | [`boilerplate`] | structure (HTML: main content region, named containers, link density, hidden text), named rules, shape rules, the page model (main text regions, titles, context), site templates |
 //! | 4 | [`fingerprint`] | character shingles (CJK runs and word runs), numbers as fact shingles, 64-bit SimHash, near sketch (MinHash bands, odd sketch) |
-//! | 5 | [`index`] | hash tables from keys to stored paragraphs, in constant time per lookup |
+//! | 5 | [`index`] | hash tables from keys to stored paragraphs, in constant time per lookup (prefetched, in huge pages where Linux allows) |
 //! | 6 | [`dedup`] | exact and near repeats (long paragraphs by Jaccard, short ones by one edit), first occurrence wins; sentence trimming; saved state |
 //! | 7 | [`pipeline`] | the [`Cleaner`]: parallel per-document stages, ordered dedup, sinks |
 //! | 8 | [`report`] | verdicts, report entries, summary counts, the run record |

@@ -76,8 +76,8 @@
 //! paragraph) are gone. `examples/index_memory.rs` measures the whole:
 //! 63.1 bytes per long paragraph at 10 million (79.0 with the previous
 //! tables and layout), 49.4 of them outside the tables, so between 62 and
-//! 63.8 at any size once the tables have grown (62.7 at 100 million by the
-//! tables' sizes). A near repeat that takes a free place under one of its
+//! 63.8 at any size once the tables have grown (62.5 resident at 100
+//! million, measured). A near repeat that takes a free place under one of its
 //! keys is stored too (the same bytes, see [`BUCKET_CAP`]); on the
 //! generated crawl most near repeats find their buckets full or their key
 //! already held.
@@ -127,9 +127,15 @@
 //! generated crawl): 3.6 stored entries read per lookup at 10 thousand
 //! stored paragraphs, 5.6 at 104 thousand, bounded by construction (15
 //! band lookups and up to 6 half-key lookups of at most [`BUCKET_CAP`]
-//! entries, and one exact lookup); 3.6 µs of CPU per lookup against 10
-//! million stored paragraphs (`examples/index_memory.rs`, 2.9 with the
-//! hashbrown tables before, in the same session).
+//! entries, and one exact lookup). In time (`examples/index_memory.rs`,
+//! long paragraphs, µs of CPU per [`Deduplicator::search`]): 1.55 against
+//! 10 million stored paragraphs, 2.40 against 40 million, 3.60 against
+//! 100 million (62.5 bytes each), from 2.80 / 4.90 / 6.85 when each
+//! bucket and candidate was read after the one before. A lookup now asks
+//! for the buckets of all its keys, then for the entries of all their
+//! candidates, before it reads any (see [`crate::index`], "Lookups at
+//! corpus scale"), so that their cache misses overlap; what grows with
+//! the corpus is the latency of each wave of misses, not their number.
 //!
 //! Beside the deduplicator: [`trim`], the same test on the sentences of
 //! kept paragraphs, and [`state`], what a deduplicator remembers, saved
@@ -767,6 +773,25 @@ impl Deduplicator {
     /// `from` on (of each kind).
     fn search_into(&self, probe: &Probe, from: [u32; 3], out: &mut Searched) {
         let fp = &probe.fingerprint;
+        let half_probes = probe
+            .edit
+            .as_ref()
+            .map(EditProbe::probes)
+            .unwrap_or_default();
+        // Every bucket this search reads is asked for before any is read:
+        // at corpus scale each is a cache miss, and so they overlap
+        // ("Lookups at 100 million: prefetching and huge pages" in
+        // `BENCHMARKS.md`).
+        if let Some(near) = &probe.near {
+            for band in 0..BANDS {
+                for key in band_probes(near, band) {
+                    self.bands[band].prefetch(u64::from(key));
+                }
+            }
+        }
+        for (which, key) in &half_probes {
+            self.halves[*which].prefetch(u64::from(*key));
+        }
         if self.config.exact {
             for id in self.exact.candidates(fp.exact) {
                 out.examined += 1;
@@ -779,6 +804,7 @@ impl Deduplicator {
         }
         self.visit_buckets(
             probe,
+            &half_probes,
             from,
             |band, key| self.bands[band].candidates(u64::from(key)),
             |which, key| self.halves[which].candidates(u64::from(key)),
@@ -788,13 +814,23 @@ impl Deduplicator {
     }
 
     /// Visits the buckets of a probe's band keys (and their multi-probe
-    /// keys) and of its half keys, as `bands` and `halves` give them (the
-    /// ids under a band or half key, and maybe others), among the
-    /// paragraphs from `from` on: counts those under its own keys,
-    /// checks every other one once. `examined` counts what was read.
+    /// keys) and of its half keys (`half_probes`, from
+    /// [`EditProbe::probes`]), as `bands` and `halves` give them (the ids
+    /// under a band or half key, and maybe others), among the paragraphs
+    /// from `from` on: counts those under its own keys, checks every other
+    /// one once. `examined` counts what was read.
+    ///
+    /// Three passes over the candidates, so that the memory reads of one
+    /// pass overlap: every candidate of every bucket is listed and its
+    /// stored entry asked for ([`Column::prefetch`]); then the other
+    /// columns of those whose entry has the key; then each is checked, in
+    /// the order of the list (the order of the single pass this replaces,
+    /// so the results are the same).
+    #[allow(clippy::too_many_arguments)]
     fn visit_buckets<B, H>(
         &self,
         probe: &Probe,
+        half_probes: &[(usize, u32)],
         from: [u32; 3],
         bands: impl Fn(usize, u32) -> B,
         halves: impl Fn(usize, u32) -> H,
@@ -806,62 +842,91 @@ impl Deduplicator {
     {
         let fp = &probe.fingerprint;
         let mut seen: Vec<u32> = Vec::new();
+        // (band or half, key, index) of every candidate, in visiting order.
+        let mut found: Vec<(usize, u32, u32)> = Vec::new();
         if let Some(near) = &probe.near {
+            let hots = &self.near_kind.hot;
             for band in 0..BANDS {
-                let own = near.stored.bands[band];
                 for key in band_probes(near, band) {
                     for index in bands(band, key) {
-                        out.examined += u32::from(examined);
-                        let hot = &self.near_kind.hot[index as usize];
-                        if { hot.bands }[band] != key || index < from[NEAR as usize] {
-                            continue;
-                        }
-                        if key == own {
-                            out.band_counts[band] = out.band_counts[band].saturating_add(1);
-                            if self.near_kind.exact[index as usize] == fp.exact {
-                                out.present |= 1 << band;
-                            }
-                        }
-                        if hot.is_ghost() {
-                            continue;
-                        }
-                        if !seen.contains(&index) {
-                            seen.push(index);
-                            self.consider_near(
-                                probe,
-                                near,
-                                Tagged::new(NEAR, index as usize),
-                                hot,
-                                out,
-                            );
-                        }
+                        hots.prefetch(index as usize);
+                        found.push((band, key, index));
                     }
+                }
+            }
+            for &(band, key, index) in &found {
+                if key == near.stored.bands[band]
+                    && hots
+                        .get(index as usize)
+                        .is_some_and(|hot| { hot.bands }[band] == key)
+                {
+                    self.near_kind.exact.prefetch(index as usize);
+                }
+            }
+            for &(band, key, index) in &found {
+                let own = near.stored.bands[band];
+                out.examined += u32::from(examined);
+                let hot = &hots[index as usize];
+                if { hot.bands }[band] != key || index < from[NEAR as usize] {
+                    continue;
+                }
+                if key == own {
+                    out.band_counts[band] = out.band_counts[band].saturating_add(1);
+                    if self.near_kind.exact[index as usize] == fp.exact {
+                        out.present |= 1 << band;
+                    }
+                }
+                if hot.is_ghost() {
+                    continue;
+                }
+                if !seen.contains(&index) {
+                    seen.push(index);
+                    self.consider_near(probe, near, Tagged::new(NEAR, index as usize), hot, out);
                 }
             }
         }
         seen.clear();
+        found.clear();
         if let Some(edit) = &probe.edit {
-            let own = edit.stored().halves;
-            for (which, key) in edit.probes() {
+            let kind = &self.edit_kind;
+            for &(which, key) in half_probes {
                 for index in halves(which, key) {
-                    out.examined += u32::from(examined);
-                    let hot = &self.edit_kind.hot[index as usize];
-                    if hot.halves[which] != key || index < from[EDIT as usize] {
-                        continue;
+                    kind.hot.prefetch(index as usize);
+                    found.push((which, key, index));
+                }
+            }
+            for &(which, key, index) in &found {
+                let index = index as usize;
+                if kind
+                    .hot
+                    .get(index)
+                    .is_some_and(|hot| hot.halves[which] == key)
+                {
+                    kind.ghost.prefetch(index);
+                    kind.exact.prefetch(index);
+                    kind.len.prefetch(index);
+                    kind.simhash.prefetch(index);
+                }
+            }
+            let own = edit.stored().halves;
+            for &(which, key, index) in &found {
+                out.examined += u32::from(examined);
+                let hot = &kind.hot[index as usize];
+                if hot.halves[which] != key || index < from[EDIT as usize] {
+                    continue;
+                }
+                if own[which] == key {
+                    out.half_counts[which] = out.half_counts[which].saturating_add(1);
+                    if kind.exact[index as usize] == fp.exact {
+                        out.present |= 1 << (BANDS + which);
                     }
-                    if own[which] == key {
-                        out.half_counts[which] = out.half_counts[which].saturating_add(1);
-                        if self.edit_kind.exact[index as usize] == fp.exact {
-                            out.present |= 1 << (BANDS + which);
-                        }
-                    }
-                    if self.edit_kind.ghost[index as usize] {
-                        continue;
-                    }
-                    if !seen.contains(&index) {
-                        seen.push(index);
-                        self.consider_edit(probe, edit, index as usize, out);
-                    }
+                }
+                if kind.ghost[index as usize] {
+                    continue;
+                }
+                if !seen.contains(&index) {
+                    seen.push(index);
+                    self.consider_edit(probe, edit, index as usize, out);
                 }
             }
         }
@@ -976,8 +1041,14 @@ impl Deduplicator {
         {
             searched.exact = Some(id);
         }
+        let half_probes = probe
+            .edit
+            .as_ref()
+            .map(EditProbe::probes)
+            .unwrap_or_default();
         self.visit_buckets(
             probe,
+            &half_probes,
             since,
             |band, key| {
                 recent
