@@ -7,6 +7,11 @@
 //! cargo run --release --example clean -- pages/ --output clean.jsonl --report report.jsonl
 //! ```
 
+/// mimalloc rather than the system allocator: less CPU for the blocks one
+/// thread allocates and another frees (`Cargo.toml`, `BENCHMARKS.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
     chaff::cli::main(Some(std::path::Path::new(samples)))
