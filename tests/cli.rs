@@ -1040,6 +1040,59 @@ fn an_interrupted_run_leaves_no_temporary_file() {
     assert!(!dir.join("out.jsonl").exists());
 }
 
+// Session 6 breaker: a run interrupted while it writes pages into an
+// `--output-dir` leaves neither the directory nor its temporary behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_output_dir_run_leaves_no_temporary_directory() {
+    let dir = temp_dir("signal-dir");
+    let mut child = Command::new(CHAFF)
+        .args(["-", "--output-dir", "od", "--batch", "1"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Records keep coming, so pages are being written when the signal comes.
+    let feeder = std::thread::spawn(move || {
+        for round in 0.. {
+            let chunk: String = (0..200)
+                .map(|i| {
+                    record(
+                        &format!("doc-{round}-{i}"),
+                        &format!("第{round}轮第{i}篇:全市经济运行总体平稳,编号{round}{i}。"),
+                    )
+                })
+                .collect();
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let start = std::time::Instant::now();
+    let written = |dir: &Path| {
+        partials(dir)
+            .first()
+            .map_or(0, |p| fs::read_dir(dir.join(p)).map_or(0, |d| d.count()))
+    };
+    while written(&dir) < 200 && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(written(&dir) >= 200, "{:?}", partials(&dir));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    feeder.join().unwrap();
+    assert!(!status.success());
+    assert!(partials(&dir).is_empty(), "{:?}", partials(&dir));
+    assert!(!dir.join("od").exists());
+}
+
 // Finding 15 (breaker): messages say what is wrong, and a file name cannot
 // forge a message line.
 #[cfg(unix)]

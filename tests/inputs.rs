@@ -71,6 +71,19 @@ fn jsonl_errors_name_the_line_and_do_not_take_other_records() {
     );
     assert_eq!(results[2].as_ref().unwrap().id, "7");
     assert!(results[3].as_ref().unwrap().id.ends_with("in.jsonl:4"));
+    assert!(err.contains("(column 2 of the line)"), "{err}");
+    // A record cut off inside a string ends at its line break: that is
+    // where the error is, not at a column 0.
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"text\":\"abc\n{\"id\":\"b\",\"text\":\"d\"}\n",
+    )
+    .unwrap();
+    let results: Vec<Result<Document, Error>> =
+        documents(std::slice::from_ref(&path), Utf8Policy::Strict).collect();
+    let err = results[0].as_ref().unwrap_err().to_string();
+    assert!(err.contains("(at the end of the line)"), "{err}");
+    assert!(!err.contains("column 0"), "{err}");
 }
 
 #[test]

@@ -437,7 +437,16 @@ pub fn remove_temporaries() -> impl Drop {
     let mut list = temporaries();
     for path in list.drain(..) {
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            let _ = fs::remove_dir_all(&path);
+            // The run may still be writing pages into the directory: a
+            // file made while `remove_dir_all` empties it makes its last
+            // step fail (not empty). Once the directory is gone no file
+            // can be made in it, so a few tries end it.
+            for _ in 0..1000 {
+                match fs::remove_dir_all(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => continue,
+                    _ => break,
+                }
+            }
         } else {
             let _ = fs::remove_file(&path);
         }

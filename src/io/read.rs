@@ -328,13 +328,15 @@ impl<'de> serde::Deserialize<'de> for UniqueKeys {
     }
 }
 
-/// serde_json's message without its own `at line L column C` (the line is
-/// always 1, the record's; the caller gives the file's line), with the
-/// column kept.
+/// serde_json's message without its own `at line L column C` (the caller
+/// gives the file's line), with the column kept; an error past the
+/// record's line (serde_json's line 2, column 0: the line break that ends
+/// a record cut off inside a string) is at the end of the line.
 fn without_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     match text.strip_suffix(&position) {
+        Some(message) if error.line() > 1 => format!("{message} (at the end of the line)"),
         Some(message) => format!("{message} (column {} of the line)", error.column()),
         None => text,
     }
