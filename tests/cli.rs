@@ -1008,19 +1008,37 @@ fn outputs_a_later_run_would_read_back_are_refused() {
     assert_ok(&output);
 }
 
+/// The command in `dir` with `args`, reading its standard input from a
+/// pipe the caller writes to, its outputs discarded.
+#[cfg(unix)]
+fn spawn_reading_stdin(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(CHAFF)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends `signal` (`-TERM`, `-INT`) to `child` and waits for it to end.
+#[cfg(unix)]
+fn interrupt(mut child: std::process::Child, signal: &str) -> std::process::ExitStatus {
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().unwrap()
+}
+
 // Finding 12 (breaker): an interrupted run leaves no temporary file.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_run_leaves_no_temporary_file() {
     let dir = temp_dir("signal");
-    let mut child = Command::new(CHAFF)
-        .args(["-", "-o", "out.jsonl", "-r", "rep.jsonl"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_reading_stdin(&dir, &["-", "-o", "out.jsonl", "-r", "rep.jsonl"]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(records(3).as_bytes()).unwrap();
     let start = std::time::Instant::now();
@@ -1028,12 +1046,7 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(partials(&dir).len(), 2, "{:?}", partials(&dir));
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = interrupt(child, "-TERM");
     drop(stdin);
     assert!(!status.success());
     assert!(partials(&dir).is_empty(), "{:?}", partials(&dir));
@@ -1046,14 +1059,7 @@ fn an_interrupted_run_leaves_no_temporary_file() {
 #[test]
 fn an_interrupted_output_dir_run_leaves_no_temporary_directory() {
     let dir = temp_dir("signal-dir");
-    let mut child = Command::new(CHAFF)
-        .args(["-", "--output-dir", "od", "--batch", "1"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_reading_stdin(&dir, &["-", "--output-dir", "od", "--batch", "1"]);
     let mut stdin = child.stdin.take().unwrap();
     // Records keep coming, so pages are being written when the signal comes.
     let feeder = std::thread::spawn(move || {
@@ -1081,12 +1087,7 @@ fn an_interrupted_output_dir_run_leaves_no_temporary_directory() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(written(&dir) >= 200, "{:?}", partials(&dir));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = interrupt(child, "-INT");
     feeder.join().unwrap();
     assert!(!status.success());
     assert!(partials(&dir).is_empty(), "{:?}", partials(&dir));
