@@ -59,6 +59,28 @@ fn without_blanks(text: &str) -> String {
         .collect()
 }
 
+/// Every id a hash multimap gives for each query (`candidates`, tag
+/// matches included), filtered to those stored under it, is every id whose
+/// key is the query, as a scan of `entries` (id = position) finds them.
+fn finds_what_brute_force_finds(
+    entries: &[u64],
+    queries: &[u64],
+    candidates: impl Fn(u64) -> Vec<u32>,
+) -> Result<(), TestCaseError> {
+    for &query in queries {
+        let mut found: Vec<u32> = candidates(query)
+            .into_iter()
+            .filter(|id| entries[*id as usize] == query)
+            .collect();
+        found.sort_unstable();
+        let brute: Vec<u32> = (0..entries.len() as u32)
+            .filter(|id| entries[*id as usize] == query)
+            .collect();
+        prop_assert_eq!(found, brute);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -269,17 +291,7 @@ proptest! {
             table.insert(*key, id as u32, |id| entries[id as usize]);
         }
         prop_assert_eq!(table.len(), entries.len());
-        for query in queries {
-            let mut found: Vec<u32> = table
-                .candidates(query)
-                .filter(|id| entries[*id as usize] == query)
-                .collect();
-            found.sort_unstable();
-            let brute: Vec<u32> = (0..entries.len() as u32)
-                .filter(|id| entries[*id as usize] == query)
-                .collect();
-            prop_assert_eq!(found, brute);
-        }
+        finds_what_brute_force_finds(&entries, &queries, |key| table.candidates(key).collect())?;
     }
 
     #[test]
@@ -292,16 +304,6 @@ proptest! {
             table.insert(*key, id as u32, |id| entries[id as usize]);
         }
         prop_assert_eq!(table.len(), entries.len());
-        for query in queries {
-            let mut found: Vec<u32> = table
-                .candidates(query)
-                .filter(|id| entries[*id as usize] == query)
-                .collect();
-            found.sort_unstable();
-            let brute: Vec<u32> = (0..entries.len() as u32)
-                .filter(|id| entries[*id as usize] == query)
-                .collect();
-            prop_assert_eq!(found, brute);
-        }
+        finds_what_brute_force_finds(&entries, &queries, |key| table.candidates(key).collect())?;
     }
 }

@@ -684,31 +684,46 @@ fn enclosed_runs(
     evidence: &[LineEvidence],
     transparent: &[bool],
 ) -> Vec<std::ops::Range<usize>> {
-    let mut runs = Vec::new();
+    short_runs(classes, |j| {
+        matches!(classes[j], Class::Short | Class::Bad("digit_row")) || transparent[j]
+    })
+    .filter(|run| {
+        let (start, end) = (run.start, run.end);
+        let plain = run
+            .clone()
+            .filter(|&j| classes[j] == Class::Short)
+            .all(|j| {
+                let e = &evidence[j];
+                e.link_chars == 0 && e.separators == 0 && e.ending != Ending::Truncated
+            });
+        let enclosed = start > 0
+            && classes[start - 1] == Class::Good
+            && classes.get(end) == Some(&Class::Good);
+        plain && enclosed
+    })
+    .collect()
+}
+
+/// The runs of lines that start at a short line and go on while `extends`
+/// holds for the next line, in page order.
+fn short_runs<'a>(
+    classes: &'a [Class],
+    extends: impl Fn(usize) -> bool + 'a,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     let mut i = 0;
-    while i < classes.len() {
-        if classes[i] != Class::Short {
+    std::iter::from_fn(move || {
+        while i < classes.len() && classes[i] != Class::Short {
             i += 1;
-            continue;
+        }
+        if i == classes.len() {
+            return None;
         }
         let start = i;
-        while i < classes.len()
-            && (matches!(classes[i], Class::Short | Class::Bad("digit_row")) || transparent[i])
-        {
+        while i < classes.len() && extends(i) {
             i += 1;
         }
-        let items = (start..i).filter(|&j| classes[j] == Class::Short);
-        let plain = items.clone().all(|j| {
-            let e = &evidence[j];
-            e.link_chars == 0 && e.separators == 0 && e.ending != Ending::Truncated
-        });
-        let enclosed =
-            start > 0 && classes[start - 1] == Class::Good && classes.get(i) == Some(&Class::Good);
-        if plain && enclosed {
-            runs.push(start..i);
-        }
-    }
-    runs
+        Some(start..i)
+    })
 }
 
 /// Text (a good or near-good line) at `i`, or after at most
@@ -733,16 +748,8 @@ fn introduced_lists(
     hints: Option<&[LineHints]>,
 ) -> Vec<std::ops::Range<usize>> {
     let mut lists = Vec::new();
-    let mut i = 0;
-    while i < classes.len() {
-        if classes[i] != Class::Short {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < classes.len() && (classes[i] == Class::Short || transparent[i]) {
-            i += 1;
-        }
+    for run in short_runs(classes, |j| classes[j] == Class::Short || transparent[j]) {
+        let (start, i) = (run.start, run.end);
         let items = (start..i).filter(|&j| classes[j] == Class::Short).count();
         let marked = (start..i)
             .filter(|&j| {
