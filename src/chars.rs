@@ -178,3 +178,25 @@ pub fn is_soft_punctuation(c: char) -> bool {
             | '-'
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ideograph_at_reads_exactly_the_unified_ideographs() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut text = String::from("a");
+            text.push(c);
+            text.push('b');
+            let bytes = text.as_bytes();
+            let expected = is_ideograph(c).then_some(c);
+            assert_eq!(ideograph_at(bytes, 1), expected, "{c:?}");
+            // Inside the character, and past the end of a cut text.
+            for at in 2..1 + c.len_utf8() {
+                assert_eq!(ideograph_at(bytes, at), None, "{c:?} at {at}");
+            }
+            assert_eq!(ideograph_at(&bytes[..c.len_utf8()], 1), None, "{c:?} cut");
+        }
+    }
+}
