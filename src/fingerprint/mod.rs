@@ -46,7 +46,9 @@
 //! whose tail repeats the figures of another was merged with it, with 32
 //! two distinct paragraphs of the corpus were.
 //!
-//! A key without CJK characters also gets its **fact signature**: its
+//! A key written mostly in a cased script (fewer than one letter in eight
+//! a CJK character, so that a name in CJK script does not take an English
+//! line's facts away) also gets its **fact signature**: its
 //! numbers and its month and weekday names (English, in full; "may" left
 //! out, a common verb), in order, as one more fact shingle counted
 //! [`FingerprintConfig::signature_copies`] (8) times. Two lines that
@@ -58,7 +60,7 @@
 //! 40–99 characters still merged (true Jaccard 0.68–0.79, estimated
 //! 0.78–0.81 by the odd sketch, whose error at these set sizes is about
 //! ±0.08) are kept apart (0 of 72, 0 of 2,175), Chinese results are
-//! unchanged (no CJK key gets a signature), Latin reposts at 1% / 3% edits
+//! unchanged (no Chinese key gets a signature), Latin reposts at 1% / 3% edits
 //! are caught 0.969 / 0.837 (40–99 characters) and 0.995 / 0.837 (100+),
 //! from 0.974 / 0.833 and 0.996 / 0.844 (`BENCHMARKS.md`, "Names, months
 //! and numbers as facts, session 7"). 4 copies left 1 date and 2 numbers
@@ -153,7 +155,8 @@ pub struct FingerprintConfig {
     /// repost). 0 adds none. Default from our own measurement
     /// (`examples/neardup_eval.rs`, `BENCHMARKS.md`, issue 14).
     pub fact_copies: usize,
-    /// How many times the fact signature of a key without CJK characters
+    /// How many times the fact signature of a key written mostly in a cased
+    /// script (fewer than one letter in eight CJK)
     /// (its numbers and month and weekday names, in order, as one
     /// [`Shingle::Fact`]) is added to its shingles: two lines that differ
     /// in any of those facts then differ in `2 × signature_copies` more

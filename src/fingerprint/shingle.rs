@@ -20,7 +20,8 @@ pub enum Shingle<'a> {
     /// A fact counted again, as text `#n#` and its characters: copy `n`
     /// (of [`FingerprintConfig::fact_copies`]) of a number (a run of
     /// digits), or copy `n` (of [`FingerprintConfig::signature_copies`]) of
-    /// the fact signature of a key without CJK characters: `~`, then its
+    /// the fact signature of a key with fewer than one letter in eight CJK:
+    /// `~`, then its
     /// numbers and month and weekday names in order, each after a space
     /// (`~ 7 september 2019`).
     Fact(&'a [char], u8),
@@ -143,8 +144,8 @@ impl Shingler {
     /// stood between them). Each run gives its windows of
     /// `cjk_shingle_chars` or `word_shingle_chars` characters; a run
     /// shorter than the window is one shingle. Every number is counted
-    /// again as `fact_copies` [`Shingle::Fact`]s; a key without CJK
-    /// characters that states a number or names a month or weekday
+    /// again as `fact_copies` [`Shingle::Fact`]s; a key with fewer than one
+    /// letter in eight CJK that states a number or names a month or weekday
     /// (English, in full, "may" left out: a common verb) gets
     /// `signature_copies` copies of its **fact signature**, those facts in
     /// order (see the [module docs](super), "Numbers and dates").
@@ -185,7 +186,9 @@ impl Shingler {
         let mut script: Option<Script> = None;
         let mut in_word = false;
         let signature_copies = config.signature_copies.min(super::MAX_FACT_COPIES) as u8;
-        let mut cjk_letters = false;
+        // Letters of CJK runs and of word runs: the signature is for keys
+        // written mostly in Latin (or another cased) script.
+        let (mut cjk_letters, mut word_letters) = (0usize, 0usize);
         self.signature.clear();
         self.date_word.clear();
         for c in key.chars() {
@@ -201,7 +204,7 @@ impl Shingler {
             let cjk_letter = is_ideograph(c) || (!c.is_ascii() && is_cjk(c));
             let cjk = cjk_letter || (script != Some(Script::Word) && is_numeric(c));
             if cjk {
-                cjk_letters |= cjk_letter;
+                cjk_letters += usize::from(cjk_letter);
                 if in_word {
                     self.end_signature_word();
                 }
@@ -216,6 +219,7 @@ impl Shingler {
                     self.end_cjk_run(cjk_width, &mut each);
                 }
                 script = Some(Script::Word);
+                word_letters += 1;
                 if !in_word {
                     if !self.word.is_empty() {
                         push_char(&mut self.word, ' ', word_width, &mut |s| {
@@ -256,7 +260,9 @@ impl Shingler {
         if !self.digits.is_empty() {
             self.end_number(fact_copies, &mut each);
         }
-        if !cjk_letters && !self.signature.is_empty() {
+        // Fewer than one letter in eight is CJK: a name or a term in CJK
+        // script does not take an English line's facts away.
+        if cjk_letters * 8 < cjk_letters + word_letters && !self.signature.is_empty() {
             for copy in 0..signature_copies {
                 each(Shingle::Fact(&self.signature, copy));
             }
@@ -549,9 +555,20 @@ mod tests {
     }
 
     #[test]
-    fn keys_with_cjk_characters_get_no_signature() {
+    fn keys_written_in_cjk_get_no_signature() {
         assert!(signature("2023年1月全市居民消费价格同比上涨").is_empty());
         assert!(signature("ICP备16003084号 March 2019").is_empty());
+        // a name in CJK script inside an English line (3 of 63 letters)
+        assert_eq!(
+            signature("Kim Min-su (김민수) told the council on 7 September 2019 it would wait."),
+            ["#0#~ 7 september 2019", "#1#~ 7 september 2019"]
+        );
+        // one letter in eight is CJK: none
+        assert!(signature("谢谢 Thanks on Friday").is_empty());
+        assert_eq!(
+            signature("谢 Thanks on Friday"),
+            ["#0#~ friday", "#1#~ friday"]
+        );
         // numbers still count again
         let config = FingerprintConfig::default();
         let facts = shingles("2023年1月", &config);
