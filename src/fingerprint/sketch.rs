@@ -206,29 +206,70 @@ impl SketchBuilder {
             // both remixes of the block first, eight lanes at a time where
             // the CPU can
             mix_pairs(block, [MINHASH_SEED, ODD_SEED], minhash, odd);
-            for (&v, &w) in minhash[..block.len()].iter().zip(&odd[..block.len()]) {
-                self.add_mixed(v, w);
-            }
+            self.add_mixed(&minhash[..block.len()], &odd[..block.len()]);
         }
         self.mixed = mixed;
     }
 
-    /// Adds one hash given as its two remixes: `v` for the MinHash bins,
-    /// `w` for the odd sketch.
+    /// Adds a block of hashes given as their two remixes: `minhash` for
+    /// the MinHash bins, `odd` for the odd sketch. The state the loop
+    /// reads for every hash is held in locals (the compiler cannot keep
+    /// fields in registers across stores into the table), written back
+    /// around the rare growth or thinning of the table.
     #[inline(always)]
-    fn add_mixed(&mut self, v: u64, w: u64) {
-        let bin = ((v >> 32) as usize * BINS) >> 32;
-        // Selects, not branches: which hash takes a bin's minimum is a
-        // coin toss the branch predictor loses. The larger of `v` and the
-        // minimum is the second-smallest candidate, unless they are equal
-        // (a repeat), when it is no candidate (all ones).
-        let (min, second) = (self.min[bin], self.second[bin]);
-        let larger = v.max(min) | u64::from(v == min).wrapping_neg();
-        self.second[bin] = second.min(larger);
-        self.min[bin] = min.min(v);
-        if w.trailing_zeros() >= self.floor && self.insert(w.max(1)) {
-            self.sample(w);
+    fn add_mixed(&mut self, minhash: &[u64], odd: &[u64]) {
+        let (mut min, mut second) = (self.min, self.second);
+        let mut slots = std::mem::take(&mut self.slots);
+        let (mut floor, mut held, mut top) = (self.floor, self.held, self.top);
+        let mut mask = slots.len() - 1;
+        let mut limit = self.capacity.min(slots.len());
+        for (&v, &w) in minhash.iter().zip(odd) {
+            let bin = ((v >> 32) as usize * BINS) >> 32;
+            // Selects, not branches: which hash takes a bin's minimum is
+            // a coin toss the branch predictor loses. The larger of `v` and
+            // the minimum is the second-smallest candidate, unless they are
+            // equal (a repeat), when it is no candidate (all ones).
+            let larger = v.max(min[bin]) | u64::from(v == min[bin]).wrapping_neg();
+            second[bin] = second[bin].min(larger);
+            min[bin] = min[bin].min(v);
+            if w.trailing_zeros() < floor {
+                continue;
+            }
+            // the sample set: open addressing, a sample of 0 stored as 1
+            let stored = w.max(1);
+            let mut slot = (stored >> 40) as usize & mask;
+            loop {
+                match slots[slot] {
+                    0 => break,
+                    held if held == stored => break,
+                    _ => slot = (slot + 1) & mask,
+                }
+            }
+            if slots[slot] != 0 {
+                continue;
+            }
+            slots[slot] = stored;
+            held += 1;
+            // a new sample: the sketch of its number of trailing zeros
+            let zeros = (w.trailing_zeros() as usize).min(LEVELS - 1);
+            self.odd[zeros] ^= 1u128 << (w >> 57);
+            self.count[zeros] += 1;
+            top = top.max(zeros);
+            if held * 2 > limit {
+                (self.slots, self.held, self.top) = (slots, held, top);
+                if held * 2 > self.capacity {
+                    self.thin();
+                } else {
+                    self.rebuild(self.slots.len() * 4);
+                }
+                slots = std::mem::take(&mut self.slots);
+                (floor, held) = (self.floor, self.held);
+                mask = slots.len() - 1;
+                limit = self.capacity.min(slots.len());
+            }
         }
+        (self.min, self.second) = (min, second);
+        (self.slots, self.floor, self.held, self.top) = (slots, floor, held, top);
     }
 
     /// Makes the table big enough for `more` samples beyond those it
@@ -248,39 +289,6 @@ impl SketchBuilder {
                 self.slots.resize(wanted, 0);
             } else {
                 self.rebuild(wanted);
-            }
-        }
-    }
-
-    /// Adds a new sample to the sketches of every level it belongs to
-    /// (levels `floor` to its trailing zeros).
-    #[inline]
-    fn sample(&mut self, w: u64) {
-        let zeros = (w.trailing_zeros() as usize).min(LEVELS - 1);
-        self.odd[zeros] ^= 1u128 << (w >> 57);
-        self.count[zeros] += 1;
-        self.top = self.top.max(zeros);
-        if self.held * 2 > self.capacity {
-            self.thin();
-        } else if self.held * 2 > self.slots.len() {
-            self.rebuild(self.slots.len() * 4);
-        }
-    }
-
-    /// Whether `w` was not in the sample set (and now is).
-    #[inline]
-    fn insert(&mut self, w: u64) -> bool {
-        let mask = self.slots.len() - 1;
-        let mut slot = (w >> 40) as usize & mask;
-        loop {
-            match self.slots[slot] {
-                0 => {
-                    self.slots[slot] = w;
-                    self.held += 1;
-                    return true;
-                }
-                held if held == w => return false,
-                _ => slot = (slot + 1) & mask,
             }
         }
     }
@@ -404,13 +412,20 @@ impl SketchBuilder {
         let mut probes = [[0u32; ROWS]; BANDS];
         for band in 0..BANDS {
             let rows = &filled[band * ROWS..band * ROWS + ROWS];
-            bands[band] = band_key(band, rows);
+            // `band_key` a row at a time: `prefix[r]` has mixed rows
+            // before `r`, which a probe replacing row `r` shares
+            let mut prefix = [BAND_SEED ^ band as u64; ROWS + 1];
+            for (row, value) in rows.iter().enumerate() {
+                prefix[row + 1] = mix64(prefix[row] ^ value);
+            }
+            bands[band] = prefix[ROWS] as u32;
             for row in 0..ROWS {
                 if let Some(second) = alternative[band * ROWS + row] {
-                    let mut replaced = [0u64; ROWS];
-                    replaced.copy_from_slice(rows);
-                    replaced[row] = second;
-                    probes[band][row] = band_key(band, &replaced);
+                    let mut key = mix64(prefix[row] ^ second);
+                    for value in &rows[row + 1..] {
+                        key = mix64(key ^ value);
+                    }
+                    probes[band][row] = key as u32;
                 }
             }
         }
