@@ -241,7 +241,7 @@ impl SketchBuilder {
             loop {
                 match slots[slot] {
                     0 => break,
-                    held if held == stored => break,
+                    sample if sample == stored => break,
                     _ => slot = (slot + 1) & mask,
                 }
             }
