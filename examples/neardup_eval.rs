@@ -21,6 +21,10 @@
 //! * **datatrove**: MinHash over character 5-grams, 14 bands of 8 hashes,
 //!   a band match counts as a merge (datatrove's defaults; no
 //!   confirmation), on the same reposts and pairs.
+//!
+//! `SHOW=1` prints the merged pairs that must not merge and the merged
+//! template paragraphs, each with the exact Jaccard similarity of its
+//! shingle sets (the odd sketches' estimate of it is what decided).
 
 use std::collections::HashMap;
 
@@ -56,6 +60,15 @@ fn run(texts: &[&str], dedup: &DedupConfig, fingerprint: &FingerprintConfig) -> 
             }
         })
         .collect()
+}
+
+/// The exact Jaccard similarity of two texts' shingle sets (what the odd
+/// sketches estimate), for the merges `SHOW` prints.
+fn exact_jaccard(a: &str, b: &str, fingerprint: &FingerprintConfig) -> f64 {
+    let mut shingler = chaff::fingerprint::Shingler::new();
+    let a = chaff::fingerprint::shingle_set(&comparison_key(a), fingerprint, &mut shingler);
+    let b = chaff::fingerprint::shingle_set(&comparison_key(b), fingerprint, &mut shingler);
+    chaff::dedup::jaccard(&a, &b)
 }
 
 fn fmix64(mut x: u64) -> u64 {
@@ -306,8 +319,11 @@ fn main() {
                 && let Some(f) = found
             {
                 eprintln!(
-                    "{}: {:?}\n   merged into {:?}",
-                    pair.kind, pair.second, stream[*f]
+                    "{}: {:?}\n   merged into {:?} (exact Jaccard {:.3})",
+                    pair.kind,
+                    pair.second,
+                    stream[*f],
+                    exact_jaccard(&pair.second, stream[*f], &fingerprint)
                 );
             }
             let chars = comparison_key(&pair.second).chars().count();
@@ -337,7 +353,11 @@ fn main() {
         if std::env::var_os("SHOW").is_some()
             && let Some(f) = found
         {
-            eprintln!("template: {text:?}\n   merged into {:?}", templated[*f]);
+            eprintln!(
+                "template: {text:?}\n   merged into {:?} (exact Jaccard {:.3})",
+                templated[*f],
+                exact_jaccard(text, templated[*f], &fingerprint)
+            );
         }
         template.add(base.script, base.chars, found.is_some());
     }

@@ -26,6 +26,29 @@ pub fn is_ideograph(c: char) -> bool {
     matches!(c, IDEOGRAPH_FIRST..=IDEOGRAPH_LAST)
 }
 
+/// The CJK unified ideograph ([`IDEOGRAPHS`]) whose UTF-8 encoding starts
+/// at byte `at` of `bytes`, if one does: read from its three bytes (lead
+/// byte E4–E9), without the general decoding of a `str`'s characters, for
+/// the loops that walk Chinese text a character at a time.
+///
+/// ```
+/// let text = "a中";
+/// assert_eq!(chaff::chars::ideograph_at(text.as_bytes(), 1), Some('中'));
+/// assert_eq!(chaff::chars::ideograph_at(text.as_bytes(), 0), None);
+/// assert_eq!(chaff::chars::ideograph_at("か".as_bytes(), 0), None);
+/// ```
+#[inline]
+pub fn ideograph_at(bytes: &[u8], at: usize) -> Option<char> {
+    match bytes.get(at..at + 3) {
+        Some(&[lead @ 0xE4..=0xE9, b1, b2]) if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 => {
+            let code =
+                (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            char::from_u32(code).filter(|&c| is_ideograph(c))
+        }
+        _ => None,
+    }
+}
+
 /// CJK ideographs, kana and hangul: scripts written without spaces
 /// between words.
 ///
@@ -154,4 +177,26 @@ pub fn is_soft_punctuation(c: char) -> bool {
             | '·'
             | '-'
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ideograph_at_reads_exactly_the_unified_ideographs() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut text = String::from("a");
+            text.push(c);
+            text.push('b');
+            let bytes = text.as_bytes();
+            let expected = is_ideograph(c).then_some(c);
+            assert_eq!(ideograph_at(bytes, 1), expected, "{c:?}");
+            // Inside the character, and past the end of a cut text.
+            for at in 2..1 + c.len_utf8() {
+                assert_eq!(ideograph_at(bytes, at), None, "{c:?} at {at}");
+            }
+            assert_eq!(ideograph_at(&bytes[..c.len_utf8()], 1), None, "{c:?} cut");
+        }
+    }
 }

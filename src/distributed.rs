@@ -189,7 +189,8 @@ pub struct StagedFile {
 
 const STAGING_FORMAT: &str = "chaff-staging";
 /// 2: fingerprints of Latin text from character shingles (state format 3).
-const STAGING_VERSION: u32 = 2;
+/// 3: fingerprints of Latin text with its fact signature (state format 4).
+const STAGING_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct StagingHeader {

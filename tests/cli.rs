@@ -677,6 +677,17 @@ fn text_in_another_encoding_gets_a_hint() {
 }
 
 #[test]
+fn the_summary_names_the_threads_it_ran_on() {
+    let dir = temp_dir("threads");
+    fs::write(dir.join("in.jsonl"), records(3)).unwrap();
+    for (threads, said) in [("1", "on 1 thread,"), ("2", "on 2 threads,")] {
+        let output = chaff(&dir, &["in.jsonl", "-o", "out.jsonl", "--threads", threads]);
+        assert_ok(&output);
+        assert!(stderr(&output).contains(said), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn skipped_records_are_printed_once_and_not_when_quiet() {
     let dir = temp_dir("skips");
     fs::write(dir.join("in.jsonl"), format!("{}not json\n", records(2))).unwrap();

@@ -106,6 +106,11 @@ fn corrupt_files_are_refused_with_where_and_why() {
             [&bytes[..8], &2u32.to_le_bytes(), &bytes[12..]].concat(),
             "state format version 2, written by a chaff that shingled Latin text by word pairs",
         ),
+        (
+            "version 3",
+            [&bytes[..8], &3u32.to_le_bytes(), &bytes[12..]].concat(),
+            "state format version 3, written by a chaff without the fact signature of Latin text",
+        ),
         ("truncated", bytes[..bytes.len() / 2].to_vec(), "do not fit"),
         (
             "no checksum",

@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::stopwords::{LANGUAGE_COUNT, cjk_function_chars, language_mask, language_mask_of_bytes};
-use crate::chars::is_han_or_kana as is_ideograph;
+use crate::chars::{ideograph_at, is_han_or_kana as is_ideograph};
 
 /// What an HTML reader knows about the block a line came from. Every field
 /// is optional; text input has none of them.
@@ -206,9 +206,8 @@ impl LineEvidence {
         // Ideographs ending the previous token, if it ends in a clause's
         // worth of them.
         let mut previous_run = 0usize;
-        for token in key.split(' ').filter(|t| !t.is_empty()) {
-            let mut chars = token.chars().peekable();
-            let first = chars.peek().copied().unwrap_or(' ');
+        for token in tokens(key) {
+            let first = token.chars().next().unwrap_or(' ');
             if previous_run >= CLAUSE_IDEOGRAPHS && is_ideograph(first) {
                 e.clause_marks = e.clause_marks.saturating_add(1);
             }
@@ -227,13 +226,29 @@ impl LineEvidence {
                 continue;
             }
             // One pass over the token: its length, the ideographs ending
-            // it, and what each character counts for.
+            // it, and what each character counts for. ASCII and unified
+            // ideographs (nearly every character of English and Chinese
+            // text) are read from their bytes ([`ideograph_at`]), the
+            // others decoded.
             let (mut token_chars, mut run) = (0usize, 0usize);
             let mut letters = false;
             let mut previous = ' ';
-            while let Some(c) = chars.next() {
+            let bytes = token.as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                let (c, ideograph) = if bytes[at].is_ascii() {
+                    (char::from(bytes[at]), false)
+                } else if let Some(c) = ideograph_at(bytes, at) {
+                    (c, true)
+                } else {
+                    match token[at..].chars().next() {
+                        Some(c) => (c, is_ideograph(c)),
+                        None => break,
+                    }
+                };
+                at += c.len_utf8();
                 token_chars += 1;
-                if is_ideograph(c) {
+                if ideograph {
                     run += 1;
                     e.ideographs = e.ideographs.saturating_add(1);
                     e.function_chars = e
@@ -252,7 +267,10 @@ impl LineEvidence {
                         '。' | '!' | '?' | ';' | '｡' => {
                             e.sentence_ends = e.sentence_ends.saturating_add(1);
                         }
-                        '.' if chars.peek().is_none_or(|n| !n.is_alphanumeric())
+                        '.' if token[at..]
+                            .chars()
+                            .next()
+                            .is_none_or(|n| !n.is_alphanumeric())
                             && (previous.is_alphabetic() || previous == ')') =>
                         {
                             e.sentence_ends = e.sentence_ends.saturating_add(1);
@@ -349,6 +367,20 @@ impl LineEvidence {
     pub fn capitalized_share(&self) -> f32 {
         share(self.capitalized, self.words)
     }
+}
+
+/// The tokens of a key between its spaces, found with `memchr` (a key is
+/// mostly one long token in Chinese text).
+fn tokens(key: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b' ', key.as_bytes())
+        .chain(std::iter::once(key.len()))
+        .map(move |end| {
+            let token = &key[start..end];
+            start = end + 1;
+            token
+        })
+        .filter(|t| !t.is_empty())
 }
 
 /// `char::is_alphabetic`, without its table lookup for the punctuation of

@@ -691,9 +691,12 @@ fn run(args: &Args, samples: Option<&Path>) -> Result<(), Failure> {
         report_renamed(&renamed, args.output_dir.as_deref());
         eprint!("{}", record.summary);
         eprintln!(
-            "elapsed: {:.3} s on {} threads, {}/s of wall time",
+            "elapsed: {:.3} s on {}, {}/s of wall time",
             elapsed.as_secs_f64(),
-            rayon::current_num_threads(),
+            match rayon::current_num_threads() {
+                1 => "1 thread".to_string(),
+                n => format!("{n} threads"),
+            },
             progress::megabytes(
                 (record.summary.bytes_in as f64 / elapsed.as_secs_f64().max(1e-3)) as u64
             )

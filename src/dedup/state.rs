@@ -6,7 +6,7 @@
 //! is the front's job ([`Cleaner::save_state`](crate::Cleaner::save_state),
 //! [`Cleaner::with_state`](crate::Cleaner::with_state)).
 //!
-//! # File format (version 3)
+//! # File format (version 4)
 //!
 //! All integers little-endian. Each kind of remembered paragraph (see the
 //! [dedup docs](super)) is written in the order it was stored, so that
@@ -15,7 +15,7 @@
 //! | bytes | what |
 //! |---|---|
 //! | 8 | magic `CHAFFIDX` |
-//! | 4 | format version (`u32`, 3) |
+//! | 4 | format version (`u32`, 4) |
 //! | 4 + n | header: `u32` length, then JSON `{"fingerprint": FingerprintConfig, "documents", "exact", "edit", "near"}` |
 //! | per document | `u32` length, UTF-8 id |
 //! | 28 per exact entry | folded-key hash `u64`, SimHash `u64`, document `u64`, paragraph `u32` |
@@ -26,11 +26,12 @@
 //! Version 1 (shingle sets and a SimHash index, before issue 14) cannot be
 //! converted: it holds no sketches, and the texts they would be made from
 //! are gone. Loading it is refused with a message that says so; run over
-//! the earlier inputs again to make a version-3 state. Version 2 (issue
-//! 14, Latin text shingled by word pairs) has the layout above, but its
-//! SimHashes and sketches were made from other shingles than this build
-//! cuts, so they cannot be compared with new ones: it is refused too, with
-//! a message that says so.
+//! the earlier inputs again to make a version-4 state. Versions 2 (issue
+//! 14, Latin text shingled by word pairs) and 3 (Latin text without its
+//! fact signature, session 7) have the layout above, but their SimHashes
+//! and sketches were made from other shingles than this build cuts, so
+//! they cannot be compared with new ones: they are refused too, with a
+//! message that says so.
 //!
 //! Loading checks the magic, the version, that the counts fit in the file
 //! (before allocating for them), every id's UTF-8, every field's range, the
@@ -56,7 +57,7 @@ use crate::fingerprint::sketch::{BANDS, ODD_SAMPLE, StoredSketch};
 
 const MAGIC: &[u8; 8] = b"CHAFFIDX";
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 const EXACT_BYTES: u64 = 28;
 const EDIT_BYTES: u64 = 46;
@@ -207,7 +208,7 @@ pub fn load_from(
             8,
             "state format version 1, written by a chaff before near-duplicate sketches \
              (it holds shingle sets, not the sketches this build compares); this build reads \
-             version 3 only: run over the earlier inputs again with --save-state to rebuild it",
+             version 4 only: run over the earlier inputs again with --save-state to rebuild it",
         ));
     }
     if version == 2 {
@@ -215,8 +216,17 @@ pub fn load_from(
             8,
             "state format version 2, written by a chaff that shingled Latin text by word pairs \
              (its fingerprints and sketches do not compare with this build's character \
-             shingles); this build reads version 3 only: run over the earlier inputs again \
+             shingles); this build reads version 4 only: run over the earlier inputs again \
              with --save-state to rebuild it",
+        ));
+    }
+    if version == 3 {
+        return Err(input.error(
+            8,
+            "state format version 3, written by a chaff without the fact signature of Latin \
+             text (its fingerprints and sketches do not compare with this build's, which count \
+             a line's numbers and month names again as one fact); this build reads version 4 \
+             only: run over the earlier inputs again with --save-state to rebuild it",
         ));
     }
     if version != VERSION {

@@ -19,9 +19,9 @@ pub enum FeatureHash {
     /// `simhash::simhash_stream` over the same shingles. About 15 ns a
     /// shingle.
     SipHash24,
-    /// The default, about 1 ns a shingle: a fact shingle (a number counted
-    /// again, [`Shingle::Fact`]) is FNV-1a of its digits with the copy
-    /// mixed in; a shingle of up to three
+    /// The default, about 1 ns a shingle: a fact shingle (a number or a
+    /// fact signature counted again, [`Shingle::Fact`]) is FNV-1a of its
+    /// characters with the copy mixed in; a shingle of up to three
     /// characters is its code points packed 21 bits each, one of four or
     /// five characters below U+1000 (Latin, Greek, Cyrillic, and most
     /// alphabets of a word run) its code points packed 12 bits each, both
@@ -92,14 +92,15 @@ fn fast_fact(digits: &[char], copy: u8) -> u64 {
     fmix64(hash ^ (u64::from(copy) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-/// The digits and the copy of a fact shingle's text (`#copy#digits`, see
-/// [`Shingle::Fact`]): windows never hold `#`, so the form is unambiguous.
+/// The characters and the copy of a fact shingle's text (`#copy#digits`
+/// or `#copy#~ signature`, see [`Shingle::Fact`]): windows never hold `#`,
+/// so the form is unambiguous.
 fn parse_fact(text: &str) -> Option<(Vec<char>, u8)> {
     let rest = text.strip_prefix('#')?;
     let (copy, digits) = rest.split_once('#')?;
     let copy: u8 = copy.parse().ok()?;
     let digits: Vec<char> = digits.chars().collect();
-    (!digits.is_empty() && digits.iter().all(|c| c.is_numeric())).then_some((digits, copy))
+    (!digits.is_empty() && !digits.contains(&'#')).then_some((digits, copy))
 }
 
 /// The fast hash of a shingle's text: packed when it is short enough,
@@ -214,8 +215,22 @@ mod tests {
                 );
             }
         }
+        let signature: Vec<char> = "~ 7 september 2019".chars().collect();
+        for copy in [0, 7] {
+            let shingle = Shingle::Fact(&signature, copy);
+            shingle.write_to(&mut text);
+            assert_eq!(text, format!("#{copy}#~ 7 september 2019"));
+            assert_eq!(
+                FeatureHash::Fast.hash(&text),
+                FeatureHash::Fast.hash_shingle(shingle, &mut String::new())
+            );
+        }
+        assert_ne!(
+            FeatureHash::Fast.hash("#0#~ 7"),
+            FeatureHash::Fast.hash("#0#7")
+        );
         assert_eq!(parse_fact("#a#12"), None);
         assert_eq!(parse_fact("#1#"), None);
-        assert_eq!(parse_fact("#1#1a"), None);
+        assert_eq!(parse_fact("#1#1#2"), None);
     }
 }

@@ -17,8 +17,12 @@ pub enum Shingle<'a> {
     /// Consecutive characters of a word run: lowercased letters and digits,
     /// the words separated by one space (punctuation skipped).
     Word(&'a [char]),
-    /// A number (a run of digits) counted again: copy `n` of
-    /// [`FingerprintConfig::fact_copies`], as text `#n#` and the digits.
+    /// A fact counted again, as text `#n#` and its characters: copy `n`
+    /// (of [`FingerprintConfig::fact_copies`]) of a number (a run of
+    /// digits), or copy `n` (of [`FingerprintConfig::signature_copies`]) of
+    /// the fact signature of a key without CJK characters: `~`, then its
+    /// numbers and month and weekday names in order, each after a space
+    /// (`~ 7 september 2019`).
     Fact(&'a [char], u8),
 }
 
@@ -67,6 +71,12 @@ pub struct Shingler {
     word: Vec<char>,
     /// The current number (run of digits).
     digits: Vec<char>,
+    /// The start of the current word (lowercased), up to
+    /// [`MAX_DATE_WORD`] characters: is it a month or weekday name?
+    date_word: Vec<char>,
+    /// The key's fact signature: `~`, then each number and month or
+    /// weekday name, in order, after a space.
+    signature: Vec<char>,
     /// Scratch space for shingles as text.
     pub(super) text: String,
     /// Scratch space for shingle hashes.
@@ -132,7 +142,22 @@ impl Shingler {
     /// the words separated by one space (whatever punctuation or spacing
     /// stood between them). Each run gives its windows of
     /// `cjk_shingle_chars` or `word_shingle_chars` characters; a run
-    /// shorter than the window is one shingle.
+    /// shorter than the window is one shingle. Every number is counted
+    /// again as `fact_copies` [`Shingle::Fact`]s; a key without CJK
+    /// characters that states a number or names a month or weekday
+    /// (English, in full, "may" left out: a common verb) gets
+    /// `signature_copies` copies of its **fact signature**, those facts in
+    /// order (see the [module docs](super), "Numbers and dates").
+    ///
+    /// ```
+    /// use chaff::fingerprint::{FingerprintConfig, Shingler};
+    /// let config = FingerprintConfig { fact_copies: 0, signature_copies: 1, ..FingerprintConfig::default() };
+    /// let mut facts = Vec::new();
+    /// Shingler::new().for_each_shingle("meet on 7 september 2019", &config, |s| {
+    ///     if s.starts_with('#') { facts.push(s.to_owned()) }
+    /// });
+    /// assert_eq!(facts, ["#0#~ 7 september 2019"]);
+    /// ```
     pub fn for_each(
         &mut self,
         key: &str,
@@ -159,6 +184,10 @@ impl Shingler {
         self.digits.clear();
         let mut script: Option<Script> = None;
         let mut in_word = false;
+        let signature_copies = config.signature_copies.min(super::MAX_FACT_COPIES) as u8;
+        let mut cjk_letters = false;
+        self.signature.clear();
+        self.date_word.clear();
         for c in key.chars() {
             chars += 1;
             let digit = is_numeric(c);
@@ -169,10 +198,13 @@ impl Shingler {
             } else if !self.digits.is_empty() {
                 self.end_number(fact_copies, &mut each);
             }
-            let cjk = is_ideograph(c)
-                || (!c.is_ascii() && is_cjk(c))
-                || (script != Some(Script::Word) && is_numeric(c));
+            let cjk_letter = is_ideograph(c) || (!c.is_ascii() && is_cjk(c));
+            let cjk = cjk_letter || (script != Some(Script::Word) && is_numeric(c));
             if cjk {
+                cjk_letters |= cjk_letter;
+                if in_word {
+                    self.end_signature_word();
+                }
                 if script == Some(Script::Word) {
                     self.end_word_run(word_width, &mut each);
                 }
@@ -191,27 +223,43 @@ impl Shingler {
                         });
                     }
                     in_word = true;
+                    self.date_word.clear();
                 }
                 if c.is_ascii() {
-                    push_char(
-                        &mut self.word,
-                        c.to_ascii_lowercase(),
-                        word_width,
-                        &mut |s| each(Shingle::Word(s)),
-                    );
+                    let lower = c.to_ascii_lowercase();
+                    if self.date_word.len() < MAX_DATE_WORD {
+                        self.date_word.push(lower);
+                    }
+                    push_char(&mut self.word, lower, word_width, &mut |s| {
+                        each(Shingle::Word(s))
+                    });
                 } else {
                     for lower in c.to_lowercase() {
+                        if self.date_word.len() < MAX_DATE_WORD {
+                            self.date_word.push(lower);
+                        }
                         push_char(&mut self.word, lower, word_width, &mut |s| {
                             each(Shingle::Word(s))
                         });
                     }
                 }
             } else {
+                if in_word {
+                    self.end_signature_word();
+                }
                 in_word = false;
             }
         }
+        if in_word {
+            self.end_signature_word();
+        }
         if !self.digits.is_empty() {
             self.end_number(fact_copies, &mut each);
+        }
+        if !cjk_letters && !self.signature.is_empty() {
+            for copy in 0..signature_copies {
+                each(Shingle::Fact(&self.signature, copy));
+            }
         }
         match script {
             Some(Script::Cjk) => self.end_cjk_run(cjk_width, &mut each),
@@ -221,8 +269,35 @@ impl Shingler {
         chars
     }
 
-    /// A number ends: its `copies` fact shingles.
+    /// A word of a word run ends: a month or weekday name joins the fact
+    /// signature.
+    fn end_signature_word(&mut self) {
+        if self.date_word.len() < MAX_DATE_WORD && is_date_word(&self.date_word) {
+            self.push_signature_fact(SignatureFact::Word);
+        }
+    }
+
+    /// Appends the current date word or number to the fact signature,
+    /// unless it holds [`MAX_SIGNATURE`] characters already.
+    fn push_signature_fact(&mut self, which: SignatureFact) {
+        if self.signature.len() >= MAX_SIGNATURE {
+            return;
+        }
+        if self.signature.is_empty() {
+            self.signature.push('~');
+        }
+        self.signature.push(' ');
+        let from = match which {
+            SignatureFact::Word => &self.date_word,
+            SignatureFact::Number => &self.digits,
+        };
+        self.signature.extend(from);
+    }
+
+    /// A number ends: its `copies` fact shingles, and it joins the fact
+    /// signature.
     fn end_number(&mut self, copies: u8, each: &mut impl FnMut(Shingle<'_>)) {
+        self.push_signature_fact(SignatureFact::Number);
         for copy in 0..copies {
             each(Shingle::Fact(&self.digits, copy));
         }
@@ -244,6 +319,51 @@ impl Shingler {
         }
         self.word.clear();
     }
+}
+
+/// What joins the fact signature.
+#[derive(Clone, Copy)]
+enum SignatureFact {
+    /// The current word ([`Shingler::date_word`]).
+    Word,
+    /// The current number ([`Shingler::digits`]).
+    Number,
+}
+
+/// A word is read for [`is_date_word`] up to this many characters.
+const MAX_DATE_WORD: usize = 12;
+/// The fact signature takes no more facts once it holds this many
+/// characters (a number holds at most [`super::MAX_SHINGLE`]), so that
+/// memory does not grow with the key's length.
+const MAX_SIGNATURE: usize = 256;
+
+/// Whether a lowercased word is a month or weekday name, English, in
+/// full; "may" is left out (a common verb), "march" is not.
+fn is_date_word(word: &[char]) -> bool {
+    const NAMES: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    (4..=9).contains(&word.len())
+        && NAMES
+            .iter()
+            .any(|name| name.len() == word.len() && name.chars().eq(word.iter().copied()))
 }
 
 /// Appends `c` to a run and, once the run has `width` characters, gives
@@ -334,6 +454,7 @@ mod tests {
     fn windows() -> FingerprintConfig {
         FingerprintConfig {
             fact_copies: 0,
+            signature_copies: 0,
             ..FingerprintConfig::default()
         }
     }
@@ -382,6 +503,7 @@ mod tests {
     fn every_number_is_counted_again_as_facts() {
         let config = FingerprintConfig {
             fact_copies: 2,
+            signature_copies: 0,
             ..FingerprintConfig::default()
         };
         assert_eq!(
@@ -397,6 +519,45 @@ mod tests {
         );
     }
 
+    /// The fact shingles of a key (the signature's only, with
+    /// `fact_copies` 0).
+    fn signature(key: &str) -> Vec<String> {
+        let config = FingerprintConfig {
+            fact_copies: 0,
+            signature_copies: 2,
+            ..FingerprintConfig::default()
+        };
+        let mut facts = shingles(key, &config);
+        facts.retain(|s| s.starts_with('#'));
+        facts
+    }
+
+    #[test]
+    fn latin_keys_get_a_signature_of_their_numbers_and_dates() {
+        assert_eq!(
+            signature("the council will meet again on 7 september 2019."),
+            ["#0#~ 7 september 2019", "#1#~ 7 september 2019"]
+        );
+        assert_eq!(
+            signature("around 57.7 people attended on friday"),
+            ["#0#~ 57 7 friday", "#1#~ 57 7 friday"]
+        );
+        // "may" is a verb more often than a month; no fact, no signature
+        assert!(signature("you may attend the meeting in the town hall").is_empty());
+        // a month's name misspelt is no month
+        assert!(signature("the council will meet in septembr").is_empty());
+    }
+
+    #[test]
+    fn keys_with_cjk_characters_get_no_signature() {
+        assert!(signature("2023年1月全市居民消费价格同比上涨").is_empty());
+        assert!(signature("ICP备16003084号 March 2019").is_empty());
+        // numbers still count again
+        let config = FingerprintConfig::default();
+        let facts = shingles("2023年1月", &config);
+        assert_eq!(facts.iter().filter(|s| s.starts_with('#')).count(), 16);
+    }
+
     #[test]
     fn long_runs_keep_bounded_buffers() {
         let config = FingerprintConfig::default();
@@ -407,5 +568,10 @@ mod tests {
         let mut shingler = Shingler::new();
         shingler.for_each_shingle(&text, &config, |_| {});
         assert!(shingler.word.capacity() <= 2 * RUN_BUFFER);
+        // a key with thousands of numbers keeps a bounded signature
+        let numbers = "7 july 2019 ".repeat(1000);
+        shingler.for_each_shingle(&numbers, &config, |_| {});
+        assert!(shingler.signature.len() <= MAX_SIGNATURE + super::super::MAX_SHINGLE + 1);
+        assert!(shingler.date_word.capacity() <= 2 * MAX_DATE_WORD);
     }
 }
