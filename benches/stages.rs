@@ -8,6 +8,7 @@ use std::hint::black_box;
 
 use chaff::boilerplate::{BoilerplateConfig, classify_page};
 use chaff::dedup::{DedupConfig, Deduplicator, ParagraphRef, Probe};
+use chaff::fingerprint::sketch::reference::ReferenceBuilder;
 use chaff::fingerprint::{
     FeatureHash, FingerprintConfig, Shingler, SketchBuilder, fingerprint_with_sketch,
 };
@@ -185,6 +186,43 @@ fn fingerprint(c: &mut Criterion) {
                     &mut shingler,
                     &mut builder,
                 ));
+            }
+        })
+    });
+    group.finish();
+
+    // The near sketch builder alone, on each key's shingle hashes in
+    // order (repeats included): this one against the builder of session 6,
+    // kept as the tests' reference, in the same run.
+    let streams: Vec<Vec<u64>> = keys
+        .iter()
+        .map(|k| {
+            let mut hashes = Vec::new();
+            shingler.for_each_shingle(k, &config, |s| hashes.push(FeatureHash::Fast.hash(s)));
+            hashes
+        })
+        .collect();
+    let mut group = c.benchmark_group("near sketch builder");
+    group.throughput(Throughput::Elements(
+        streams.iter().map(|s| s.len() as u64).sum(),
+    ));
+    group.bench_function("session 7 (hashes given)", |b| {
+        let mut builder = SketchBuilder::default();
+        b.iter(|| {
+            for hashes in &streams {
+                builder.clear();
+                builder.add(black_box(hashes));
+                black_box(builder.finish());
+            }
+        })
+    });
+    group.bench_function("session 6, the tests' reference (hashes given)", |b| {
+        let mut builder = ReferenceBuilder::default();
+        b.iter(|| {
+            for hashes in &streams {
+                builder.clear();
+                builder.add(black_box(hashes));
+                black_box(builder.finish());
             }
         })
     });

@@ -1,7 +1,9 @@
 //! The bit-counting kernel, the crate's SIMD (and most of its `unsafe`):
 //! per-bit counts of a block of hashes with the widest instruction set the
 //! CPU has, picked at run time, each variant the same loop and all giving
-//! the same counts.
+//! the same counts; and the sketch's two remixes of a block of hashes
+//! ([`mix_pairs`]), eight lanes at a time where the CPU multiplies 64-bit
+//! lanes.
 
 /// Adds bit `i` of every hash to `ones[i]`, with the widest vector
 /// instructions this CPU has. Every variant is the same loop compiled for
@@ -161,6 +163,47 @@ unsafe fn count_bits_avx512(hashes: &[u64], ones: &mut [u32; 64]) {
     }
 }
 
+/// Murmur3's finalizer ([`fmix64`](super::mix64)) of `hash ^ seeds[0]`
+/// and of `hash ^ seeds[1]` for every hash of a block, into `first` and
+/// `second` (as long as `hashes`: extra room is left as it was). With
+/// AVX-512 DQ (64-bit lane multiplies) eight hashes are mixed at a time;
+/// every variant is the same loop, so all give the same values as the
+/// scalar finalizer (tested).
+#[inline]
+pub(crate) fn mix_pairs(hashes: &[u64], seeds: [u64; 2], first: &mut [u64], second: &mut [u64]) {
+    #[cfg(target_arch = "x86_64")]
+    if *MIX_AVX512 {
+        // SAFETY: the CPU has AVX-512 F and DQ (checked at start-up).
+        return unsafe { mix_pairs_avx512(hashes, seeds, first, second) };
+    }
+    mix_pairs_portable(hashes, seeds, first, second)
+}
+
+/// Whether [`mix_pairs`] may use AVX-512 F + DQ (`CHAFF_PORTABLE_KERNEL`
+/// set in the environment forces the portable loop, as for [`count_bits`]).
+#[cfg(target_arch = "x86_64")]
+static MIX_AVX512: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+    std::env::var_os("CHAFF_PORTABLE_KERNEL").is_none()
+        && is_x86_feature_detected!("avx512f")
+        && is_x86_feature_detected!("avx512dq")
+});
+
+#[inline(always)]
+fn mix_pairs_portable(hashes: &[u64], seeds: [u64; 2], first: &mut [u64], second: &mut [u64]) {
+    for ((&hash, a), b) in hashes.iter().zip(first).zip(second) {
+        *a = super::mix64(hash ^ seeds[0]);
+        *b = super::mix64(hash ^ seeds[1]);
+    }
+}
+
+/// The portable loop compiled for AVX-512 F + DQ, where `vpmullq`
+/// multiplies eight 64-bit lanes at once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn mix_pairs_avx512(hashes: &[u64], seeds: [u64; 2], first: &mut [u64], second: &mut [u64]) {
+    mix_pairs_portable(hashes, seeds, first, second)
+}
+
 /// The portable kernel, for comparing the dispatched one against.
 #[doc(hidden)]
 pub fn count_bits_reference(hashes: &[u64], ones: &mut [u32; 64]) {
@@ -170,6 +213,32 @@ pub fn count_bits_reference(hashes: &[u64], ones: &mut [u32; 64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_mix_kernel_mixes_like_the_scalar_finalizer() {
+        let hashes: Vec<u64> = (0..300u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i << 60))
+            .chain([0, u64::MAX])
+            .collect();
+        let seeds = [0x5851_f42d_4c95_7f2d, 0];
+        for len in [0, 1, 7, 8, 9, 255, hashes.len()] {
+            // room beyond the hashes is left as it was
+            let (mut first, mut second) = (vec![1; len + 3], vec![2; len + 3]);
+            mix_pairs(&hashes[..len], seeds, &mut first, &mut second);
+            for (i, &hash) in hashes[..len].iter().enumerate() {
+                assert_eq!(first[i], super::super::mix64(hash ^ seeds[0]), "{len} {i}");
+                assert_eq!(second[i], super::super::mix64(hash ^ seeds[1]), "{len} {i}");
+            }
+            assert_eq!((&first[len..], &second[len..]), (&[1; 3][..], &[2; 3][..]));
+            #[cfg(target_arch = "x86_64")]
+            if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq") {
+                let (mut a, mut b) = (vec![0; len], vec![0; len]);
+                // SAFETY: AVX-512 F and DQ are present (checked above).
+                unsafe { mix_pairs_avx512(&hashes[..len], seeds, &mut a, &mut b) };
+                assert_eq!((&a[..], &b[..]), (&first[..len], &second[..len]));
+            }
+        }
+    }
 
     #[test]
     fn every_kernel_counts_like_the_portable_loop() {

@@ -117,8 +117,11 @@
 //! `mod.rs` composes the parts into [`fingerprint_with_sketch`]:
 //! `shingle.rs` cuts the key ([`Shingler`]), `feature_hash.rs` hashes each
 //! shingle ([`FeatureHash`]), `kernel.rs` counts the hashes' bits
-//! ([`count_bits`], the SIMD variants), `simhash.rs` turns counts into a
-//! SimHash ([`simhash()`]), `sketch.rs` builds the [`NearSketch`].
+//! ([`count_bits`], the SIMD variants) and remixes them for the sketch
+//! (eight at a time with AVX-512 DQ), `simhash.rs` turns counts into a
+//! SimHash ([`simhash()`]), `sketch.rs` builds the [`NearSketch`]
+//! (`sketch/reference.rs` keeps the builder of session 6, which the tests
+//! and the `stages` bench compare it with).
 
 use serde::{Deserialize, Serialize};
 
@@ -283,33 +286,33 @@ fn fingerprint_with(
     key: &str,
     config: &FingerprintConfig,
     shingler: &mut Shingler,
-    mut builder: Option<&mut SketchBuilder>,
+    builder: Option<&mut SketchBuilder>,
 ) -> Fingerprint {
     let feature_hash = config.feature_hash;
     let mut folded = std::mem::take(&mut shingler.folded);
     normalize::fold_into(key, &mut folded);
     let mut buffer = std::mem::take(&mut shingler.text);
     let mut hashes = std::mem::take(&mut shingler.hashes);
-    hashes.clear();
-    let mut ones = [0u32; 64];
-    let mut total = 0u64;
-    // Hashes are counted a block at a time, so memory stays the same for a
-    // paragraph of any length.
-    let mut flush = |hashes: &mut Vec<u64>, builder: Option<&mut SketchBuilder>| {
-        count_bits(hashes, &mut ones);
-        total += hashes.len() as u64;
-        if let Some(builder) = builder {
-            builder.add(hashes);
-        }
-        hashes.clear();
+    // The block keeps its length from one key to the next (zeroed once):
+    // the shingle loop stores a hash and moves a count, nothing more.
+    hashes.resize(HASH_BLOCK, 0);
+    let mut block = HashBlock {
+        hashes: &mut hashes,
+        len: 0,
+        ones: [0u32; 64],
+        total: 0,
+        builder,
     };
-    let chars = shingler.for_each_counting(&folded, config, |shingle| {
-        hashes.push(feature_hash.hash_shingle(shingle, &mut buffer));
-        if hashes.len() == HASH_BLOCK {
-            flush(&mut hashes, builder.as_deref_mut());
-        }
-    });
-    flush(&mut hashes, builder);
+    // Inlined into each place the shingle loop gives a shingle: a call per
+    // shingle cost as much as the hash.
+    let chars = shingler.for_each_counting(
+        &folded,
+        config,
+        #[inline(always)]
+        |shingle| block.push(feature_hash.hash_shingle(shingle, &mut buffer)),
+    );
+    block.flush();
+    let (ones, total) = (block.ones, block.total);
     shingler.text = buffer;
     shingler.hashes = hashes;
     let mut simhash = 0u64;
@@ -330,6 +333,45 @@ fn fingerprint_with(
 
 /// Shingle hashes counted at a time (32 KiB).
 const HASH_BLOCK: usize = 4096;
+
+/// The shingle hashes of a key, a block at a time: counted per bit for
+/// the SimHash and given to the sketch builder when the block is full and
+/// at the end, so that memory stays the same for a paragraph of any
+/// length.
+struct HashBlock<'a, 'b> {
+    /// [`HASH_BLOCK`] long; the first `len` are this block's.
+    hashes: &'a mut [u64],
+    len: usize,
+    ones: [u32; 64],
+    total: u64,
+    builder: Option<&'b mut SketchBuilder>,
+}
+
+impl HashBlock<'_, '_> {
+    #[inline(always)]
+    fn push(&mut self, hash: u64) {
+        // `len` is below HASH_BLOCK here: a full block is flushed at once
+        if let Some(slot) = self.hashes.get_mut(self.len) {
+            *slot = hash;
+        }
+        self.len += 1;
+        if self.len == HASH_BLOCK {
+            self.flush();
+        }
+    }
+
+    /// Counts and sketches the hashes of the block, and starts the next.
+    #[inline(never)]
+    fn flush(&mut self) {
+        let hashes = &self.hashes[..self.len];
+        count_bits(hashes, &mut self.ones);
+        self.total += hashes.len() as u64;
+        if let Some(builder) = self.builder.as_deref_mut() {
+            builder.add(hashes);
+        }
+        self.len = 0;
+    }
+}
 
 /// The distinct shingle hashes of a comparison key (of its folded form),
 /// sorted: what the exact Jaccard similarity of two keys compares.

@@ -28,6 +28,7 @@
 //!
 //! Both are deterministic functions of the shingle set.
 
+use super::kernel::mix_pairs;
 use super::mix64;
 
 /// Bins of the one-permutation MinHash.
@@ -115,18 +116,23 @@ pub struct SketchBuilder {
     second: [u64; BINS],
     /// The distinct odd-sketch samples seen so far (open addressing,
     /// 0 for empty, a sample of 0 stored as 1: it differs only in its
-    /// lowest bit, which no level reads): `slots` holds them, `used` where.
-    /// The table starts at [`FIRST_SLOTS`] each key and grows fourfold when half
-    /// full, so a short paragraph probes a few hot cache lines instead of
-    /// the whole set's worth.
+    /// lowest bit, which no level reads). Emptied by truncation when a key
+    /// starts and sized by each block to hold it (at least [`FIRST_SLOTS`]
+    /// slots, at most the set's logical size), so that a paragraph of a
+    /// few dozen shingles zeroes and probes a few cache lines, not a
+    /// table made for thousands; it grows fourfold when half full.
     slots: Vec<u64>,
-    used: Vec<u32>,
+    /// How many samples `slots` holds.
+    held: usize,
     /// The samples the set may hold before it is thinned, times two (the
     /// set's logical size: [`SLOTS`], doubled when thinning cannot make
     /// room). Kept from one key to the next, as the set itself was.
     capacity: usize,
     /// Scratch space for the samples while the table is rebuilt.
     moved: Vec<u64>,
+    /// Scratch space for the remixed hashes of a block: the MinHash
+    /// remixes, then the odd-sketch ones ([`MIX_BLOCK`] each).
+    mixed: Vec<u64>,
     /// Samples are the remixed hashes with at least `floor` trailing zeros.
     floor: u32,
     /// For every number `t` of trailing zeros (the last entry for
@@ -145,19 +151,21 @@ pub struct SketchBuilder {
 const LEVELS: usize = 48;
 /// Slots of the sample set; it holds at most half as many samples.
 const SLOTS: usize = 4096;
-/// Slots of the table each key starts with (8 KiB: a paragraph of up to
-/// 512 distinct shingles never grows it).
-const FIRST_SLOTS: usize = 1024;
+/// Hashes remixed at a time (2 × 2 KiB of scratch space).
+const MIX_BLOCK: usize = 256;
+/// The smallest table a key starts with (512 bytes, 32 samples).
+const FIRST_SLOTS: usize = 64;
 
 impl Default for SketchBuilder {
     fn default() -> Self {
         SketchBuilder {
             min: [u64::MAX; BINS],
             second: [u64::MAX; BINS],
-            slots: vec![0; FIRST_SLOTS],
-            used: Vec::new(),
+            slots: Vec::new(),
+            held: 0,
             capacity: SLOTS,
             moved: Vec::new(),
+            mixed: Vec::new(),
             floor: 0,
             odd: [0; LEVELS],
             count: [0; LEVELS],
@@ -172,73 +180,115 @@ impl SketchBuilder {
     pub fn clear(&mut self) {
         self.min = [u64::MAX; BINS];
         self.second = [u64::MAX; BINS];
-        for &slot in &self.used {
-            self.slots[slot as usize] = 0;
-        }
-        self.used.clear();
-        // every slot is empty again: back to the small table, keeping the
-        // allocation
-        self.slots.truncate(FIRST_SLOTS);
+        // every slot is empty again: the next block zeroes as many as it
+        // needs, keeping the allocation
+        self.slots.clear();
+        self.held = 0;
         self.floor = 0;
-        self.odd = [0; LEVELS];
-        self.count = [0; LEVELS];
+        // entries above `top` are zero already
+        self.odd[..=self.top].fill(0);
+        self.count[..=self.top].fill(0);
         self.top = 0;
         self.any = false;
     }
 
     /// Adds the hashes of a block of shingles.
     pub fn add(&mut self, hashes: &[u64]) {
-        self.any |= !hashes.is_empty();
-        for &hash in hashes {
-            let v = mix64(hash ^ MINHASH_SEED);
+        if hashes.is_empty() {
+            return;
+        }
+        self.any = true;
+        self.reserve(hashes.len());
+        let mut mixed = std::mem::take(&mut self.mixed);
+        mixed.resize(2 * MIX_BLOCK, 0);
+        let (minhash, odd) = mixed.split_at_mut(MIX_BLOCK);
+        for block in hashes.chunks(MIX_BLOCK) {
+            // both remixes of the block first, eight lanes at a time where
+            // the CPU can
+            mix_pairs(block, [MINHASH_SEED, ODD_SEED], minhash, odd);
+            self.add_mixed(&minhash[..block.len()], &odd[..block.len()]);
+        }
+        self.mixed = mixed;
+    }
+
+    /// Adds a block of hashes given as their two remixes: `minhash` for
+    /// the MinHash bins, `odd` for the odd sketch. The state the loop
+    /// reads for every hash is held in locals (the compiler cannot keep
+    /// fields in registers across stores into the table), written back
+    /// around the rare growth or thinning of the table.
+    #[inline(always)]
+    fn add_mixed(&mut self, minhash: &[u64], odd: &[u64]) {
+        let (mut min, mut second) = (self.min, self.second);
+        let mut slots = std::mem::take(&mut self.slots);
+        let (mut floor, mut held, mut top) = (self.floor, self.held, self.top);
+        let mut mask = slots.len() - 1;
+        let mut limit = self.capacity.min(slots.len());
+        for (&v, &w) in minhash.iter().zip(odd) {
             let bin = ((v >> 32) as usize * BINS) >> 32;
             // Selects, not branches: which hash takes a bin's minimum is
-            // a coin toss the branch predictor loses.
-            let (min, second) = (self.min[bin], self.second[bin]);
-            self.second[bin] = if v < min {
-                min
-            } else if v > min {
-                second.min(v)
-            } else {
-                second
-            };
-            self.min[bin] = min.min(v);
-            let w = mix64(hash ^ ODD_SEED);
-            if w.trailing_zeros() >= self.floor && self.insert(w.max(1)) {
-                self.sample(w);
+            // a coin toss the branch predictor loses. The larger of `v` and
+            // the minimum is the second-smallest candidate, unless they are
+            // equal (a repeat), when it is no candidate (all ones).
+            let larger = v.max(min[bin]) | u64::from(v == min[bin]).wrapping_neg();
+            second[bin] = second[bin].min(larger);
+            min[bin] = min[bin].min(v);
+            if w.trailing_zeros() < floor {
+                continue;
+            }
+            // the sample set: open addressing, a sample of 0 stored as 1
+            let stored = w.max(1);
+            let mut slot = (stored >> 40) as usize & mask;
+            loop {
+                match slots[slot] {
+                    0 => break,
+                    sample if sample == stored => break,
+                    _ => slot = (slot + 1) & mask,
+                }
+            }
+            if slots[slot] != 0 {
+                continue;
+            }
+            slots[slot] = stored;
+            held += 1;
+            // a new sample: the sketch of its number of trailing zeros
+            let zeros = (w.trailing_zeros() as usize).min(LEVELS - 1);
+            self.odd[zeros] ^= 1u128 << (w >> 57);
+            self.count[zeros] += 1;
+            top = top.max(zeros);
+            if held * 2 > limit {
+                (self.slots, self.held, self.top) = (slots, held, top);
+                if held * 2 > self.capacity {
+                    self.thin();
+                } else {
+                    self.rebuild(self.slots.len() * 4);
+                }
+                slots = std::mem::take(&mut self.slots);
+                (floor, held) = (self.floor, self.held);
+                mask = slots.len() - 1;
+                limit = self.capacity.min(slots.len());
             }
         }
+        (self.min, self.second) = (min, second);
+        (self.slots, self.floor, self.held, self.top) = (slots, floor, held, top);
     }
 
-    /// Adds a new sample to the sketches of every level it belongs to
-    /// (levels `floor` to its trailing zeros).
+    /// Makes the table big enough for `more` samples beyond those it
+    /// holds (a power of two from [`FIRST_SLOTS`] up to the set's logical
+    /// size), moving the samples if it grows. Only the table's layout
+    /// depends on its size, never which samples it holds.
     #[inline]
-    fn sample(&mut self, w: u64) {
-        let zeros = (w.trailing_zeros() as usize).min(LEVELS - 1);
-        self.odd[zeros] ^= 1u128 << (w >> 57);
-        self.count[zeros] += 1;
-        self.top = self.top.max(zeros);
-        if self.used.len() * 2 > self.capacity {
-            self.thin();
-        } else if self.used.len() * 2 > self.slots.len() {
-            self.rebuild(self.slots.len() * 4);
-        }
-    }
-
-    /// Whether `w` was not in the sample set (and now is).
-    #[inline]
-    fn insert(&mut self, w: u64) -> bool {
-        let mask = self.slots.len() - 1;
-        let mut slot = (w >> 40) as usize & mask;
-        loop {
-            match self.slots[slot] {
-                0 => {
-                    self.slots[slot] = w;
-                    self.used.push(slot as u32);
-                    return true;
-                }
-                held if held == w => return false,
-                _ => slot = (slot + 1) & mask,
+    fn reserve(&mut self, more: usize) {
+        let wanted = (self.held + more)
+            .saturating_mul(4)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .clamp(FIRST_SLOTS, self.capacity.max(FIRST_SLOTS));
+        if wanted > self.slots.len() {
+            if self.held == 0 {
+                self.slots.clear();
+                self.slots.resize(wanted, 0);
+            } else {
+                self.rebuild(wanted);
             }
         }
     }
@@ -259,10 +309,10 @@ impl SketchBuilder {
         let mut moved = std::mem::take(&mut self.moved);
         moved.clear();
         moved.extend(
-            self.used
+            self.slots
                 .iter()
-                .map(|&slot| self.slots[slot as usize])
-                .filter(|w| w.trailing_zeros() >= floor),
+                .copied()
+                .filter(|&w| w != 0 && w.trailing_zeros() >= floor),
         );
         if moved.len() * 2 > self.capacity {
             self.capacity *= 2;
@@ -274,21 +324,18 @@ impl SketchBuilder {
     fn rebuild(&mut self, size: usize) {
         let mut moved = std::mem::take(&mut self.moved);
         moved.clear();
-        moved.extend(self.used.iter().map(|&slot| self.slots[slot as usize]));
+        moved.extend(self.slots.iter().copied().filter(|&w| w != 0));
         self.refill(moved, size);
     }
 
     /// Empties the table, makes it at least `size` slots and at least
     /// twice the samples, and inserts `samples` (distinct) into it.
     fn refill(&mut self, samples: Vec<u64>, size: usize) {
-        for &slot in &self.used {
-            self.slots[slot as usize] = 0;
-        }
-        self.used.clear();
         let mut size = size.max(self.slots.len());
         while samples.len() * 2 > size {
             size *= 2;
         }
+        self.slots.clear();
         self.slots.resize(size, 0);
         let mask = self.slots.len() - 1;
         for &w in &samples {
@@ -297,8 +344,8 @@ impl SketchBuilder {
                 slot = (slot + 1) & mask;
             }
             self.slots[slot] = w;
-            self.used.push(slot as u32);
         }
+        self.held = samples.len();
         self.moved = samples;
     }
 
@@ -365,13 +412,20 @@ impl SketchBuilder {
         let mut probes = [[0u32; ROWS]; BANDS];
         for band in 0..BANDS {
             let rows = &filled[band * ROWS..band * ROWS + ROWS];
-            bands[band] = band_key(band, rows);
+            // `band_key` a row at a time: `prefix[r]` has mixed rows
+            // before `r`, which a probe replacing row `r` shares
+            let mut prefix = [BAND_SEED ^ band as u64; ROWS + 1];
+            for (row, value) in rows.iter().enumerate() {
+                prefix[row + 1] = mix64(prefix[row] ^ value);
+            }
+            bands[band] = prefix[ROWS] as u32;
             for row in 0..ROWS {
                 if let Some(second) = alternative[band * ROWS + row] {
-                    let mut replaced = [0u64; ROWS];
-                    replaced.copy_from_slice(rows);
-                    replaced[row] = second;
-                    probes[band][row] = band_key(band, &replaced);
+                    let mut key = mix64(prefix[row] ^ second);
+                    for value in &rows[row + 1..] {
+                        key = mix64(key ^ value);
+                    }
+                    probes[band][row] = key as u32;
                 }
             }
         }
@@ -397,6 +451,9 @@ fn band_key(band: usize, rows: &[u64]) -> u32 {
     key as u32
 }
 
+#[doc(hidden)]
+pub mod reference;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +471,80 @@ mod tests {
         range
             .map(|i| mix64(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
             .collect()
+    }
+
+    /// The inverse of [`mix64`] (murmur3's finalizer is a bijection): the
+    /// hash whose odd-sketch remix is `w`.
+    fn hash_with_odd_remix(w: u64) -> u64 {
+        fn inverse(c: u64) -> u64 {
+            // Newton's iteration for 1/c mod 2^64 (c odd): each step
+            // doubles the correct low bits, from 3.
+            let mut y = c;
+            for _ in 0..6 {
+                y = y.wrapping_mul(2u64.wrapping_sub(c.wrapping_mul(y)));
+            }
+            y
+        }
+        let mut x = w;
+        x ^= x >> 33;
+        x = x.wrapping_mul(inverse(0xc4ce_b9fe_1a85_ec53));
+        x ^= x >> 33;
+        x = x.wrapping_mul(inverse(0xff51_afd7_ed55_8ccd));
+        x ^= x >> 33;
+        x ^ ODD_SEED
+    }
+
+    #[test]
+    fn the_inverse_remix_inverts() {
+        for w in [0, 1, 1 << 20, u64::MAX, 0x1234_5678_9abc_def0] {
+            assert_eq!(mix64(hash_with_odd_remix(w) ^ ODD_SEED), w);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// The builder gives what the builder of session 6 gave
+        /// ([`reference::ReferenceBuilder`]) for every stream of keys: any
+        /// block sizes, repeats, builders reused from key to key (the set's
+        /// logical size carries over), hashes whose remixes are 0 (the
+        /// sample stored as 1, a bin minimum of 0), and odd-sketch remixes
+        /// that all share trailing zeros, so that thinning cannot make room
+        /// and the set doubles.
+        #[test]
+        fn the_builder_equals_the_reference_builder(
+            keys in proptest::collection::vec(
+                (1u64..30_000, 0usize..9_000, 1usize..5_000, 0u32..24, proptest::bool::ANY),
+                1..4,
+            ),
+        ) {
+            let mut builder = SketchBuilder::default();
+            let mut reference = reference::ReferenceBuilder::default();
+            for (universe, len, block, shared_zeros, exact_zeros) in keys {
+                let hashes: Vec<u64> = (0..len as u64)
+                    .map(|i| {
+                        let id = mix64(i ^ 0x77) % universe;
+                        match id {
+                            0 => ODD_SEED,     // odd-sketch remix 0
+                            1 => MINHASH_SEED, // MinHash remix 0
+                            _ if shared_zeros > 0 => {
+                                // remixes with at least (or exactly)
+                                // `shared_zeros` trailing zeros
+                                let high = mix64(id) | u64::from(exact_zeros);
+                                hash_with_odd_remix(high << shared_zeros)
+                            }
+                            _ => mix64(id.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+                        }
+                    })
+                    .collect();
+                builder.clear();
+                reference.clear();
+                for chunk in hashes.chunks(block) {
+                    builder.add(chunk);
+                    reference.add(chunk);
+                }
+                proptest::prop_assert_eq!(builder.finish(), reference.finish());
+            }
+        }
     }
 
     #[test]
