@@ -157,7 +157,9 @@ impl Shingler {
     /// Shingler::new().for_each_shingle("meet on 7 september 2019", &config, |s| {
     ///     if s.starts_with('#') { facts.push(s.to_owned()) }
     /// });
-    /// assert_eq!(facts, ["#0#~ 7 september 2019"]);
+    /// assert_eq!(facts[0], "#0#~ 7 september 2019");
+    /// // one copy per 6 characters of the key (24), at least `signature_copies`
+    /// assert_eq!(facts.len(), 4);
     /// ```
     pub fn for_each(
         &mut self,
@@ -263,7 +265,17 @@ impl Shingler {
         // Fewer than one letter in eight is CJK: a name or a term in CJK
         // script does not take an English line's facts away.
         if cjk_letters * 8 < cjk_letters + word_letters && !self.signature.is_empty() {
-            for copy in 0..signature_copies {
+            // At least one copy per SIGNATURE_CHARS_PER_COPY characters, so
+            // that a changed fact weighs as much in a long line as in a
+            // short one.
+            let copies = if signature_copies == 0 {
+                0
+            } else {
+                (chars / SIGNATURE_CHARS_PER_COPY)
+                    .clamp(usize::from(signature_copies), super::MAX_FACT_COPIES)
+                    as u8
+            };
+            for copy in 0..copies {
                 each(Shingle::Fact(&self.signature, copy));
             }
         }
@@ -338,6 +350,19 @@ enum SignatureFact {
 
 /// A word is read for [`is_date_word`] up to this many characters.
 const MAX_DATE_WORD: usize = 12;
+/// A key's fact signature counts at least one copy per this many
+/// characters of the key (and at least
+/// [`FingerprintConfig::signature_copies`], at most
+/// [`MAX_FACT_COPIES`](super::MAX_FACT_COPIES)): the 8 copies measured on
+/// lines of 40–99 characters are one per 6 characters of a 48-character
+/// line, and a long line whose date or figure changed must differ as much.
+/// With 8 copies for every length, lines of 100–200 characters that
+/// differ in a month, a weekday, a year or a percentage merged (exact
+/// Jaccard 0.69–0.78), and 2,317 of 50,000 template lines that each state
+/// another meeting number and date were dropped as near repeats; with
+/// this, 88 (`BENCHMARKS.md`, "Fact signature by length, session 7").
+pub const SIGNATURE_CHARS_PER_COPY: usize = 6;
+
 /// The fact signature takes no more facts once it holds this many
 /// characters (a number holds at most [`super::MAX_SHINGLE`]), so that
 /// memory does not grow with the key's length.
@@ -525,9 +550,9 @@ mod tests {
         );
     }
 
-    /// The fact shingles of a key (the signature's only, with
-    /// `fact_copies` 0).
-    fn signature(key: &str) -> Vec<String> {
+    /// The fact signature of a key (with `fact_copies` 0 and
+    /// `signature_copies` 2) and how many times it is counted.
+    fn signature(key: &str) -> Option<(String, usize)> {
         let config = FingerprintConfig {
             fact_copies: 0,
             signature_copies: 2,
@@ -535,39 +560,58 @@ mod tests {
         };
         let mut facts = shingles(key, &config);
         facts.retain(|s| s.starts_with('#'));
-        facts
+        let texts: Vec<&str> = facts
+            .iter()
+            .map(|s| s.rsplit('#').next().unwrap())
+            .collect();
+        assert!(texts.iter().all(|t| *t == texts[0]), "{facts:?}");
+        texts.first().map(|t| (t.to_string(), facts.len()))
     }
 
     #[test]
     fn latin_keys_get_a_signature_of_their_numbers_and_dates() {
         assert_eq!(
             signature("the council will meet again on 7 september 2019."),
-            ["#0#~ 7 september 2019", "#1#~ 7 september 2019"]
+            Some(("~ 7 september 2019".into(), 8))
         );
         assert_eq!(
             signature("around 57.7 people attended on friday"),
-            ["#0#~ 57 7 friday", "#1#~ 57 7 friday"]
+            Some(("~ 57 7 friday".into(), 6))
+        );
+        // a longer key counts one copy per 6 characters, at most 64
+        let long = format!("{}on 7 september 2019", "word ".repeat(40));
+        assert_eq!(signature(&long).unwrap().1, long.chars().count() / 6);
+        assert_eq!(
+            signature(&"word ".repeat(400).replace("word word", "7 july"))
+                .unwrap()
+                .1,
+            64
         );
         // "may" is a verb more often than a month; no fact, no signature
-        assert!(signature("you may attend the meeting in the town hall").is_empty());
+        assert_eq!(
+            signature("you may attend the meeting in the town hall"),
+            None
+        );
+        // a short key counts `signature_copies`
+        assert_eq!(signature("on 7 july"), Some(("~ 7 july".into(), 2)));
         // a month's name misspelt is no month
-        assert!(signature("the council will meet in septembr").is_empty());
+        assert_eq!(signature("the council will meet in septembr"), None);
     }
 
     #[test]
     fn keys_written_in_cjk_get_no_signature() {
-        assert!(signature("2023年1月全市居民消费价格同比上涨").is_empty());
-        assert!(signature("ICP备16003084号 March 2019").is_empty());
+        assert_eq!(signature("2023年1月全市居民消费价格同比上涨"), None);
+        assert_eq!(signature("ICP备16003084号 March 2019"), None);
         // a name in CJK script inside an English line (3 of 63 letters)
         assert_eq!(
             signature("Kim Min-su (김민수) told the council on 7 September 2019 it would wait."),
-            ["#0#~ 7 september 2019", "#1#~ 7 september 2019"]
+            Some(("~ 7 september 2019".into(), 11))
         );
         // one letter in eight is CJK: none
-        assert!(signature("谢谢 Thanks on Friday").is_empty());
+        assert_eq!(signature("谢谢 Thanks on Friday"), None);
         assert_eq!(
             signature("谢 Thanks on Friday"),
-            ["#0#~ friday", "#1#~ friday"]
+            Some(("~ friday".into(), 3))
         );
         // numbers still count again
         let config = FingerprintConfig::default();
