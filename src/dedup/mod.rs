@@ -195,9 +195,12 @@ pub struct DedupConfig {
     /// shingled by 4 characters, 0.7 merged distinct sentences of real
     /// pages at 0.72-0.73 (two on the dev set) and more template lines that
     /// differ in a name or a date (7 of 62 names and 1 of 72 dates against
-    /// 5 and 0, with the fact signature of session 7), and 0.74 merged one
-    /// distinct sentence of the dev set at 0.742 (while reaching 0.86 of
-    /// Latin reposts at 3% edits); 0.8 loses Chinese recall at 3% edits.
+    /// 5 and 0, with the fact signature of session 7); 0.8 loses Chinese
+    /// recall at 3% edits. With the signature counted by length, 0.74
+    /// catches 0.857 / 0.864 of Latin reposts at 3% edits (40-99 / 100+
+    /// characters, 0.837 / 0.843 at 0.75) with the dev set unchanged, but
+    /// merges more lines that state other facts (136 against 88 of 50,000
+    /// template lines): BENCHMARKS.md, "Fact signature by length".
     pub min_similarity: f64,
     /// Paragraphs with fewer shingles are compared by the one-edit rule.
     pub min_shingles: u32,
