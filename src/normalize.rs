@@ -305,16 +305,14 @@ pub fn fold_into(key: &str, folded: &mut String) {
     folded.clear();
     folded.reserve(key.len());
     let bytes = key.as_bytes();
-    let mut pending_space = false;
-    let mut after_dash = false;
-    let mut last: Option<char> = None;
+    let mut state = FoldState::default();
     let mut at = 0;
     while at < bytes.len() {
         // The common case, copied as it stands: ideographs and ASCII that
         // fold to themselves, with no space or dash before them to decide
         // about, and single spaces between two such ASCII characters (kept:
-        // neither side is CJK).
-        if !pending_space && !after_dash {
+        // neither side is CJK). [`fold_step`] would give the same.
+        if !state.pending_space && !state.after_dash {
             let start = at;
             while at < bytes.len() {
                 let b = bytes[at];
@@ -334,7 +332,7 @@ pub fn fold_into(key: &str, folded: &mut String) {
             }
             if at > start {
                 folded.push_str(&key[start..at]);
-                last = key[..at].chars().next_back();
+                state.last = key[..at].chars().next_back();
                 continue;
             }
         }
@@ -342,46 +340,64 @@ pub fn fold_into(key: &str, folded: &mut String) {
             break;
         };
         at += c.len_utf8();
-        if c == ' ' {
-            pending_space = true;
-            continue;
-        }
-        let mapped = fold_char(c);
-        if let Folded::Dash = mapped {
-            if !after_dash {
-                folded.push('-');
-            }
-            after_dash = true;
-            pending_space = false;
-            last = Some('-');
-            continue;
-        }
-        if pending_space
-            && !after_dash
-            && last.is_some_and(|last| !joins_without_space(last))
-            && !joins_without_space(c)
-        {
-            folded.push(' ');
-        }
-        // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
-        // `...` and `……` end a line alike.
-        if matches!(mapped, Folded::One('.')) && !pending_space && folded.ends_with('.') {
-            last = Some(c);
-            continue;
-        }
-        pending_space = false;
-        after_dash = false;
-        match mapped {
-            Folded::One(one) => folded.push(one),
-            Folded::Many if c == '\u{22EF}' => {
-                if !folded.ends_with('.') {
-                    folded.push('.');
-                }
-            }
-            _ => folded.extend(c.to_lowercase()),
-        }
-        last = Some(c);
+        fold_step(c, &mut state, folded);
     }
+}
+
+/// What folding remembers from the characters before the next one.
+#[derive(Default)]
+struct FoldState {
+    /// Spaces were met since the last character written.
+    pending_space: bool,
+    /// The last character written was a dash (spaces after it are dropped).
+    after_dash: bool,
+    /// The last character of the key read.
+    last: Option<char>,
+}
+
+/// Folds the next character of a key, one at a time: what [`fold_into`]
+/// does outside the runs it copies whole.
+#[inline]
+fn fold_step(c: char, state: &mut FoldState, folded: &mut String) {
+    if c == ' ' {
+        state.pending_space = true;
+        return;
+    }
+    let mapped = fold_char(c);
+    if let Folded::Dash = mapped {
+        if !state.after_dash {
+            folded.push('-');
+        }
+        state.after_dash = true;
+        state.pending_space = false;
+        state.last = Some('-');
+        return;
+    }
+    if state.pending_space
+        && !state.after_dash
+        && state.last.is_some_and(|last| !joins_without_space(last))
+        && !joins_without_space(c)
+    {
+        folded.push(' ');
+    }
+    // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
+    // `...` and `……` end a line alike.
+    if matches!(mapped, Folded::One('.')) && !state.pending_space && folded.ends_with('.') {
+        state.last = Some(c);
+        return;
+    }
+    state.pending_space = false;
+    state.after_dash = false;
+    match mapped {
+        Folded::One(one) => folded.push(one),
+        Folded::Many if c == '\u{22EF}' => {
+            if !folded.ends_with('.') {
+                folded.push('.');
+            }
+        }
+        _ => folded.extend(c.to_lowercase()),
+    }
+    state.last = Some(c);
 }
 
 /// Whether an ASCII byte folds to itself with nothing to decide about: not
@@ -475,81 +491,12 @@ mod tests {
         }
     }
 
-    /// [`fold_into`] before the fast path took spaces: one character at a
-    /// time outside runs of ASCII and ideographs.
+    /// [`fold_into`] without its fast path: one character at a time.
     fn fold_into_reference(key: &str, folded: &mut String) {
         folded.clear();
-        folded.reserve(key.len());
-        let bytes = key.as_bytes();
-        let mut pending_space = false;
-        let mut after_dash = false;
-        let mut last: Option<char> = None;
-        let mut at = 0;
-        while at < bytes.len() {
-            // The common case, copied as it stands: ideographs and ASCII that
-            // fold to themselves, with no space or dash before them to decide
-            // about.
-            if !pending_space && !after_dash {
-                let start = at;
-                while at < bytes.len() {
-                    let b = bytes[at];
-                    if b < 0x80 && !b.is_ascii_uppercase() && b != b'-' && b != b' ' && b != b'.' {
-                        at += 1;
-                    } else if (0xE4..=0xE9).contains(&b) && is_ideograph_at(bytes, at) {
-                        at += 3;
-                    } else {
-                        break;
-                    }
-                }
-                if at > start {
-                    folded.push_str(&key[start..at]);
-                    last = key[..at].chars().next_back();
-                    continue;
-                }
-            }
-            let Some(c) = key[at..].chars().next() else {
-                break;
-            };
-            at += c.len_utf8();
-            if c == ' ' {
-                pending_space = true;
-                continue;
-            }
-            let mapped = fold_char(c);
-            if let Folded::Dash = mapped {
-                if !after_dash {
-                    folded.push('-');
-                }
-                after_dash = true;
-                pending_space = false;
-                last = Some('-');
-                continue;
-            }
-            if pending_space
-                && !after_dash
-                && last.is_some_and(|last| !joins_without_space(last))
-                && !joins_without_space(c)
-            {
-                folded.push(' ');
-            }
-            // A run of full stops (an ellipsis, `……` after NFKC) is one: `.`,
-            // `...` and `……` end a line alike.
-            if matches!(mapped, Folded::One('.')) && !pending_space && folded.ends_with('.') {
-                last = Some(c);
-                continue;
-            }
-            pending_space = false;
-            after_dash = false;
-            match mapped {
-                Folded::One(one) => folded.push(one),
-                Folded::Many if c == '\u{22EF}' => {
-                    if !folded.ends_with('.') {
-                        folded.push('.');
-                    }
-                }
-                _ => folded.extend(c.to_lowercase()),
-            }
-            last = Some(c);
+        let mut state = FoldState::default();
+        for c in key.chars() {
+            fold_step(c, &mut state, folded);
         }
     }
 
